@@ -101,11 +101,11 @@ def decode_suggestion(raw: bytes) -> SuggestionIssued:
 
 
 __all__ = [
+    "PRIORITY_RANK",
     "Envelope",
     "IntakeEvent",
     "LesionSummary",
     "Priority",
-    "PRIORITY_RANK",
     "ResourceAccepted",
     "ResourceRetracted",
     "SuggestionIssued",

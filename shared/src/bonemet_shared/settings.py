@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".bonemet"), description="Local state: embedded server, outbox, keys.")
     intake_host: str = "127.0.0.1"
     intake_port: int = 8080
+    intake_max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, description="Largest request body accepted (413 above)."
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8080", description="Base URL of links in notifications (the review page)."
+    )
     instance: str = Field(
         default_factory=socket.gethostname,
         description="Stable name of this replica; consumer names derive from it, so keep it across restarts.",
@@ -32,7 +38,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_hash_key: SecretStr | None = Field(
         default=None,
-        description="Key for the keyed hash that stands for a patient in logs. Unset: a random key kept in the data dir.",
+        description="Key of the keyed hash that stands for a patient in logs. Unset: a random key in the data dir.",
     )
     max_deliveries: int = Field(default=5, description="Deliveries of one stream entry before it is dead-lettered.")
     claim_idle_ms: int = Field(default=30_000, description="Idle time after which a pending entry is reclaimed.")

@@ -1,0 +1,126 @@
+"""The ``bonemet`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from contextlib import nullcontext
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import FrameType
+
+from bonemet_shared.settings import get_settings
+
+DESCRIPTION = """bonemet: event-driven FHIR integration for bone-metastasis radiotherapy suggestions.
+
+Configuration comes from BONEMET_* environment variables (see README): BONEMET_REDIS_URL
+(unset: the embedded Valkey server), BONEMET_DATA_DIR, BONEMET_INTAKE_HOST, BONEMET_INTAKE_PORT."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="bonemet", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="run everything on the embedded server and replay synthetic EHR events")
+    demo.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the notifications")
+
+    serve = commands.add_parser("serve", help="run one service, or all three as supervised child processes")
+    serve.add_argument("service", choices=["intake", "recommender", "notifier", "all"])
+
+    recommend = commands.add_parser(
+        "recommend", help="evaluate one patient's Bundle offline and print the RULES.md A11 output Bundle"
+    )
+    recommend.add_argument(
+        "bundle",
+        type=Path,
+        metavar="BUNDLE.json",
+        help="a Bundle (collection, transaction or batch) of one patient's resources",
+    )
+    recommend.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        metavar="DATE",
+        help="evaluate as of this date (YYYY-MM-DD; default: today)",
+    )
+    recommend.add_argument(
+        "--format",
+        choices=["json", "text"],
+        default="json",
+        help="json: the A11 collection Bundle; text: the readable rendering",
+    )
+
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve_command(args.service)
+    if args.command == "recommend":
+        return recommend_command(args.bundle, args.as_of, args.format)
+    from bonemet_cli.demo import run_demo
+
+    return run_demo(timeout=args.timeout)
+
+
+def serve_command(service: str) -> int:
+    if service == "all":
+        return serve_all()
+    module = {"intake": "bonemet_intake", "recommender": "bonemet_recommender", "notifier": "bonemet_notifier"}
+    import importlib
+
+    importlib.import_module(f"{module[service]}.__main__").main()
+    return 0
+
+
+def serve_all() -> int:
+    from bonemet_cli.supervisor import Supervisor
+    from bonemet_shared.embedded import embedded_server
+
+    settings = get_settings()
+    server = embedded_server(settings.data_dir) if not settings.redis_url else nullcontext(settings.redis_url)
+    with server as url:
+        supervisor = Supervisor(["intake", "recommender", "notifier"], {**os.environ, "BONEMET_REDIS_URL": url})
+        supervisor.start()
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            supervisor.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        print(f"bonemet: serving on http://{settings.intake_host}:{settings.intake_port}/fhir (Ctrl-C stops)")
+        supervisor.watch()
+    return 0
+
+
+def recommend_command(path: Path, as_of: date | None, output_format: str) -> int:
+    from bonemet_recommender.offline import InputError, recommend
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        print(f"bonemet recommend: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    when = as_of or datetime.now(UTC).date()
+    try:
+        evaluation, messages = recommend(raw, when)
+    except InputError as exc:
+        print(f"bonemet recommend: {path}: {exc}", file=sys.stderr)
+        return 2
+    for message in messages:
+        print(f"bonemet recommend: note: {message}", file=sys.stderr)
+    if evaluation is None:
+        print("bonemet recommend: no bone-metastasis Condition in this Bundle: nothing to suggest.", file=sys.stderr)
+        return 0
+    if output_format == "text":
+        print(evaluation.rendering)
+    else:
+        import json
+
+        print(json.dumps(evaluation.bundle, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

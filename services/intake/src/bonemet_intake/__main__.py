@@ -1,0 +1,28 @@
+"""Run the intake: ``python -m bonemet_intake`` (``bonemet serve intake`` does the same)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import uvicorn
+
+from bonemet_intake.bootstrap import build_app
+from bonemet_shared.logging import configure_logging, get_logger
+from bonemet_shared.settings import get_settings
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging("intake", settings.hash_key(), settings.log_level)
+    app = build_app(settings)
+    get_logger().info("listening", url=f"http://{settings.intake_host}:{settings.intake_port}/fhir")
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the previous handler:
+    # make that handler a clean exit, so supervisors can tell a graceful stop from a crash.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # No access log: request lines carry URLs, and FHIR URLs can carry patient data.
+    uvicorn.run(app, host=settings.intake_host, port=settings.intake_port, access_log=False, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""What the recommender does with one intake event (pure: typed inputs to typed outputs).
+
+The adapter (``service.py``) loads the patient's picture and last suggestion, calls
+``on_intake_event`` and commits everything it returns in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bonemet_recommender.engine import Evaluation
+from bonemet_recommender.engine.plandefinition import RULE_SET_VERSION
+from bonemet_recommender.projection import Change, Ignored, Picture, apply, resources
+from bonemet_shared.events import (
+    LesionSummary,
+    ResourceAccepted,
+    ResourceRetracted,
+    SuggestionIssued,
+)
+
+Evaluate = Callable[[Sequence[Mapping[str, Any]], datetime], Evaluation | None]
+
+
+@dataclass(frozen=True)
+class LastSuggestion:
+    careplan_id: str
+    content_hash: str
+    status: str
+    careplan: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change | None
+    suggestion: SuggestionIssued | None
+    last: LastSuggestion | None
+
+
+def on_intake_event(
+    picture: Picture,
+    last: LastSuggestion | None,
+    event: ResourceAccepted | ResourceRetracted,
+    evaluate: Evaluate,
+) -> Outcome:
+    applied = apply(picture, event)
+    if isinstance(applied, Ignored):
+        return Outcome(None, None, last)
+    updated = {**picture, applied.key: applied.held}
+    # The event's own time is "now": replaying the stream reproduces every decision.
+    evaluation = evaluate(resources(updated), event.occurred_at)
+    if evaluation is None:
+        if last is None or last.status == "revoked":
+            return Outcome(applied, None, last)
+        return _revoke(applied, last, event)
+    if last is not None and last.content_hash == evaluation.content_hash:
+        return Outcome(applied, None, last)
+    suggestion = _suggestion(evaluation, event)
+    careplan = next(e["resource"] for e in evaluation.bundle["entry"] if e["resource"]["resourceType"] == "CarePlan")
+    return Outcome(
+        applied,
+        suggestion,
+        LastSuggestion(evaluation.careplan_id, evaluation.content_hash, suggestion.status, careplan),
+    )
+
+
+def _suggestion(evaluation: Evaluation, event: ResourceAccepted | ResourceRetracted) -> SuggestionIssued:
+    decision = evaluation.decision
+    lesions = [
+        LesionSummary(
+            lesion=lesion.lesion,
+            site=(lesion.body_site.display or lesion.body_site.code) if lesion.body_site else "site not coded",
+            scenario=lesion.scenario,
+            preferred_regimen=lesion.regimens[0].label if lesion.regimens and not lesion.regimens_pending else None,
+            priority=lesion.priority,
+        )
+        for lesion in decision.lesions
+    ]
+    priorities = [lesion.priority for lesion in decision.lesions] or ["routine"]
+    return SuggestionIssued(
+        correlation_id=event.correlation_id,
+        patient=event.patient,
+        occurred_at=event.occurred_at,
+        idempotency_key=f"{evaluation.careplan_id}|{evaluation.content_hash}",
+        careplan_id=evaluation.careplan_id,
+        content_hash=evaluation.content_hash,
+        status="revoked" if decision.revoked else "draft",
+        priority=max(priorities, key=["routine", "asap", "urgent", "stat"].index),
+        rule_set_version=RULE_SET_VERSION,
+        lesions=lesions,
+        rendering=evaluation.rendering,
+        bundle=evaluation.bundle,
+    )
+
+
+def _revoke(applied: Change, last: LastSuggestion, event: ResourceAccepted | ResourceRetracted) -> Outcome:
+    """The diagnosis was retracted outright: the earlier CarePlan comes back revoked."""
+    careplan = {**last.careplan, "status": "revoked"}
+    content_hash = f"revoked:{last.content_hash}"
+    suggestion = SuggestionIssued(
+        correlation_id=event.correlation_id,
+        patient=event.patient,
+        occurred_at=event.occurred_at,
+        idempotency_key=f"{last.careplan_id}|{content_hash}",
+        careplan_id=last.careplan_id,
+        content_hash=content_hash,
+        status="revoked",
+        priority="routine",
+        rule_set_version=RULE_SET_VERSION,
+        lesions=[],
+        rendering="The bone-metastasis diagnosis behind this suggestion was withdrawn; the suggestion is revoked.",
+        bundle={
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"fullUrl": f"CarePlan/{last.careplan_id}", "resource": careplan}],
+        },
+    )
+    return Outcome(applied, suggestion, LastSuggestion(last.careplan_id, content_hash, "revoked", careplan))
