@@ -29,7 +29,7 @@ from bonemet_shared.inspection import all_drained
 from bonemet_shared.settings import get_settings
 from bonemet_shared.streams import SUGGESTIONS
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def run_demo(timeout: float) -> int:
@@ -80,7 +80,7 @@ def _replay_and_report(url: str, base: str, demo_dir: Path, timeout: float) -> i
         # An EHR retry (same version again) and a malformed resource, to show both answers.
         counts[_post(http, resources[1])] += 1
         progress.advance(task)
-        bad = {"resourceType": "Observation", "status": "not-a-status", "code": {"text": "x"}}
+        bad = {"resourceType": "Observation", "status": "final", "code": {"text": "pain"}, "valueInteger": "six"}
         answer = http.post("/fhir/Observation", content=orjson.dumps(bad))
         counts["rejected"] += 1
         progress.advance(task)

@@ -28,7 +28,7 @@ def group_states(client: redis.Redis, consumed: dict[str, tuple[str, ...]] = CON
     states = []
     for stream, groups in consumed.items():
         try:
-            infos: list[dict[Any, Any]] = client.xinfo_groups(stream)  # type: ignore[assignment]
+            infos: list[dict[Any, Any]] = client.xinfo_groups(stream)
         except redis.ResponseError:  # no such stream yet
             infos = []
         by_name = {_text(info["name"]): info for info in infos}

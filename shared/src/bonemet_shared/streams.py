@@ -14,8 +14,12 @@ INTAKE: Final = "bonemet:intake:v1"
 SUGGESTIONS: Final = "bonemet:suggestions:v1"
 """CarePlan proposals, new, changed or revoked (recommender writes; notifier reads)."""
 
+AUDIT: Final = "bonemet:audit:v1"
+"""FHIR AuditEvents from every service (archiver reads; issue 6). Plain field ``audit-event`` (JSON)."""
+
 RECOMMENDER_GROUP: Final = "recommender"
 NOTIFIER_GROUP: Final = "notifier"
+ARCHIVER_GROUP: Final = "archiver"
 
 DEAD_LETTER_SUFFIX: Final = ":dead"
 
@@ -28,5 +32,6 @@ def dead_letters(stream: str) -> str:
 CONSUMED: Final[dict[str, tuple[str, ...]]] = {
     INTAKE: (RECOMMENDER_GROUP,),
     SUGGESTIONS: (NOTIFIER_GROUP,),
+    AUDIT: (ARCHIVER_GROUP,),
 }
 """Which groups read which stream; `bonemet` creates them all at ``0`` before any consumer starts."""

@@ -1,0 +1,136 @@
+"""Audit records: every service describes what it did as a FHIR AuditEvent (IHE BALP shape).
+
+Services build an ``AuditRecord`` (plain, typed) and queue it on the audit stream with
+``queue_audit``, preferably inside the same MULTI/EXEC as the action it records, so an action and
+its audit record commit together. The archiver (issue 6) moves the stream into an append-only,
+hash-chained store. Audit records do carry patient references: that is their purpose; they never
+carry resource bodies, names or free text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import orjson
+from redis.asyncio.client import Pipeline
+
+from bonemet_shared.streams import AUDIT
+
+CANONICAL_BASE = "https://bonemet.example/fhir"
+AUDIT_EVENT_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/audit-event"
+BALP = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit."
+DCM = "http://dicom.nema.org/resources/ontology/DCM"
+
+AuditEventCode = Literal[
+    "ingest-accepted",
+    "ingest-rejected",
+    "ingest-duplicate",
+    "ingest-stale",
+    "ingest-retracted",
+    "subscription-gap",
+    "suggestion-created",
+    "suggestion-changed",
+    "suggestion-revoked",
+    "notification-sent",
+    "notification-failed",
+    "notification-escalated",
+    "notification-acknowledged",
+    "audit-read",
+]
+"""Our event codes (CodeSystem {CANONICAL_BASE}/CodeSystem/audit-event), carried in AuditEvent.subtype."""
+
+Action = Literal["C", "R", "U", "D", "E"]
+Outcome = Literal["0", "4", "8", "12"]
+"""FHIR AuditEvent outcome: 0 success, 4 minor failure, 8 serious failure, 12 major failure."""
+
+_BALP_PROFILE: dict[Action, str] = {"C": "Create", "R": "Read", "U": "Update", "D": "Delete", "E": "Query"}
+_REST_INTERACTION: dict[Action, str] = {"C": "create", "R": "read", "U": "update", "D": "delete", "E": "search"}
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    event: AuditEventCode
+    action: Action
+    outcome: Outcome
+    observer: str
+    """The service that records it, e.g. 'bonemet-intake'."""
+    recorded: datetime
+    agent: str | None = None
+    """Who acted: authenticated client id, Practitioner/PractitionerRole reference, reviewer id."""
+    patient: str | None = None
+    entities: tuple[str, ...] = ()
+    """(Versioned) references of the resources concerned."""
+    correlation_id: str | None = None
+    details: tuple[tuple[str, str], ...] = ()
+    """Coded facts as (name, value): e.g. ('http-status', '422'), ('rule-set-version', '0.1.0'),
+    ('channel', 'email'), ('recipient', 'PractitionerRole/x'). Never free text or resource bodies."""
+
+
+def to_audit_event(record: AuditRecord) -> dict[str, Any]:
+    """The record as a FHIR R4 AuditEvent shaped after IHE BALP (the Patient variant when a patient is known)."""
+    profile = BALP + ("Patient" if record.patient else "") + _BALP_PROFILE[record.action]
+    agents: list[dict[str, Any]] = [
+        {
+            "type": {"coding": [{"system": DCM, "code": "110153", "display": "Source Role ID"}]},
+            "who": _who(record.agent) if record.agent else {"display": "unknown"},
+            "requestor": True,
+        },
+        {
+            "type": {"coding": [{"system": DCM, "code": "110152", "display": "Destination Role ID"}]},
+            "who": {"display": record.observer},
+            "requestor": False,
+        },
+    ]
+    entities: list[dict[str, Any]] = [
+        {
+            "what": {"reference": reference},
+            "type": {"system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "2"},
+        }
+        for reference in record.entities
+    ]
+    if record.patient:
+        entities.append(
+            {
+                "what": {"reference": record.patient},
+                "type": {"system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "1"},
+                "role": {"system": "http://terminology.hl7.org/CodeSystem/object-role", "code": "1"},
+            }
+        )
+    if record.correlation_id:
+        entities.append(
+            {
+                "what": {"identifier": {"value": record.correlation_id}},
+                "type": {
+                    "system": "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType",
+                    "code": "XrequestId",
+                },
+            }
+        )
+    if record.details:
+        entities.append({"detail": [{"type": name, "valueString": value} for name, value in record.details]})
+    return {
+        "resourceType": "AuditEvent",
+        "meta": {"profile": [profile]},
+        "type": {"system": "http://terminology.hl7.org/CodeSystem/audit-event-type", "code": "rest"},
+        "subtype": [
+            {"system": "http://hl7.org/fhir/restful-interaction", "code": _REST_INTERACTION[record.action]},
+            {"system": AUDIT_EVENT_SYSTEM, "code": record.event},
+        ],
+        "action": record.action,
+        "recorded": record.recorded.isoformat(),
+        "outcome": record.outcome,
+        "agent": agents,
+        "source": {"observer": {"display": record.observer}},
+        "entity": entities,
+    }
+
+
+def queue_audit(pipe: Pipeline, record: AuditRecord) -> None:
+    """Queue the record on the audit stream in ``pipe`` (use the action's own MULTI when there is one)."""
+    pipe.xadd(AUDIT, {"audit-event": orjson.dumps(to_audit_event(record))})
+
+
+def _who(agent: str) -> dict[str, Any]:
+    return {"reference": agent} if "/" in agent else {"identifier": {"value": agent}}
