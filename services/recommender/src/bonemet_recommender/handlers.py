@@ -14,6 +14,7 @@ from typing import Any
 from bonemet_recommender.engine import Evaluation
 from bonemet_recommender.engine.plandefinition import RULE_SET_VERSION
 from bonemet_recommender.projection import Change, Ignored, Picture, apply, resources
+from bonemet_shared.audit import AuditEventCode, AuditRecord
 from bonemet_shared.events import (
     LesionSummary,
     ResourceAccepted,
@@ -118,3 +119,34 @@ def _revoke(applied: Change, last: LastSuggestion, event: ResourceAccepted | Res
         },
     )
     return Outcome(applied, suggestion, LastSuggestion(last.careplan_id, content_hash, "revoked", careplan))
+
+
+def suggestion_audit(suggestion: SuggestionIssued, previous: LastSuggestion | None, recorded: datetime) -> AuditRecord:
+    """The audit record of an emitted suggestion: what, for whom, on which evidence, under which rule set."""
+    if suggestion.status == "revoked":
+        event: AuditEventCode = "suggestion-revoked"
+    elif previous is None or previous.status == "revoked":
+        event = "suggestion-created"
+    else:
+        event = "suggestion-changed"
+    provenance = [
+        e["resource"] for e in suggestion.bundle.get("entry", []) if e["resource"]["resourceType"] == "Provenance"
+    ]
+    evidence = tuple(entity["what"]["reference"] for p in provenance for entity in p.get("entity", []))
+    return AuditRecord(
+        event=event,
+        action="C" if event == "suggestion-created" else "U",
+        outcome="0",
+        observer="bonemet-recommender",
+        recorded=recorded,
+        agent="Device/bonemet-recommender",
+        patient=suggestion.patient,
+        entities=(f"CarePlan/{suggestion.careplan_id}", *evidence),
+        correlation_id=suggestion.correlation_id,
+        details=(
+            ("rule-set-version", suggestion.rule_set_version),
+            ("content-hash", suggestion.content_hash),
+            ("priority", suggestion.priority),
+            *(("scenario", lesion.scenario) for lesion in suggestion.lesions),
+        ),
+    )

@@ -16,10 +16,11 @@ from faststream.redis import RedisBroker
 from pydantic import ValidationError
 from redis.exceptions import WatchError
 
-from bonemet_recommender.handlers import Evaluate, LastSuggestion, on_intake_event
+from bonemet_recommender.handlers import Evaluate, LastSuggestion, on_intake_event, suggestion_audit
 from bonemet_recommender.projection import HeldResource
+from bonemet_shared.audit import queue_audit
 from bonemet_shared.consuming import Delivery, Unprocessable, ack_in
-from bonemet_shared.events import decode_intake, encode
+from bonemet_shared.events import decode_intake, encode, utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.streams import SUGGESTIONS
 
@@ -58,6 +59,7 @@ class Recommender:
                         pipe.hset(keys[0], outcome.change.key, orjson.dumps(asdict(outcome.change.held)))
                     if outcome.suggestion is not None and outcome.last is not None:
                         pipe.set(keys[1], orjson.dumps(asdict(outcome.last)))
+                        queue_audit(pipe, suggestion_audit(outcome.suggestion, last, utc_now()))
                         await self._broker.publish(
                             encode(outcome.suggestion),
                             stream=SUGGESTIONS,
