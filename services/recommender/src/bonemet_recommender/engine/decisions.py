@@ -173,7 +173,9 @@ class LesionDecision:
     priority: Priority
     intent: Intent
     regimens: tuple[Regimen, ...]
-    """In order of preference (the first is preferred). Empty: no radiotherapy action (R8, R4 < 4 weeks, R9 painless)."""
+    """In order of preference (the first is preferred).
+
+    Empty: no radiotherapy action (R8, R4 under 4 weeks, R9 painless)."""
     regimens_pending: bool
     """R9: the regimens are listed as pending confirmation, not proposed."""
     co_suggestions: tuple[CoSuggestion, ...] = ()
@@ -205,3 +207,5 @@ class PatientDecision:
     revoked: bool = False
     """True when the patient's last bone-metastasis Condition is resolved, refuted or entered-in-error."""
     notes: tuple[str, ...] = field(default=())
+    missing: tuple[MissingInput, ...] = ()
+    """Patient-level inputs missing (e.g. calcium, creatinine for the BMA review); lesion ones are per lesion."""

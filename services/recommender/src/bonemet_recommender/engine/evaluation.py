@@ -1,7 +1,7 @@
 """Entry point of the engine: resources in, Evaluation out.
 
-WALKING-SKELETON STUB: recognises a bone-metastasis Condition and answers R9 (insufficient data).
-The full pipeline (picture -> rules -> output, rendering) replaces the body of ``evaluate``.
+``evaluate`` runs picture -> rules -> output: the clinical picture of one patient, the rules' decision,
+the RULES.md A11 Bundle and its readable rendering.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_recommender.engine.decisions import PatientDecision
+from bonemet_recommender.engine.output import careplan_id, decision_bundle
+from bonemet_recommender.engine.picture import build_picture
+from bonemet_recommender.engine.rendering import render
+from bonemet_recommender.engine.rules import decide
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,17 @@ class Evaluation:
 
 
 def evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
-    raise NotImplementedError  # replaced below during the skeleton; see module docstring
+    decision = decide(build_picture(resources, now), now)
+    if decision is None:
+        return None
+    bundle = decision_bundle(decision, now)
+    return Evaluation(
+        decision=decision,
+        bundle=bundle,
+        careplan_id=careplan_id(decision.patient),
+        content_hash=content_hash(bundle),
+        rendering=render(decision),
+    )
 
 
 def content_hash(bundle: Mapping[str, Any]) -> str:
@@ -34,7 +48,9 @@ def content_hash(bundle: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(_strip_timestamps(bundle), sort_keys=True).encode()).hexdigest()[:32]
 
 
-_TIMESTAMP_KEYS = frozenset({"timestamp", "recorded", "created", "authoredOn", "lastUpdated", "date"})
+_TIMESTAMP_KEYS = frozenset(
+    {"timestamp", "recorded", "created", "authoredOn", "lastUpdated", "date", "identifiedDateTime"}
+)
 
 
 def _strip_timestamps(value: Any) -> Any:

@@ -30,6 +30,22 @@ FOUR_WEEKS_DAYS: Final = 28
 FIVE_MONTHS_DAYS: Final = 153
 SIX_MONTHS_DAYS: Final = 184
 
+
+def interval_band(interval_days: int) -> str:
+    """The interval as the band the rules act on, never as a day count.
+
+    Texts that enter the output must not change from one day to the next while the inputs stay
+    the same (RULES.md A11: unchanged input, no new suggestion), so they name the band only.
+    """
+    if interval_days < FOUR_WEEKS_DAYS:
+        return "under 4 weeks"
+    if interval_days < FIVE_MONTHS_DAYS:
+        return "4 weeks to under 5 months"
+    if interval_days < SIX_MONTHS_DAYS:
+        return "5 to under 6 months"
+    return "6 months or more"
+
+
 # Nieder 2006 [V]: cumulative BED2 <= 135.5 Gy2 and each course BED2 <= 98 Gy2. RULES.md rounds the
 # cumulative limit to EQD2_2 "~67.8"; the exact conversion (BED2 / 2) is 67.75, the safer bound.
 NIEDER_CUMULATIVE_EQD2_MAX: Final = 135.5 / 2
@@ -126,7 +142,7 @@ def conventional_reirradiation_check(
     summary = (
         f"cord EQD2 (a/b 2, prescription upper bound): prior {prior_total_gy:g} Gy/{prior_fractions} "
         f"{_gy(prior)} Gy + {candidate.label} {_gy(new)} Gy = {_gy(cumulative)} Gy "
-        f"(limit {NIEDER_CUMULATIVE_EQD2_MAX:g} Gy); interval {interval_days} days"
+        f"(limit {NIEDER_CUMULATIVE_EQD2_MAX:g} Gy); interval {interval_band(interval_days)}"
     )
 
     def result(passed: bool, why: str) -> CordCheck:

@@ -1,0 +1,1049 @@
+"""One patient's clinical picture: raw FHIR R4 resources turned into the facts the rules read.
+
+RULES.md A1-A3, §1.5 and §5.1. Pure: ``now`` is an argument. Malformed or partial resources never
+raise; what cannot be read is left out and shows up as missing data in the decision.
+
+Readings taken here (each also in docs/clinical-rules.md §8):
+
+- A bone-metastasis Condition without ``clinicalStatus`` is read as active: FHIR R4 (con-3) and US Core
+  require the element, so its absence is a data-quality gap, and losing a new bone metastasis is the
+  worse error. The lesion records that the status was assumed.
+- Timed observations (pain, performance status, neurological status, clinician life expectancy, renal
+  function, weight) count only when taken within 30 days of ``now``; calcium within 14 days (§5.1).
+  An older (or undated) value is kept as *stale* so the decision can say so, and counts as missing.
+- Lesion descriptors from imaging (SINS, Mirels, ESCC, size, cortical involvement, junctional,
+  posterior element) have no window in RULES.md: the latest is used, whatever its age.
+- An observation attaches to a lesion by ``focus`` -> the Condition, else by the same bodySite code
+  when exactly one lesion has it; a lesion descriptor with neither attaches to the patient's only lesion.
+- A pain score that names no lesion counts for the patient's only lesion ("single symptomatic site");
+  with several lesions it says "no pain anywhere" when NRS <= 1 and nothing per lesion otherwise.
+- A neurological observation that names no lesion is patient-level (the neurological examination is of
+  the patient) and applies to every lesion; a cord-compression Condition that names no lesion applies to
+  every spine or site-unknown lesion.
+- The metastatic lesion count is the local ``metastatic-lesion-count`` only; counting Conditions gives a
+  lower bound (one Condition can stand for several lesions), used only when it already exceeds 5.
+- Absence of a coded non-bone metastasis reads as "none" for Chow/TEACHH (§3 computes them from the
+  coded SecondaryCancerConditions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from bonemet_recommender.engine import codes
+from bonemet_recommender.engine.decisions import Coding, SiteClass
+
+T = TypeVar("T")
+
+PERFORMANCE_WINDOW = timedelta(days=30)  # §5.1 `ps`
+PAIN_WINDOW = timedelta(days=30)  # §5.1 `painful`
+NEURO_WINDOW = timedelta(days=30)  # §5.1 `neuro_deficit` onset <= 30 d
+CALCIUM_WINDOW = timedelta(days=14)  # §5.1 `ca_high`
+LAB_WINDOW = timedelta(days=30)  # renal function, weight: "recent" (M2); the §5.1 default window
+POSTOPERATIVE_WINDOW = timedelta(weeks=8)  # §5.1 `postop`
+
+_SURGICAL_PROCEDURE_PROFILE = f"{codes.MCODE_SD}/mcode-cancer-related-surgical-procedure"
+_DOSE_DELIVERED_SUFFIX = "radiotherapy-dose-delivered-to-volume"
+_OBSERVATION_STATUSES_IGNORED = frozenset({"cancelled", "entered-in-error", "registered"})
+_PROCEDURE_STATUSES_DONE = frozenset({"completed", "in-progress"})
+_MEDICATION_ACTIVE = frozenset({"active", "intended"})
+_UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
+
+
+# --- Typed facts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact(Generic[T]):
+    """One value read from one resource."""
+
+    value: T
+    reference: str
+    """Versioned reference of the resource it came from."""
+    when: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reading(Generic[T]):
+    """The latest value of a timed observation: ``current`` inside its window, else ``stale``."""
+
+    current: Fact[T] | None = None
+    stale: Fact[T] | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class PriorCourse:
+    """A previous radiotherapy course at the lesion (Procedure 1217123003 or local prior-rt-*)."""
+
+    total_gy: float | None
+    fractions: int | None
+    ended: datetime | None
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Surgery:
+    """Stabilisation or decompression surgery at the lesion within 8 weeks (§5.1 `postop`)."""
+
+    reference: str
+    when: datetime | None
+
+
+@dataclass(frozen=True)
+class NeuroEvidence:
+    """Neurological status of a lesion: deficit known true/false, or unknown."""
+
+    deficit: bool | None
+    references: tuple[str, ...] = ()
+    onset: datetime | None = None
+    """Earliest known onset of the deficit, to order it against surgery."""
+    stale: bool = False
+    """A neurological record exists but is older than 30 days."""
+
+
+@dataclass(frozen=True)
+class Lesion:
+    """One bone-metastasis Condition (A2) with the facts attached to it."""
+
+    reference: str
+    condition: str
+    """Unversioned ``Condition/id``."""
+    codes: tuple[Coding, ...]
+    body_site: Coding | None
+    site_class: SiteClass
+    marrow_only: bool
+    """Bone-marrow code without focal site (§6 edge case: no RT target)."""
+    unconfirmed: bool
+    status_assumed: bool
+    """clinicalStatus absent and read as active."""
+    pain: Reading[int] = field(default_factory=Reading)
+    pain_attributed: bool = False
+    """The pain score names this lesion (focus/bodySite) rather than the patient."""
+    sins: Fact[int] | None = None
+    mirels: Fact[int] | None = None
+    escc: Fact[str] | None = None
+    neuro: NeuroEvidence = field(default_factory=lambda: NeuroEvidence(None))
+    max_diameter_mm: Fact[float] | None = None
+    cortical: Fact[str] | None = None
+    junctional: Fact[bool] | None = None
+    posterior_element: Fact[bool] | None = None
+    fractures: tuple[str, ...] = ()
+    surgery: Surgery | None = None
+    prior_courses: tuple[PriorCourse, ...] = ()
+
+
+@dataclass(frozen=True)
+class PatientPicture:
+    patient: str
+    """Unversioned ``Patient/id``."""
+    lesions: tuple[Lesion, ...]
+    ended_lesions: tuple[str, ...]
+    """Bone-metastasis Conditions that are resolved/inactive/remission, refuted or entered-in-error."""
+    primary: codes.PrimaryCancer | None = None
+    primary_references: tuple[str, ...] = ()
+    primary_unrecognised: bool = False
+    """A primary-cancer Condition exists but its code is not one RULES.md §1.2 lists."""
+    myeloma: bool = False
+    non_bone_metastases: tuple[str, ...] = ()
+    liver_metastases: tuple[str, ...] = ()
+    ecog: Reading[int] = field(default_factory=Reading)
+    kps: Reading[int] = field(default_factory=Reading)
+    life_expectancy: Reading[str] = field(default_factory=Reading)
+    calcium_total: Reading[Quantity] = field(default_factory=Reading)
+    calcium_corrected: Reading[Quantity] = field(default_factory=Reading)
+    creatinine: Reading[Quantity] = field(default_factory=Reading)
+    egfr: Reading[Quantity] = field(default_factory=Reading)
+    weight: Reading[Quantity] = field(default_factory=Reading)
+    hypercalcaemia_conditions: tuple[str, ...] = ()
+    lesion_count: Fact[int] | None = None
+    primary_controlled: Fact[bool] | None = None
+    all_sites_treatable: Fact[bool] | None = None
+    bma: tuple[str, ...] = ()
+    opioids: tuple[str, ...] = ()
+    dexamethasone: tuple[str, ...] = ()
+    sact: tuple[str, ...] = ()
+    chemotherapy_courses: int = 0
+    birth_date: date | None = None
+    age_years: int | None = None
+    sex: str | None = None
+    patient_reference: str | None = None
+    """Versioned reference of the Patient resource, when present."""
+
+    @property
+    def has_bone_metastasis(self) -> bool:
+        return bool(self.lesions or self.ended_lesions)
+
+
+# --- Small readers (never raise) -------------------------------------------------------------------------
+
+
+def _dict(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def codings(concept: Any) -> tuple[Coding, ...]:
+    """The codings of a CodeableConcept (or of a list of them) that have both system and code."""
+    concepts = concept if isinstance(concept, list) else [concept]
+    found: list[Coding] = []
+    for item in concepts:
+        for raw in _list(_dict(item).get("coding")):
+            coding = _dict(raw)
+            system, code = _text(coding.get("system")), _text(coding.get("code"))
+            if system and code:
+                found.append(Coding(system, code, _text(coding.get("display"))))
+    return tuple(found)
+
+
+def _status_code(concept: Any) -> str | None:
+    """Code of a status CodeableConcept (clinicalStatus / verificationStatus), system not checked."""
+    for raw in _list(_dict(concept).get("coding")):
+        code = _text(_dict(raw).get("code"))
+        if code:
+            return code
+    return None
+
+
+def versioned(resource: Mapping[str, Any]) -> str | None:
+    """``Type/id/_history/vid`` when meta.versionId is present, else ``Type/id``; None without id."""
+    kind, rid = _text(resource.get("resourceType")), _text(resource.get("id"))
+    if not kind or not rid:
+        return None
+    version = _text(_dict(resource.get("meta")).get("versionId"))
+    return f"{kind}/{rid}/_history/{version}" if version else f"{kind}/{rid}"
+
+
+def plain(reference: str) -> str:
+    """``Type/id`` of a (possibly absolute, possibly versioned) literal reference."""
+    head = reference.split("/_history/", 1)[0]
+    parts = [p for p in head.split("/") if p]
+    return "/".join(parts[-2:]) if len(parts) >= 2 else head
+
+
+def _reference(value: Any) -> str | None:
+    ref = _text(_dict(value).get("reference"))
+    return plain(ref) if ref else None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """FHIR date/dateTime/instant to an aware UTC datetime; partial dates take their first instant."""
+    text = _text(value)
+    if text is None:
+        return None
+    if len(text) == 4 and text.isdigit():
+        text += "-01-01"
+    elif len(text) == 7 and text[4] == "-":
+        text += "-01"
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _effective(resource: Mapping[str, Any]) -> datetime | None:
+    period = _dict(resource.get("effectivePeriod"))
+    return (
+        parse_datetime(resource.get("effectiveDateTime"))
+        or parse_datetime(resource.get("effectiveInstant"))
+        or parse_datetime(period.get("end"))
+        or parse_datetime(period.get("start"))
+        or parse_datetime(resource.get("issued"))
+    )
+
+
+def _performed_end(resource: Mapping[str, Any]) -> datetime | None:
+    # The end of the course is what the re-irradiation interval counts from; a start alone would
+    # lengthen the interval, so it is not used (unknown end -> unknown interval, the safer reading).
+    period = _dict(resource.get("performedPeriod"))
+    return parse_datetime(period.get("end")) or parse_datetime(resource.get("performedDateTime"))
+
+
+def _onset(condition: Mapping[str, Any]) -> datetime | None:
+    period = _dict(condition.get("onsetPeriod"))
+    return (
+        parse_datetime(condition.get("onsetDateTime"))
+        or parse_datetime(period.get("start"))
+        or parse_datetime(condition.get("recordedDate"))
+    )
+
+
+def _profiles(resource: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(
+        p.split("|", 1)[0] for p in _list(_dict(resource.get("meta")).get("profile")) if isinstance(p, str)
+    )
+
+
+def _int_value(obs: Mapping[str, Any]) -> int | None:
+    value = obs.get("valueInteger")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    number = _dict(obs.get("valueQuantity")).get("value")
+    if isinstance(number, int | float) and not isinstance(number, bool) and float(number).is_integer():
+        return int(number)
+    return None
+
+
+def _bool_value(obs: Mapping[str, Any]) -> bool | None:
+    value = obs.get("valueBoolean")
+    return value if isinstance(value, bool) else None
+
+
+def _string_value(obs: Mapping[str, Any]) -> str | None:
+    text = _text(obs.get("valueString"))
+    if text is not None:
+        return text
+    for coding in codings(obs.get("valueCodeableConcept")):
+        return coding.code
+    return None
+
+
+def _quantity_value(obs: Mapping[str, Any]) -> Quantity | None:
+    quantity = _dict(obs.get("valueQuantity"))
+    number = quantity.get("value")
+    if not isinstance(number, int | float) or isinstance(number, bool):
+        return None
+    return Quantity(float(number), _text(quantity.get("code")) or _text(quantity.get("unit")))
+
+
+def _body_sites(resource: Mapping[str, Any]) -> tuple[Coding, ...]:
+    site = resource.get("bodySite")
+    return codings(site if isinstance(site, list) else [site])
+
+
+def _site_key(site: Iterable[Coding]) -> frozenset[tuple[str, str]]:
+    return frozenset((c.system, c.code) for c in site)
+
+
+# --- Grouping the input ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Input:
+    conditions: list[Mapping[str, Any]] = field(default_factory=list)
+    observations: list[Mapping[str, Any]] = field(default_factory=list)
+    medications: list[Mapping[str, Any]] = field(default_factory=list)
+    procedures: list[Mapping[str, Any]] = field(default_factory=list)
+    patients: list[Mapping[str, Any]] = field(default_factory=list)
+    medication_resources: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def _group(resources: Sequence[Mapping[str, Any]]) -> _Input:
+    grouped = _Input()
+    for resource in resources:
+        if not isinstance(resource, Mapping) or versioned(resource) is None:
+            continue
+        kind = resource.get("resourceType")
+        if kind == "Condition":
+            grouped.conditions.append(resource)
+        elif kind == "Observation":
+            if resource.get("status") not in _OBSERVATION_STATUSES_IGNORED:
+                grouped.observations.append(resource)
+        elif kind == "MedicationStatement":
+            grouped.medications.append(resource)
+        elif kind == "Procedure":
+            grouped.procedures.append(resource)
+        elif kind == "Patient":
+            grouped.patients.append(resource)
+        elif kind == "Medication":
+            grouped.medication_resources[f"Medication/{resource['id']}"] = resource
+    return grouped
+
+
+def _is_current_condition(condition: Mapping[str, Any]) -> tuple[bool, bool]:
+    """(counts as active, status assumed) per §1.5: active/recurrence, not refuted/entered-in-error."""
+    verification = _status_code(condition.get("verificationStatus"))
+    if verification in codes.EXCLUDED_VERIFICATION_STATUSES:
+        return False, False
+    clinical = _status_code(condition.get("clinicalStatus"))
+    if clinical is None:
+        return True, True
+    return clinical in codes.ACTIVE_CLINICAL_STATUSES, False
+
+
+# --- Lesions ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _LesionDraft:
+    reference: str
+    condition: str
+    codes: tuple[Coding, ...]
+    sites: tuple[Coding, ...]
+    site_class: SiteClass
+    marrow_only: bool
+    unconfirmed: bool
+    status_assumed: bool
+    pain: list[Fact[int]] = field(default_factory=list)
+    sins: list[Fact[int]] = field(default_factory=list)
+    mirels: list[Fact[int]] = field(default_factory=list)
+    escc: list[Fact[str]] = field(default_factory=list)
+    neuro: list[Fact[bool]] = field(default_factory=list)
+    neuro_conditions: list[Fact[bool]] = field(default_factory=list)
+    diameter: list[Fact[float]] = field(default_factory=list)
+    cortical: list[Fact[str]] = field(default_factory=list)
+    junctional: list[Fact[bool]] = field(default_factory=list)
+    posterior: list[Fact[bool]] = field(default_factory=list)
+    prior_dose: list[Fact[float]] = field(default_factory=list)
+    prior_fractions: list[Fact[int]] = field(default_factory=list)
+    prior_end: list[Fact[datetime]] = field(default_factory=list)
+    fractures: list[str] = field(default_factory=list)
+    surgeries: list[Surgery] = field(default_factory=list)
+    courses: list[PriorCourse] = field(default_factory=list)
+
+
+def _lesion_draft(condition: Mapping[str, Any], reference: str, status_assumed: bool) -> _LesionDraft:
+    condition_codes = codings(condition.get("code"))
+    sites = _body_sites(condition)
+    marrow_only = codes.is_bone_marrow_only(condition_codes) and codes.classify_site(sites) == "unknown"
+    return _LesionDraft(
+        reference=reference,
+        condition=plain(reference),
+        codes=condition_codes,
+        sites=sites,
+        site_class=codes.classify_site(sites),
+        marrow_only=marrow_only,
+        unconfirmed=_status_code(condition.get("verificationStatus")) in _UNCONFIRMED,
+        status_assumed=status_assumed,
+    )
+
+
+def _preferred_site(sites: tuple[Coding, ...]) -> Coding | None:
+    for coding in sites:
+        if coding.system == codes.SNOMED:
+            return coding
+    return sites[0] if sites else None
+
+
+class _Attacher:
+    """Finds the lesion(s) a resource belongs to: focus/reasonReference, else a unique bodySite."""
+
+    def __init__(self, drafts: list[_LesionDraft]) -> None:
+        self.drafts = drafts
+        self.by_condition = {d.condition: d for d in drafts}
+
+    def by_reference(self, references: Iterable[str]) -> list[_LesionDraft]:
+        return [self.by_condition[r] for r in references if r in self.by_condition]
+
+    def by_site(self, sites: tuple[Coding, ...]) -> list[_LesionDraft]:
+        key = _site_key(sites)
+        if not key:
+            return []
+        matches = [d for d in self.drafts if _site_key(d.sites) & key]
+        return matches if len(matches) == 1 else []
+
+    def attach(self, references: Iterable[str], sites: tuple[Coding, ...]) -> list[_LesionDraft]:
+        return self.by_reference(references) or self.by_site(sites)
+
+
+def _focus_references(obs: Mapping[str, Any]) -> list[str]:
+    return [r for r in (_reference(f) for f in _list(obs.get("focus"))) if r]
+
+
+def _reason_references(resource: Mapping[str, Any]) -> list[str]:
+    return [r for r in (_reference(f) for f in _list(resource.get("reasonReference"))) if r]
+
+
+# --- Observations ----------------------------------------------------------------------------------------
+
+
+def _obs_code(obs: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(LOINC code, local code) of an Observation, either possibly None."""
+    loinc = local = None
+    for coding in codings(obs.get("code")):
+        if coding.system == codes.LOINC and loinc is None:
+            loinc = coding.code
+        elif coding.system == codes.OBSERVATION_SYSTEM and local is None:
+            local = coding.code
+    return loinc, local
+
+
+def latest(facts: Iterable[Fact[T]]) -> Fact[T] | None:
+    """The most recent fact; undated facts rank before any dated one. Ties keep the last read."""
+    best: Fact[T] | None = None
+    for fact in facts:
+        if best is None or _rank(fact) >= _rank(best):
+            best = fact
+    return best
+
+
+def _rank(fact: Fact[Any]) -> tuple[int, datetime]:
+    return (0, datetime.min.replace(tzinfo=UTC)) if fact.when is None else (1, fact.when)
+
+
+def reading(facts: Iterable[Fact[T]], now: datetime, window: timedelta) -> Reading[T]:
+    newest = latest(facts)
+    if newest is None:
+        return Reading()
+    if newest.when is not None and now - window <= newest.when <= now + timedelta(days=1):
+        return Reading(current=newest)
+    return Reading(stale=newest)
+
+
+_LESION_INT = {codes.SINS_TOTAL: "sins", codes.MIRELS_TOTAL: "mirels", codes.PRIOR_RT_FRACTIONS: "prior_fractions"}
+_LESION_BOOL = {codes.JUNCTIONAL_SPINE: "junctional", codes.POSTERIOR_ELEMENT: "posterior"}
+_LESION_STRING = {codes.ESCC_GRADE: "escc", codes.CORTICAL_INVOLVEMENT: "cortical"}
+
+
+def _valid_int(local: str, value: int) -> bool:
+    if local == codes.SINS_TOTAL:
+        return 0 <= value <= 18  # A3
+    if local == codes.MIRELS_TOTAL:
+        return 4 <= value <= 12  # A3
+    return value >= 1
+
+
+def _valid_string(local: str, value: str) -> bool:
+    allowed = codes.ESCC_GRADES if local == codes.ESCC_GRADE else codes.CORTICAL_INVOLVEMENT_VALUES
+    return value in allowed
+
+
+@dataclass
+class _PatientObservations:
+    ecog: list[Fact[int]] = field(default_factory=list)
+    kps: list[Fact[int]] = field(default_factory=list)
+    life_expectancy: list[Fact[str]] = field(default_factory=list)
+    calcium_total: list[Fact[Quantity]] = field(default_factory=list)
+    calcium_corrected: list[Fact[Quantity]] = field(default_factory=list)
+    creatinine: list[Fact[Quantity]] = field(default_factory=list)
+    egfr: list[Fact[Quantity]] = field(default_factory=list)
+    weight: list[Fact[Quantity]] = field(default_factory=list)
+    lesion_count: list[Fact[int]] = field(default_factory=list)
+    primary_controlled: list[Fact[bool]] = field(default_factory=list)
+    all_sites_treatable: list[Fact[bool]] = field(default_factory=list)
+    unattributed_pain: list[Fact[int]] = field(default_factory=list)
+    unattributed_neuro: list[Fact[bool]] = field(default_factory=list)
+    unattributed_lesion_obs: list[Mapping[str, Any]] = field(default_factory=list)
+
+
+_LAB_LISTS: dict[str, str] = {
+    codes.CALCIUM_TOTAL: "calcium_total",
+    codes.CALCIUM_CORRECTED: "calcium_corrected",
+    codes.CREATININE: "creatinine",
+    codes.EGFR_CKD_EPI_2021: "egfr",
+    codes.EGFR_CKD_EPI_2009: "egfr",
+    codes.EGFR_MDRD: "egfr",
+    codes.BODY_WEIGHT: "weight",
+}
+
+
+def _read_observations(observations: list[Mapping[str, Any]], attacher: _Attacher) -> _PatientObservations:
+    patient = _PatientObservations()
+    for obs in observations:
+        reference = versioned(obs)
+        if reference is None:
+            continue
+        when = _effective(obs)
+        loinc, local = _obs_code(obs)
+        if loinc is not None:
+            _read_loinc(obs, loinc, reference, when, attacher, patient)
+        elif local is not None:
+            _read_local(obs, local, reference, when, attacher, patient)
+    return patient
+
+
+def _read_loinc(
+    obs: Mapping[str, Any],
+    loinc: str,
+    reference: str,
+    when: datetime | None,
+    attacher: _Attacher,
+    patient: _PatientObservations,
+) -> None:
+    if loinc == codes.PAIN_NRS:
+        value = _int_value(obs)
+        if value is None or not 0 <= value <= 10:
+            return
+        fact = Fact(value, reference, when)
+        targets = attacher.attach(_focus_references(obs), _body_sites(obs))
+        for draft in targets:
+            draft.pain.append(fact)
+        if not targets:
+            patient.unattributed_pain.append(fact)
+    elif loinc == codes.ECOG:
+        value = _int_value(obs)
+        if value is not None and 0 <= value <= 5:
+            patient.ecog.append(Fact(value, reference, when))
+    elif loinc == codes.KARNOFSKY:
+        value = _int_value(obs)
+        if value is not None and 0 <= value <= 100:
+            patient.kps.append(Fact(value, reference, when))
+    elif loinc in _LAB_LISTS:
+        quantity = _quantity_value(obs)
+        if quantity is not None:
+            getattr(patient, _LAB_LISTS[loinc]).append(Fact(quantity, reference, when))
+
+
+def _read_local(
+    obs: Mapping[str, Any],
+    local: str,
+    reference: str,
+    when: datetime | None,
+    attacher: _Attacher,
+    patient: _PatientObservations,
+) -> None:
+    if local == codes.LIFE_EXPECTANCY_CLINICIAN:
+        value = _string_value(obs)
+        if value in codes.LIFE_EXPECTANCY_VALUES:
+            patient.life_expectancy.append(Fact(value, reference, when))
+    elif local == codes.METASTATIC_LESION_COUNT:
+        count = _int_value(obs)
+        if count is not None and count >= 0:
+            patient.lesion_count.append(Fact(count, reference, when))
+    elif local in (codes.PRIMARY_CONTROLLED, codes.ALL_SITES_TREATABLE):
+        flag = _bool_value(obs)
+        if flag is not None:
+            target = patient.primary_controlled if local == codes.PRIMARY_CONTROLLED else patient.all_sites_treatable
+            target.append(Fact(flag, reference, when))
+    elif local == codes.NEURO_DEFICIT:
+        flag = _bool_value(obs)
+        if flag is None:
+            return
+        targets = attacher.attach(_focus_references(obs), _body_sites(obs))
+        for draft in targets:
+            draft.neuro.append(Fact(flag, reference, when))
+        if not targets:
+            patient.unattributed_neuro.append(Fact(flag, reference, when))
+    elif local in codes.LOCAL_OBSERVATION_CODES:
+        targets = attacher.attach(_focus_references(obs), _body_sites(obs))
+        if not targets:
+            patient.unattributed_lesion_obs.append(obs)
+        for draft in targets:
+            _lesion_observation(draft, obs, local, reference, when)
+
+
+def _lesion_observation(
+    draft: _LesionDraft, obs: Mapping[str, Any], local: str, reference: str, when: datetime | None
+) -> None:
+    if local in _LESION_INT:
+        number = _int_value(obs)
+        if number is not None and _valid_int(local, number):
+            getattr(draft, _LESION_INT[local]).append(Fact(number, reference, when))
+    elif local in _LESION_BOOL:
+        flag = _bool_value(obs)
+        if flag is not None:
+            getattr(draft, _LESION_BOOL[local]).append(Fact(flag, reference, when))
+    elif local in _LESION_STRING:
+        text = _string_value(obs)
+        if text is not None and _valid_string(local, text):
+            getattr(draft, _LESION_STRING[local]).append(Fact(text, reference, when))
+    elif local == codes.LESION_MAX_DIAMETER_MM:
+        quantity = _quantity_value(obs)
+        if quantity is not None and quantity.value > 0:
+            size = quantity.value * 10 if quantity.unit == "cm" else quantity.value
+            draft.diameter.append(Fact(size, reference, when))
+    elif local == codes.PRIOR_RT_DOSE_GY:
+        quantity = _quantity_value(obs)
+        if quantity is not None and quantity.value > 0:
+            gy = quantity.value / 100 if quantity.unit == "cGy" else quantity.value
+            draft.prior_dose.append(Fact(gy, reference, when))
+    elif local == codes.PRIOR_RT_END_DATE:
+        ended = parse_datetime(obs.get("valueDateTime"))
+        if ended is not None:
+            draft.prior_end.append(Fact(ended, reference, when))
+
+
+# --- Conditions other than the lesions --------------------------------------------------------------------
+
+
+@dataclass
+class _OtherConditions:
+    primaries: list[tuple[codes.PrimaryCancer | None, str]] = field(default_factory=list)
+    myeloma: bool = False
+    non_bone: list[str] = field(default_factory=list)
+    liver: list[str] = field(default_factory=list)
+    hypercalcaemia: list[str] = field(default_factory=list)
+
+
+def _is_primary_condition(condition: Mapping[str, Any], condition_codes: tuple[Coding, ...]) -> bool:
+    return codes.PRIMARY_CANCER_CONDITION in _profiles(condition) or codes.classify_primary(condition_codes) is not None
+
+
+def _read_conditions(
+    conditions: list[Mapping[str, Any]], attacher: _Attacher, lesion_conditions: set[str], now: datetime
+) -> _OtherConditions:
+    other = _OtherConditions()
+    for condition in conditions:
+        reference = versioned(condition)
+        if reference is None or plain(reference) in lesion_conditions:
+            # A myeloma lesion is also the primary: read its primary below, not its other roles.
+            if reference is not None and codes.is_myeloma(codings(condition.get("code"))):
+                other.myeloma = True
+                other.primaries.append((codes.classify_primary(codings(condition.get("code"))), reference))
+            continue
+        active, _ = _is_current_condition(condition)
+        if not active:
+            continue
+        condition_codes = codings(condition.get("code"))
+        sites = _body_sites(condition)
+        if codes.is_myeloma(condition_codes):
+            other.myeloma = True
+        if codes.is_neuro_deficit_condition(condition_codes):
+            _attach_neuro_condition(condition, reference, attacher, now)
+        elif codes.is_pathological_fracture(condition_codes):
+            for draft in attacher.by_site(sites) or attacher.by_reference(_evidence_references(condition)):
+                draft.fractures.append(reference)
+        elif codes.is_hypercalcaemia(condition_codes):
+            other.hypercalcaemia.append(reference)
+        elif _is_non_bone_metastasis(condition, condition_codes, sites):
+            other.non_bone.append(reference)
+            if codes.is_liver_metastasis(condition_codes):
+                other.liver.append(reference)
+        elif _is_primary_condition(condition, condition_codes):
+            other.primaries.append((codes.classify_primary(condition_codes), reference))
+    return other
+
+
+def _evidence_references(condition: Mapping[str, Any]) -> list[str]:
+    found: list[str] = []
+    for evidence in _list(condition.get("evidence")):
+        found.extend(r for r in (_reference(d) for d in _list(_dict(evidence).get("detail"))) if r)
+    return found
+
+
+def _is_non_bone_metastasis(
+    condition: Mapping[str, Any], condition_codes: tuple[Coding, ...], sites: tuple[Coding, ...]
+) -> bool:
+    if codes.is_metastasis_other_than_bone(condition_codes):
+        return True
+    secondary = codes.SECONDARY_CANCER_CONDITION in _profiles(condition) or any(
+        c.system == codes.SNOMED and c.code == codes.METASTATIC_NEOPLASM_SNOMED for c in condition_codes
+    )
+    # A secondary-cancer Condition with a bodySite that is not bone (§3); without a bodySite it is unknown.
+    return secondary and bool(sites) and not codes.is_bone_body_site(sites)
+
+
+def _attach_neuro_condition(condition: Mapping[str, Any], reference: str, attacher: _Attacher, now: datetime) -> None:
+    onset = _onset(condition)
+    targets = attacher.by_site(_body_sites(condition)) or attacher.by_reference(_evidence_references(condition))
+    if not targets:
+        targets = [d for d in attacher.drafts if d.site_class in ("spine", "unknown")]
+    for draft in targets:
+        draft.neuro_conditions.append(Fact(True, reference, onset))
+
+
+# --- Procedures ---------------------------------------------------------------------------------------------
+
+
+def _is_radiotherapy(procedure: Mapping[str, Any]) -> bool:
+    procedure_codes = codings(procedure.get("code"))
+    if any(
+        c.system == codes.SNOMED and c.code in (codes.RT_COURSE, codes.RT_PROCEDURE_GENERIC) for c in procedure_codes
+    ):
+        return True
+    return bool(_profiles(procedure) & codes.RT_PROCEDURE_PROFILES)
+
+
+def _delivered_dose(procedure: Mapping[str, Any]) -> tuple[float | None, int | None]:
+    """Highest total dose delivered to any volume (upper bound for the cord), with its fractions."""
+    best: tuple[float | None, int | None] = (None, None)
+    for extension in _list(procedure.get("extension")):
+        url = _text(_dict(extension).get("url")) or ""
+        if not url.endswith(_DOSE_DELIVERED_SUFFIX):
+            continue
+        total: float | None = None
+        fractions: int | None = None
+        for sub in _list(_dict(extension).get("extension")):
+            sub = _dict(sub)
+            if sub.get("url") == "totalDoseDelivered":
+                quantity = _dict(sub.get("valueQuantity"))
+                number = quantity.get("value")
+                unit = _text(quantity.get("code")) or _text(quantity.get("unit"))
+                if isinstance(number, int | float) and not isinstance(number, bool) and number > 0:
+                    total = float(number) if unit == "Gy" else float(number) / 100  # UCUM cGy is the profile unit
+            elif sub.get("url") == "fractionsDelivered":
+                count = sub.get("valueUnsignedInt", sub.get("valuePositiveInt", sub.get("valueInteger")))
+                if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+                    fractions = count
+        if total is not None and (best[0] is None or total > best[0]):
+            best = (total, fractions)
+    return best
+
+
+def _read_procedures(procedures: list[Mapping[str, Any]], attacher: _Attacher, now: datetime) -> None:
+    for procedure in procedures:
+        reference = versioned(procedure)
+        if reference is None or procedure.get("status") not in _PROCEDURE_STATUSES_DONE:
+            continue
+        targets = attacher.attach(_reason_references(procedure), _body_sites(procedure))
+        if not targets:
+            continue
+        if _is_radiotherapy(procedure):
+            total, fractions = _delivered_dose(procedure)
+            course = PriorCourse(total, fractions, _performed_end(procedure), (reference,))
+            for draft in targets:
+                draft.courses.append(course)
+        elif _SURGICAL_PROCEDURE_PROFILE in _profiles(procedure):
+            performed = _performed_end(procedure) or parse_datetime(
+                _dict(procedure.get("performedPeriod")).get("start")
+            )
+            if performed is not None and now - POSTOPERATIVE_WINDOW <= performed <= now + timedelta(days=1):
+                for draft in targets:
+                    draft.surgeries.append(Surgery(reference, performed))
+
+
+# --- Medications --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Medications:
+    bma: list[str] = field(default_factory=list)
+    opioids: list[str] = field(default_factory=list)
+    dexamethasone: list[str] = field(default_factory=list)
+    sact: list[str] = field(default_factory=list)
+    chemotherapy: list[str] = field(default_factory=list)
+
+
+def _medication_codes(statement: Mapping[str, Any], known: Mapping[str, Mapping[str, Any]]) -> tuple[Coding, ...]:
+    found = codings(statement.get("medicationCodeableConcept"))
+    target = _text(_dict(statement.get("medicationReference")).get("reference"))
+    if target:
+        if target.startswith("#"):
+            for contained in _list(statement.get("contained")):
+                if _dict(contained).get("id") == target[1:]:
+                    found += codings(_dict(contained).get("code"))
+        elif plain(target) in known:
+            found += codings(known[plain(target)].get("code"))
+    return found
+
+
+def _read_medications(statements: list[Mapping[str, Any]], known: Mapping[str, Mapping[str, Any]]) -> _Medications:
+    meds = _Medications()
+    for statement in statements:
+        reference = versioned(statement)
+        status = statement.get("status")
+        if reference is None or status in ("entered-in-error", "not-taken"):
+            continue
+        medication = _medication_codes(statement, known)
+        if codes.is_chemotherapy(medication):
+            meds.chemotherapy.append(reference)
+        if status not in _MEDICATION_ACTIVE:
+            continue
+        if codes.is_bma(medication):
+            meds.bma.append(reference)
+        if codes.is_opioid(medication):
+            meds.opioids.append(reference)
+        if codes.is_dexamethasone(medication):
+            meds.dexamethasone.append(reference)
+        if codes.is_sact(medication):
+            meds.sact.append(reference)
+    return meds
+
+
+# --- Assembly -----------------------------------------------------------------------------------------------
+
+
+def _patient_reference(grouped: _Input, lesions: list[Mapping[str, Any]]) -> str:
+    for patient in grouped.patients:
+        ref = versioned(patient)
+        if ref:
+            return plain(ref)
+    for resource in [*lesions, *grouped.conditions, *grouped.observations]:
+        subject = _reference(resource.get("subject"))
+        if subject and subject.startswith("Patient/"):
+            return subject
+    return "Patient/unknown"
+
+
+def _age(birth: date | None, now: datetime) -> int | None:
+    if birth is None:
+        return None
+    today = now.date()
+    years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return years if 0 <= years < 130 else None
+
+
+def _finish_neuro(draft: _LesionDraft, unattributed: list[Fact[bool]], now: datetime) -> NeuroEvidence:
+    # Own observations first; a patient-level one (the neurological examination) applies to every lesion.
+    observed = draft.neuro or unattributed
+    obs = reading(observed, now, NEURO_WINDOW)
+    recent_conditions = [
+        f
+        for f in draft.neuro_conditions
+        if f.when is not None and now - NEURO_WINDOW <= f.when <= now + timedelta(days=1)
+    ]
+    if recent_conditions:
+        # A coded cord compression of <= 30 days is a deficit whatever an observation says (red flag wins).
+        refs = tuple(f.reference for f in recent_conditions)
+        extra = (obs.current.reference,) if obs.current and obs.current.value else ()
+        onsets = [f.when for f in recent_conditions if f.when is not None]
+        return NeuroEvidence(True, refs + extra, min(onsets) if onsets else None)
+    if obs.current is not None:
+        return NeuroEvidence(
+            obs.current.value, (obs.current.reference,), obs.current.when if obs.current.value else None
+        )
+    stale = obs.stale is not None or bool(draft.neuro_conditions)
+    return NeuroEvidence(None, (), None, stale)
+
+
+def _finish_courses(draft: _LesionDraft) -> tuple[PriorCourse, ...]:
+    courses = list(draft.courses)
+    dose, fractions, ended = latest(draft.prior_dose), latest(draft.prior_fractions), latest(draft.prior_end)
+    if dose or fractions or ended:
+        refs = tuple(f.reference for f in (dose, fractions, ended) if f is not None)
+        courses.append(
+            PriorCourse(
+                dose.value if dose else None,
+                fractions.value if fractions else None,
+                ended.value if ended else None,
+                refs,
+            )
+        )
+    return tuple(courses)
+
+
+def _finish_pain(
+    draft: _LesionDraft, unattributed: list[Fact[int]], single: bool, now: datetime
+) -> tuple[Reading[int], bool]:
+    own = reading(draft.pain, now, PAIN_WINDOW)
+    if own.current is not None:
+        return own, True
+    shared = reading(unattributed, now, PAIN_WINDOW)
+    if shared.current is not None and (single or shared.current.value <= 1):
+        return shared, False
+    return Reading(stale=own.stale or (shared.stale if single else None)), False
+
+
+def _first(facts: list[Fact[T]]) -> Fact[T] | None:
+    return latest(facts)
+
+
+def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture:
+    """RULES.md A1/A2/§5.1: the typed picture of one patient's resources as of ``now``."""
+    now = aware(now)
+    grouped = _group(resources)
+
+    drafts: list[_LesionDraft] = []
+    ended: list[str] = []
+    lesion_conditions: list[Mapping[str, Any]] = []
+    for condition in grouped.conditions:
+        reference = versioned(condition)
+        condition_codes = codings(condition.get("code"))
+        sites = _body_sites(condition)
+        if reference is None or not (
+            codes.is_bone_metastasis(condition_codes, sites) or codes.is_myeloma_bone_lesion(condition_codes, sites)
+        ):
+            continue
+        active, assumed = _is_current_condition(condition)
+        if active:
+            drafts.append(_lesion_draft(condition, reference, assumed))
+            lesion_conditions.append(condition)
+        else:
+            ended.append(reference)
+
+    attacher = _Attacher(drafts)
+    observations = _read_observations(grouped.observations, attacher)
+    if len(drafts) == 1:
+        for obs in observations.unattributed_lesion_obs:
+            reference = versioned(obs)
+            _, local = _obs_code(obs)
+            if reference and local:
+                _lesion_observation(drafts[0], obs, local, reference, _effective(obs))
+    other = _read_conditions(grouped.conditions, attacher, {d.condition for d in drafts}, now)
+    _read_procedures(grouped.procedures, attacher, now)
+    meds = _read_medications(grouped.medications, grouped.medication_resources)
+
+    single = len(drafts) == 1
+    lesions = []
+    for draft in drafts:
+        pain, attributed = _finish_pain(draft, observations.unattributed_pain, single, now)
+        surgeries = sorted(draft.surgeries, key=lambda s: s.when or datetime.min.replace(tzinfo=UTC))
+        lesions.append(
+            Lesion(
+                reference=draft.reference,
+                condition=draft.condition,
+                codes=draft.codes,
+                body_site=_preferred_site(draft.sites),
+                site_class=draft.site_class,
+                marrow_only=draft.marrow_only,
+                unconfirmed=draft.unconfirmed,
+                status_assumed=draft.status_assumed,
+                pain=pain,
+                pain_attributed=attributed,
+                sins=_first(draft.sins),
+                mirels=_first(draft.mirels),
+                escc=_first(draft.escc),
+                neuro=_finish_neuro(draft, observations.unattributed_neuro, now),
+                max_diameter_mm=_first(draft.diameter),
+                cortical=_first(draft.cortical),
+                junctional=_first(draft.junctional),
+                posterior_element=_first(draft.posterior),
+                fractures=tuple(draft.fractures),
+                surgery=surgeries[-1] if surgeries else None,
+                prior_courses=_finish_courses(draft),
+            )
+        )
+
+    primary = next((p for p, _ in other.primaries if p is not None), None)
+    patient_resource = grouped.patients[0] if grouped.patients else {}
+    birth = parse_datetime(patient_resource.get("birthDate"))
+    birth_date = birth.date() if birth else None
+    gender = _text(patient_resource.get("gender"))
+    count = latest(observations.lesion_count)
+    return PatientPicture(
+        patient=_patient_reference(grouped, lesion_conditions),
+        lesions=tuple(lesions),
+        ended_lesions=tuple(ended),
+        primary=primary,
+        primary_references=tuple(ref for _, ref in other.primaries),
+        primary_unrecognised=primary is None and bool(other.primaries),
+        myeloma=other.myeloma or (primary is not None and codes.is_myeloma([Coding(codes.SNOMED, primary.snomed)])),
+        non_bone_metastases=tuple(other.non_bone),
+        liver_metastases=tuple(other.liver),
+        ecog=reading(observations.ecog, now, PERFORMANCE_WINDOW),
+        kps=reading(observations.kps, now, PERFORMANCE_WINDOW),
+        life_expectancy=reading(observations.life_expectancy, now, PERFORMANCE_WINDOW),
+        calcium_total=reading(observations.calcium_total, now, CALCIUM_WINDOW),
+        calcium_corrected=reading(observations.calcium_corrected, now, CALCIUM_WINDOW),
+        creatinine=reading(observations.creatinine, now, LAB_WINDOW),
+        egfr=reading(observations.egfr, now, LAB_WINDOW),
+        weight=reading(observations.weight, now, LAB_WINDOW),
+        hypercalcaemia_conditions=tuple(other.hypercalcaemia),
+        lesion_count=count,
+        primary_controlled=latest(observations.primary_controlled),
+        all_sites_treatable=latest(observations.all_sites_treatable),
+        bma=tuple(meds.bma),
+        opioids=tuple(meds.opioids),
+        dexamethasone=tuple(meds.dexamethasone),
+        sact=tuple(meds.sact),
+        chemotherapy_courses=len(set(meds.chemotherapy)),
+        birth_date=birth_date,
+        age_years=_age(birth_date, now),
+        sex=gender,
+        patient_reference=versioned(patient_resource) if patient_resource else None,
+    )
+
+
+__all__ = [
+    "Fact",
+    "Lesion",
+    "NeuroEvidence",
+    "PatientPicture",
+    "PriorCourse",
+    "Quantity",
+    "Reading",
+    "Surgery",
+    "build_picture",
+]

@@ -1,0 +1,239 @@
+"""build_picture: FHIR R4 resources -> the typed clinical picture (RULES.md A1-A3, §1.5, §5.1)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from bonemet_recommender.engine.picture import build_picture
+
+
+def load_factory() -> ModuleType:
+    """The sibling ``fhir_factory.py`` (tests run with --import-mode=importlib, so no plain import)."""
+    name = "bonemet_tests_fhir_factory"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fhir_factory.py"))
+        assert spec is not None
+        assert spec.loader is not None
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+f = load_factory()
+AS_OF = f.AS_OF
+T_SPINE, RIB = "35769007", "113197003"
+FIXTURES = Path(__file__).resolve().parents[6] / "shared" / "fixtures" / "fhir" / "mcode-trial-matching"
+
+
+@pytest.mark.parametrize(
+    ("code", "system", "site"),
+    [
+        ("94222008", f.SNOMED, T_SPINE),  # pre-coordinated
+        ("128462008", f.SNOMED, T_SPINE),  # post-coordinated: metastatic neoplasm + bone bodySite
+        ("128462008", f.SNOMED, "272673000"),  # post-coordinated with the parent bone structure
+        ("C79.51", f.ICD10CM, None),
+        ("C79.52", f.ICD10CM, None),
+        ("94217008", f.SNOMED, None),
+    ],
+)
+def test_bone_metastasis_forms_are_lesions(code: str, system: str, site: str | None) -> None:
+    picture = build_picture([f.bone_met("bm", site, code=code, system=system)], AS_OF)
+    assert [lesion.reference for lesion in picture.lesions] == ["Condition/bm/_history/1"]
+
+
+def test_metastatic_neoplasm_without_bone_site_is_not_a_lesion() -> None:
+    picture = build_picture([f.bone_met("x", "10200004", code="128462008")], AS_OF)  # liver body site
+    assert picture.lesions == ()
+    assert not picture.has_bone_metastasis
+
+
+def test_old_and_new_mcode_urls_both_understood() -> None:
+    for stu1 in (True, False):
+        resources = [
+            f.primary("breast", "254837009", stu1=stu1),
+            f.bone_met("bm", RIB, primary_id="breast", stu1=stu1),
+        ]
+        picture = build_picture(resources, AS_OF)
+        assert picture.primary is not None
+        assert picture.primary.breast
+        assert len(picture.lesions) == 1
+
+
+def test_clinical_status_rules() -> None:
+    resources = [
+        f.bone_met("active", RIB),
+        f.bone_met("recurrence", T_SPINE, clinical="recurrence"),
+        f.bone_met("absent", "22356005", clinical=None),
+        f.bone_met("resolved", "85050009", clinical="resolved"),
+        f.bone_met("refuted", "71341001", verification="refuted"),
+    ]
+    picture = build_picture(resources, AS_OF)
+    assert {lesion.condition for lesion in picture.lesions} == {
+        "Condition/active",
+        "Condition/recurrence",
+        "Condition/absent",
+    }
+    assert next(lesion for lesion in picture.lesions if lesion.condition == "Condition/absent").status_assumed
+    assert set(picture.ended_lesions) == {"Condition/resolved/_history/1", "Condition/refuted/_history/1"}
+
+
+def test_attachment_by_focus_and_by_unique_body_site() -> None:
+    resources = [
+        f.bone_met("rib", RIB),
+        f.bone_met("t9", T_SPINE),
+        f.loinc("pain-rib", "72514-3", 6, focus="rib"),
+        f.local("sins", "sins-total", 9, site=T_SPINE),  # no focus: same bodySite as the T9 lesion
+    ]
+    picture = build_picture(resources, AS_OF)
+    rib, t9 = picture.lesions
+    assert rib.pain.current is not None
+    assert rib.pain.current.value == 6
+    assert rib.pain_attributed
+    assert t9.pain.current is None
+    assert t9.sins is not None
+    assert t9.sins.value == 9
+    assert rib.sins is None
+
+
+def test_unattributed_pain_counts_for_a_single_lesion_only_or_when_painless() -> None:
+    one = build_picture([f.bone_met("rib", RIB), f.loinc("pain", "72514-3", 5)], AS_OF)
+    assert one.lesions[0].pain.current is not None
+    two = build_picture([f.bone_met("rib", RIB), f.bone_met("t9", T_SPINE), f.loinc("pain", "72514-3", 5)], AS_OF)
+    assert all(lesion.pain.current is None for lesion in two.lesions)
+    calm = build_picture([f.bone_met("rib", RIB), f.bone_met("t9", T_SPINE), f.loinc("pain", "72514-3", 0)], AS_OF)
+    assert all(lesion.pain.current is not None for lesion in calm.lesions)
+
+
+def test_staleness_windows() -> None:
+    resources = [
+        f.bone_met("rib", RIB),
+        f.loinc("ecog-old", "89247-1", 0, days_ago=31),
+        f.loinc("kps", "89243-0", 80, days_ago=29),
+        f.loinc("pain", "72514-3", 4, days_ago=40, focus="rib"),
+        f.loinc("ca", "29265-6", 2.9, unit="mmol/L", days_ago=15),
+    ]
+    picture = build_picture(resources, AS_OF)
+    assert picture.ecog.current is None
+    assert picture.ecog.stale is not None
+    assert picture.kps.current is not None
+    assert picture.kps.current.value == 80
+    assert picture.lesions[0].pain.current is None
+    assert picture.lesions[0].pain.stale is not None
+    assert picture.calcium_corrected.current is None  # 14-day window
+
+
+def test_latest_observation_wins() -> None:
+    resources = [
+        f.bone_met("rib", RIB),
+        f.loinc("ecog-1", "89247-1", 3, days_ago=10),
+        f.loinc("ecog-2", "89247-1", 1, days_ago=2),
+    ]
+    picture = build_picture(resources, AS_OF)
+    assert picture.ecog.current is not None
+    assert picture.ecog.current.reference == "Observation/ecog-2/_history/1"
+
+
+def test_prior_course_from_procedure_in_cgy_and_from_local_observations() -> None:
+    procedure = build_picture(
+        [f.bone_met("t6", T_SPINE), f.rt_course("rt", "t6", T_SPINE, 2000, 5, ended_days=100)], AS_OF
+    )
+    (course,) = procedure.lesions[0].prior_courses
+    assert (course.total_gy, course.fractions) == (20.0, 5)
+    assert course.ended is not None
+    assert (AS_OF - course.ended).days == 100
+    local = build_picture(
+        [
+            f.bone_met("t6", T_SPINE),
+            f.local("dose", "prior-rt-dose-gy", 30, focus="t6"),
+            f.local("fx", "prior-rt-fractions", 10, focus="t6"),
+            f.local("end", "prior-rt-end-date", f.date(70), focus="t6"),
+        ],
+        AS_OF,
+    )
+    (course,) = local.lesions[0].prior_courses
+    assert (course.total_gy, course.fractions) == (30.0, 10)
+
+
+def test_surgery_within_eight_weeks_and_neuro_condition() -> None:
+    resources = [
+        f.bone_met("t9", T_SPINE),
+        f.surgery("old", "t9", T_SPINE, days_ago=70, text="decompression"),
+        f.condition("mscc", "71286001", onset_days=3),
+    ]
+    lesion = build_picture(resources, AS_OF).lesions[0]
+    assert lesion.surgery is None  # 10 weeks ago
+    assert lesion.neuro.deficit is True
+    recent = build_picture([*resources, f.surgery("new", "t9", T_SPINE, days_ago=5, text="decompression")], AS_OF)
+    assert recent.lesions[0].surgery is not None
+
+
+def test_medications_classified_by_code() -> None:
+    resources = [
+        f.bone_met("rib", RIB),
+        f.medication("zol", "77655"),
+        f.medication("morphine", "7052"),
+        f.medication("dex", "3264", status="intended"),
+        f.medication("letrozole", "L02BG04", system=f.ATC),
+        f.medication("old-opioid", "7804", status="stopped"),
+    ]
+    picture = build_picture(resources, AS_OF)
+    assert picture.bma
+    assert picture.dexamethasone
+    assert picture.sact
+    assert picture.opioids == ("MedicationStatement/morphine/_history/1",)
+
+
+def test_myeloma_condition_with_bone_site_is_a_lesion() -> None:
+    picture = build_picture([f.condition("mm", "109989006", site="280849005")], AS_OF)
+    assert picture.myeloma
+    assert len(picture.lesions) == 1
+    assert picture.lesions[0].site_class == "spine"
+
+
+def test_visceral_metastases_and_versionless_references() -> None:
+    liver = f.condition("liver", "94381002")
+    del liver["meta"]
+    picture = build_picture([f.bone_met("rib", RIB), liver], AS_OF)
+    assert picture.non_bone_metastases == ("Condition/liver",)
+    assert picture.liver_metastases == ("Condition/liver",)
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {},
+        {"resourceType": "Observation"},
+        {"resourceType": "Observation", "id": "x", "code": "not-a-concept", "valueInteger": "7"},
+        {"resourceType": "Condition", "id": "y", "code": {"coding": "oops"}, "bodySite": {"coding": [None]}},
+        {"resourceType": "Procedure", "id": "z", "status": "completed", "extension": [{"url": None}]},
+        {"resourceType": "MedicationStatement", "id": "m", "medicationReference": {"reference": 5}},
+        {
+            "resourceType": "Observation",
+            "id": "w",
+            "code": {"coding": [{"system": f.LOINC, "code": "72514-3"}]},
+            "valueInteger": 12,
+            "effectiveDateTime": "yesterday",
+        },
+    ],
+)
+def test_malformed_resources_do_not_crash(junk: dict[str, Any]) -> None:
+    picture = build_picture([junk, f.bone_met("rib", RIB)], AS_OF)
+    assert len(picture.lesions) == 1
+    assert picture.lesions[0].pain.current is None
+
+
+def test_public_mcode_fixtures_are_read() -> None:
+    if not FIXTURES.is_dir():
+        pytest.skip("../shared/fixtures is absent")
+    for name in ("TrialMatching_Patient01.json", "TrialMatching_Patient02.json"):
+        bundle = json.loads((FIXTURES / name).read_text())
+        picture = build_picture([entry["resource"] for entry in bundle["entry"]], AS_OF)
+        assert len(picture.lesions) == 1
+        assert picture.lesions[0].status_assumed  # the STU1 fixtures omit clinicalStatus
