@@ -9,10 +9,14 @@ databases 1-15 hold anything you want to keep.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import itertools
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -70,6 +74,26 @@ def fixtures_dir() -> Path:
     if not FIXTURES.is_dir():
         pytest.skip("../shared/fixtures is absent")
     return FIXTURES
+
+
+async def _poll(probe: Callable[[], Any | Awaitable[Any]], within: float = 10.0, interval: float = 0.02) -> Any:
+    """Await the first truthy result of ``probe`` (sync or async), or fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = probe()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            pytest.fail(f"condition not met within {within} s")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture
+def poll() -> Callable[..., Awaitable[Any]]:
+    """``await poll(probe, within)``: wait for a condition without sleeping a fixed time."""
+    return _poll
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

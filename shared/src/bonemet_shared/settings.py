@@ -5,8 +5,11 @@ Operators and tests rely on these names; renaming one is a breaking change.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 import socket
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,11 +56,20 @@ class Settings(BaseSettings):
             return self.log_hash_key.get_secret_value().encode()
         path = self.data_dir / "log-hash.key"
         if not path.exists():
+            # `bonemet serve all` starts every service at once: each writes a private temporary file
+            # (mkstemp: mode 0600 from the start) and links it into place only if no key exists yet,
+            # so the first key wins and every process reads that one.
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(secrets.token_hex(32))
-            tmp.chmod(0o600)
-            tmp.replace(path)
+            fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".log-hash.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(32))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                with contextlib.suppress(FileExistsError):
+                    os.link(tmp, path)
+            finally:
+                os.unlink(tmp)
         return path.read_text().strip().encode()
 
 

@@ -70,8 +70,8 @@ def _compare(incoming: HeldResource, current: HeldResource) -> int:
         if incoming.version_id == current.version_id:
             return 0
     new, old = _instant(incoming.last_updated), _instant(current.last_updated)
-    if new is not None and old is not None and new != old:
-        return 1 if new > old else -1
+    if new is not None and old is not None:
+        return (new > old) - (new < old)  # equal instants are the same version (a tombstone must hold)
     return 1
 
 

@@ -1,0 +1,213 @@
+"""The recommender's stream handler on a real server (with a fake engine: the adapter is under test)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import orjson
+import pytest
+import redis.asyncio as aredis
+from faststream.redis import RedisBroker
+
+from bonemet_recommender.engine import Evaluation
+from bonemet_recommender.engine.decisions import Coding, LesionDecision, PatientDecision, Prognosis, Regimen
+from bonemet_recommender.service import Recommender, picture_key, suggestion_key
+from bonemet_shared.consuming import Delivery, Unprocessable, ensure_groups, entry_body, subscribe
+from bonemet_shared.events import ResourceAccepted, decode_suggestion, encode
+from bonemet_shared.streams import AUDIT, INTAKE, RECOMMENDER_GROUP, SUGGESTIONS
+
+OCCURRED = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
+PATIENT = "Patient/p1"
+
+
+def fake_evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
+    conditions = sorted(r["id"] for r in resources if r["resourceType"] == "Condition")
+    if not conditions:
+        return None
+    decision = PatientDecision(
+        patient=PATIENT,
+        as_of=now.date() if now else date(2024, 1, 1),
+        lesions=tuple(
+            LesionDecision(
+                lesion=f"Condition/{c}",
+                body_site=Coding("http://snomed.info/sct", "35769007", "Thoracic vertebra"),
+                site_class="spine",
+                rule_id="R6",
+                scenario="painful-uncomplicated",
+                priority="routine",
+                intent="palliative",
+                regimens=(Regimen(8, 1, "conventional", 14.4),),
+                regimens_pending=False,
+            )
+            for c in conditions
+        ),
+        prognosis=Prognosis("unknown", None, None, None, None, None),
+    )
+    careplan = {"resourceType": "CarePlan", "id": "cp-p1", "status": "draft"}
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": careplan}]}
+    return Evaluation(decision, bundle, "cp-p1", "hash-" + "-".join(conditions), "rendering")
+
+
+def accepted(resource_id: str = "c1", version: str = "1") -> ResourceAccepted:
+    return ResourceAccepted(
+        correlation_id=f"corr-{resource_id}",
+        patient=PATIENT,
+        occurred_at=OCCURRED,
+        idempotency_key=f"s|Condition|{resource_id}|{version}",
+        source="s",
+        resource_type="Condition",
+        resource_id=resource_id,
+        version_id=version,
+        resource={
+            "resourceType": "Condition",
+            "id": resource_id,
+            "meta": {"versionId": version},
+            "subject": {"reference": PATIENT},
+        },
+    )
+
+
+@pytest.fixture
+async def client(redis_url: str) -> AsyncIterator[aredis.Redis]:
+    client = aredis.Redis.from_url(redis_url)
+    await ensure_groups(client)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def broker(redis_url: str) -> AsyncIterator[RedisBroker]:
+    broker = RedisBroker(redis_url, logger=None)  # type: ignore[arg-type]
+    await broker.connect()
+    yield broker
+    await broker.stop()
+
+
+async def deliver(broker: RedisBroker, client: aredis.Redis, body: bytes, correlation_id: str = "corr") -> Delivery:
+    """Put ``body`` on the intake stream and read it as the recommender group would (first delivery)."""
+    await broker.publish(body, stream=INTAKE, correlation_id=correlation_id)
+    ((_, [(entry_id, fields)]),) = await client.xreadgroup(RECOMMENDER_GROUP, "test", {INTAKE: ">"}, count=1)
+    return Delivery(
+        stream=INTAKE,
+        group=RECOMMENDER_GROUP,
+        entry_ids=(entry_id.decode(),),
+        body=entry_body(fields),
+        correlation_id=correlation_id,
+        delivery_count=1,
+    )
+
+
+async def audit_codes(client: aredis.Redis) -> list[str]:
+    events = [orjson.loads(fields[b"audit-event"]) for _, fields in await client.xrange(AUDIT)]
+    return [event["subtype"][1]["code"] for event in events]
+
+
+async def pending(client: aredis.Redis) -> int:
+    return int((await client.xpending(INTAKE, RECOMMENDER_GROUP))["pending"])
+
+
+async def test_an_intake_event_becomes_one_suggestion_and_is_acknowledged(
+    broker: RedisBroker, client: aredis.Redis
+) -> None:
+    delivery = await deliver(broker, client, encode(accepted()), correlation_id="corr-c1")
+    assert await pending(client) == 1
+
+    await Recommender(broker, fake_evaluate).handle(delivery, client)
+
+    ((_, fields),) = await client.xrange(SUGGESTIONS)
+    suggestion = decode_suggestion(entry_body(fields))
+    assert (suggestion.careplan_id, suggestion.content_hash, suggestion.status) == ("cp-p1", "hash-c1", "draft")
+    assert suggestion.patient == PATIENT
+    assert suggestion.occurred_at == OCCURRED
+    assert b"corr-c1" in fields[b"__data__"]  # the stream correlation id travels on
+    picture = await client.hgetall(picture_key(PATIENT))
+    assert list(picture) == [b"Condition/c1"]
+    assert orjson.loads(picture[b"Condition/c1"])["version_id"] == "1"
+    last = orjson.loads(await client.get(suggestion_key(PATIENT)))
+    assert (last["careplan_id"], last["content_hash"], last["status"]) == ("cp-p1", "hash-c1", "draft")
+    assert await audit_codes(client) == ["suggestion-created"]
+    assert await pending(client) == 0
+
+
+async def test_handling_the_same_delivery_twice_writes_one_suggestion(
+    broker: RedisBroker, client: aredis.Redis
+) -> None:
+    delivery = await deliver(broker, client, encode(accepted()))
+    recommender = Recommender(broker, fake_evaluate)
+
+    await recommender.handle(delivery, client)
+    await recommender.handle(delivery, client)  # e.g. reclaimed after a crash that followed the commit
+
+    assert await client.xlen(SUGGESTIONS) == 1
+    assert await audit_codes(client) == ["suggestion-created"]
+    assert await pending(client) == 0
+
+
+async def test_the_picture_accumulates_across_events(broker: RedisBroker, client: aredis.Redis) -> None:
+    recommender = Recommender(broker, fake_evaluate)
+    for resource_id in ("c1", "c2"):
+        await recommender.handle(await deliver(broker, client, encode(accepted(resource_id))), client)
+
+    hashes = [decode_suggestion(entry_body(f)).content_hash for _, f in await client.xrange(SUGGESTIONS)]
+    assert hashes == ["hash-c1", "hash-c1-c2"]
+    assert await audit_codes(client) == ["suggestion-created", "suggestion-changed"]
+    assert sorted(await client.hkeys(picture_key(PATIENT))) == [b"Condition/c1", b"Condition/c2"]
+
+
+async def test_an_undecodable_body_is_unprocessable_and_changes_nothing(
+    broker: RedisBroker, client: aredis.Redis
+) -> None:
+    delivery = await deliver(broker, client, b'{"kind": "resource-accepted", "patient": 5}')
+
+    with pytest.raises(Unprocessable) as caught:
+        await Recommender(broker, fake_evaluate).handle(delivery, client)
+
+    assert caught.value.reason == "schema"
+    assert await client.xlen(SUGGESTIONS) == 0
+    assert await pending(client) == 1  # left for the consuming layer to dead-letter
+
+
+async def test_an_engine_failure_leaves_the_entry_pending_and_writes_nothing(
+    broker: RedisBroker, client: aredis.Redis
+) -> None:
+    delivery = await deliver(broker, client, encode(accepted()))
+
+    def broken(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
+        raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        await Recommender(broker, broken).handle(delivery, client)
+
+    assert await client.xlen(SUGGESTIONS) == 0
+    assert await client.exists(picture_key(PATIENT)) == 0
+    assert await client.xlen(AUDIT) == 0
+    assert await pending(client) == 1
+
+
+async def test_the_subscribed_recommender_consumes_from_the_stream(
+    redis_url: str, broker: RedisBroker, client: aredis.Redis, poll: Callable[..., Awaitable[Any]]
+) -> None:
+    await broker.publish(encode(accepted()), stream=INTAKE)  # before the consumer starts
+    consumer = RedisBroker(redis_url, logger=None, graceful_timeout=2.0)  # type: ignore[arg-type]
+    subscribe(
+        consumer,
+        stream=INTAKE,
+        group=RECOMMENDER_GROUP,
+        consumer="test-recommender",
+        handler=Recommender(consumer, fake_evaluate).handle,
+        max_deliveries=3,
+        claim_idle_ms=200,
+    )
+    await consumer.start()
+    try:
+        await poll(lambda: client.xlen(SUGGESTIONS))
+
+        async def drained() -> bool:
+            return await pending(client) == 0
+
+        await poll(drained)
+    finally:
+        await consumer.stop()
+    assert await client.xlen(SUGGESTIONS) == 1
