@@ -83,6 +83,8 @@ class SuggestionIssued(Envelope):
     status: Literal["draft", "revoked"]
     priority: Priority
     rule_set_version: str
+    primary_cancer: str | None = Field(default=None, description="e.g. 'breast' (RULES.md §1.2 names), for routing.")
+    organization: str | None = Field(default=None, description="Patient.managingOrganization reference, for routing.")
     lesions: list[LesionSummary]
     rendering: str = Field(description="Readable rendering for clinicians; contains no names or identifiers.")
     bundle: dict[str, Any] = Field(description="RULES.md A11 output as a collection Bundle.")

@@ -32,7 +32,8 @@ class Settings(BaseSettings):
         default=5 * 1024 * 1024, description="Largest request body accepted (413 above)."
     )
     public_base_url: str = Field(
-        default="http://127.0.0.1:8080", description="Base URL of links in notifications (the review page)."
+        default="http://127.0.0.1:8081",
+        description="Base URL of links in notifications: where the notifier's acknowledgement page is reachable.",
     )
     instance: str = Field(
         default_factory=socket.gethostname,

@@ -23,6 +23,9 @@ ARCHIVER_GROUP: Final = "archiver"
 
 DEAD_LETTER_SUFFIX: Final = ":dead"
 
+NOTIFY_DELIVERIES_DEAD: Final = "bonemet:notify:deliveries:dead"
+"""Notifications the notifier gave up delivering (job id, destination, reason, attempts)."""
+
 
 def dead_letters(stream: str) -> str:
     """The dead-letter stream of ``stream``: entries that failed ``max_deliveries`` times or cannot be parsed."""
@@ -35,3 +38,9 @@ CONSUMED: Final[dict[str, tuple[str, ...]]] = {
     AUDIT: (ARCHIVER_GROUP,),
 }
 """Which groups read which stream; `bonemet` creates them all at ``0`` before any consumer starts."""
+
+DEAD_LETTER_STREAMS: Final[tuple[str, ...]] = (
+    *(dead_letters(stream) for stream in CONSUMED),
+    NOTIFY_DELIVERIES_DEAD,
+)
+"""Every dead-letter stream, for operators (`bonemet dlq`)."""

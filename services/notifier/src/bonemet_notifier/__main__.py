@@ -1,25 +1,67 @@
-"""Run the notifier: ``python -m bonemet_notifier`` (``bonemet serve notifier`` does the same)."""
+"""Run the notifier: ``python -m bonemet_notifier`` (``bonemet serve notifier`` does the same).
+
+``python -m bonemet_notifier --check-routes FILE`` validates a routing file and prints what it routes.
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import os
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
 
 from bonemet_notifier.bootstrap import build
+from bonemet_notifier.config import RoutingError, load_routing
+from bonemet_notifier.settings import NotifierSettings
 from bonemet_shared.logging import configure_logging, get_logger
-from bonemet_shared.settings import get_settings
 
 
-async def run() -> None:
-    settings = get_settings()
-    configure_logging("notifier", settings.hash_key(), settings.log_level)
+async def run(settings: NotifierSettings) -> None:
     app = await build(settings)
-    get_logger().info("consuming")
     await app.run()
 
 
-def main() -> None:
-    asyncio.run(run())
+def check_routes(path: Path) -> int:
+    try:
+        config = load_routing(path, os.environ)
+    except RoutingError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 2
+    print(f"{path}: valid")
+    print(f"  channels:   {', '.join(f'{n} ({c.type})' for n, c in config.channels.items())}")
+    print(f"  recipients: {', '.join(config.recipients)}")
+    print(f"  on call:    {', '.join(config.on_call) or '-'}")
+    print(f"  routes:     {', '.join(r.name for r in config.routes) or '-'} (then default)")
+    for priority in ("stat", "urgent", "asap", "routine"):
+        policy = config.policy(priority)
+        steps = ", ".join(f"after {s.after:g} s to {'+'.join(s.to)}" for s in policy.escalate) or "none"
+        digest = ", ".join(t.strftime("%H:%M") for t in policy.digest) or "no"
+        print(f"  {priority:<8} notify {policy.notify}; escalation {steps}; digest {digest}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bonemet_notifier")
+    parser.add_argument("--check-routes", type=Path, metavar="FILE", help="validate a routing file and exit")
+    args = parser.parse_args(argv if argv is not None else [])
+    if args.check_routes:
+        sys.exit(check_routes(args.check_routes))
+    try:
+        settings = NotifierSettings()
+    except ValidationError as exc:
+        print(f"notifier settings are invalid:\n{exc}", file=sys.stderr)
+        sys.exit(2)
+    configure_logging("notifier", settings.hash_key(), settings.log_level)
+    try:
+        asyncio.run(run(settings))
+    except RoutingError as exc:
+        print(exc.report(), file=sys.stderr)
+        get_logger().error("routing-invalid", reason="routing-file")
+        sys.exit(2)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,25 +1,186 @@
-"""Composition root of the notifier process."""
+"""Composition root of the notifier process: settings -> routing -> channels -> consumer, workers, page."""
 
 from __future__ import annotations
 
-import redis.asyncio as aredis
-from faststream import FastStream
-from faststream.redis import RedisBroker
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from bonemet_notifier.outbox import FileOutbox
+import redis.asyncio as aredis
+import uvicorn
+from faststream.redis import RedisBroker
+from starlette.applications import Starlette
+
+from bonemet_notifier.channels import Channel, EmailChannel, FhirChannel, OutboxChannel, WebhookChannel
+from bonemet_notifier.config import (
+    EmailChannel as EmailConfig,
+)
+from bonemet_notifier.config import (
+    FhirChannel as FhirConfig,
+)
+from bonemet_notifier.config import (
+    OutboxChannel as OutboxConfig,
+)
+from bonemet_notifier.config import (
+    RoutingConfig,
+    RoutingError,
+    default_routing,
+    load_routing,
+    validate_routing,
+)
+from bonemet_notifier.delivery import DestinationWorker, EscalationWorker, Links, Timing
+from bonemet_notifier.planning import destination
+from bonemet_notifier.retry import RetryPolicy
 from bonemet_notifier.service import Notifier
+from bonemet_notifier.settings import NotifierSettings
+from bonemet_notifier.store import PREFIX, Store
+from bonemet_notifier.web import create_app
 from bonemet_shared.consuming import ensure_groups, subscribe
 from bonemet_shared.embedded import resolve_redis_url
-from bonemet_shared.settings import Settings
+from bonemet_shared.events import utc_now
+from bonemet_shared.logging import get_logger
 from bonemet_shared.streams import NOTIFIER_GROUP, SUGGESTIONS
 
+log = get_logger()
+Clock = Callable[[], datetime]
+WEBHOOK_SECRET_ENV = "BONEMET_NOTIFY_WEBHOOK_SECRET"  # noqa: S105 - the name of the variable
 
-async def build(settings: Settings) -> FastStream:
+
+def secrets_env(settings: NotifierSettings, env: Mapping[str, str]) -> dict[str, str]:
+    merged = dict(env)
+    if settings.notify_webhook_secret is not None:
+        merged[WEBHOOK_SECRET_ENV] = settings.notify_webhook_secret.get_secret_value()
+    return merged
+
+
+def load_config(settings: NotifierSettings, env: Mapping[str, str]) -> RoutingConfig:
+    """The routing file, or the built-in default route; raises ``RoutingError`` with every problem."""
+    if settings.notify_routes is not None:
+        if settings.notify_webhook_url:
+            raise RoutingError(
+                str(settings.notify_routes),
+                ["BONEMET_NOTIFY_WEBHOOK_URL is set too: give the webhook in the routing file, or unset one of them"],
+            )
+        return load_routing(settings.notify_routes, env)
+    config = default_routing(settings.notify_webhook_url, WEBHOOK_SECRET_ENV)
+    return validate_routing(config.model_dump(mode="json"), env, "built-in default route")
+
+
+def build_channels(
+    config: RoutingConfig, settings: NotifierSettings, env: Mapping[str, str], clock: Clock
+) -> dict[str, Channel]:
+    timeout = settings.notify_send_timeout_s
+    channels: dict[str, Channel] = {}
+    for name, spec in config.channels.items():
+        if isinstance(spec, OutboxConfig):
+            channels[name] = OutboxChannel(name, spec.directory or settings.outbox_dir)
+        elif isinstance(spec, EmailConfig):
+            channels[name] = EmailChannel(
+                name,
+                host=spec.host,
+                port=spec.port,
+                starttls=spec.starttls,
+                sender=spec.sender,
+                username=spec.username,
+                password=env[spec.password_env] if spec.password_env else None,
+                ca_file=spec.ca_file,
+                clock=clock,
+                timeout_s=timeout,
+            )
+        elif isinstance(spec, FhirConfig):
+            token = env[spec.token_env] if spec.token_env else None
+            channels[name] = FhirChannel(name, spec.base_url, token, spec.ca_file, clock, timeout)
+        else:
+            channels[name] = WebhookChannel(name, spec.url, env[spec.secret_env].encode(), clock, timeout)
+    return channels
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the notifier stops everything together."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class NotifierApp:
+    settings: NotifierSettings
+    client: aredis.Redis
+    broker: RedisBroker
+    channels: dict[str, Channel]
+    workers: list[DestinationWorker | EscalationWorker]
+    server: uvicorn.Server | None
+    config: RoutingConfig
+    store: Store
+    notifier: Notifier
+    page: Starlette
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self, handle_signals: bool = True) -> None:
+        loop = asyncio.get_running_loop()
+        if handle_signals:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self.stop.set)
+        await self.broker.connect()
+        await self.broker.start()
+        tasks = [asyncio.create_task(worker.run(self.stop)) for worker in self.workers]
+        if self.server is not None:
+            tasks.append(asyncio.create_task(self._serve(self.server)))
+        log.info("consuming", count=len(self.workers) - 1)
+        try:
+            await self.stop.wait()
+        finally:
+            if self.server is not None:
+                self.server.should_exit = True
+            await self.broker.stop()
+            self.stop.set()
+            await asyncio.wait(tasks, timeout=self.settings.notify_send_timeout_s + 5)
+            for task in tasks:
+                task.cancel()
+            for channel in self.channels.values():
+                await channel.close()
+            await self.client.aclose()
+
+    async def _serve(self, server: uvicorn.Server) -> None:
+        try:
+            await server.serve()
+        except SystemExit:  # uvicorn exits when it cannot bind: keep delivering, say so loudly
+            log.error("ack-page-unavailable", reason="cannot-listen", port=self.settings.notify_port)
+
+
+async def build(
+    settings: NotifierSettings,
+    clock: Clock = utc_now,
+    env: Mapping[str, str] | None = None,
+    serve_page: bool = True,
+) -> NotifierApp:
+    env = secrets_env(settings, os.environ if env is None else env)
+    config = load_config(settings, env)
     url = resolve_redis_url(settings)
-    async with aredis.Redis.from_url(url) as client:
-        await ensure_groups(client)
+    client = aredis.Redis.from_url(url)
+    await ensure_groups(client)
+    store = Store(client)
+    links = Links(settings.public_base_url, settings.link_key(), settings.notify_link_ttl_s, clock)
+    channels = build_channels(config, settings, env, clock)
+    timing = Timing(settings.notify_lease_ms, settings.notify_poll_ms / 1000, settings.notify_send_timeout_s)
+    retry = RetryPolicy(settings.notify_max_attempts, settings.notify_backoff_base_ms, settings.notify_backoff_max_ms)
+    workers: list[DestinationWorker | EscalationWorker] = [
+        DestinationWorker(
+            destination(rid, address.channel), channels[address.channel], store, config, links, retry, timing, clock
+        )
+        for rid, recipient in config.recipients.items()
+        for address in recipient.deliver
+    ]
+    workers.append(EscalationWorker(store, config, links, timing, clock))
+    await _warn_orphans(client, {w.destination for w in workers if isinstance(w, DestinationWorker)})
+
     broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]  # None silences per-message logs
-    notifier = Notifier(FileOutbox(settings.outbox_dir), settings.public_base_url)
+    notifier = Notifier(store, config, links.make, clock)
     subscribe(
         broker,
         stream=SUGGESTIONS,
@@ -29,4 +190,27 @@ async def build(settings: Settings) -> FastStream:
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
     )
-    return FastStream(broker, logger=None)
+    displays = {rid: r.display for rid, r in config.recipients.items()}
+    page = create_app(store, settings.link_key(), displays, clock)
+    server = None
+    if serve_page:
+        server = _Server(
+            uvicorn.Config(
+                page,
+                host=settings.notify_host,
+                port=settings.notify_port,
+                access_log=False,  # URLs carry the link tokens
+                log_level="warning",
+                lifespan="off",
+            )
+        )
+    return NotifierApp(settings, client, broker, channels, workers, server, config, store, notifier, page)
+
+
+async def _warn_orphans(client: aredis.Redis, known: set[str]) -> None:
+    """Queues left by recipients or channels since removed from the routing file are reported."""
+    prefix = PREFIX + "queue:"
+    async for key in client.scan_iter(match=prefix + "*", count=500):
+        dest = (key.decode() if isinstance(key, bytes) else key)[len(prefix) :]
+        if dest not in known and await client.zcard(key):
+            log.warning("orphaned-queue", recipient_id=dest.split("/", 1)[0], reason="not-in-routing-file")

@@ -58,7 +58,7 @@ def on_intake_event(
         return _revoke(applied, last, event)
     if last is not None and last.content_hash == evaluation.content_hash:
         return Outcome(applied, None, last)
-    suggestion = _suggestion(evaluation, event)
+    suggestion = _suggestion(evaluation, event, managing_organization(updated))
     careplan = next(e["resource"] for e in evaluation.bundle["entry"] if e["resource"]["resourceType"] == "CarePlan")
     return Outcome(
         applied,
@@ -67,7 +67,19 @@ def on_intake_event(
     )
 
 
-def _suggestion(evaluation: Evaluation, event: ResourceAccepted | ResourceRetracted) -> SuggestionIssued:
+def managing_organization(picture: Picture) -> str | None:
+    """The patient's managing organization reference (routing metadata, not clinical input)."""
+    for held in picture.values():
+        resource = held.resource
+        if resource is not None and not held.retracted and resource.get("resourceType") == "Patient":
+            reference = (resource.get("managingOrganization") or {}).get("reference")
+            return reference if isinstance(reference, str) else None
+    return None
+
+
+def _suggestion(
+    evaluation: Evaluation, event: ResourceAccepted | ResourceRetracted, organization: str | None
+) -> SuggestionIssued:
     decision = evaluation.decision
     lesions = [
         LesionSummary(
@@ -90,6 +102,8 @@ def _suggestion(evaluation: Evaluation, event: ResourceAccepted | ResourceRetrac
         status="revoked" if decision.revoked else "draft",
         priority=max(priorities, key=["routine", "asap", "urgent", "stat"].index),
         rule_set_version=RULE_SET_VERSION,
+        primary_cancer=decision.primary_cancer,
+        organization=organization,
         lesions=lesions,
         rendering=evaluation.rendering,
         bundle=evaluation.bundle,

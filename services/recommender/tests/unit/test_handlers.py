@@ -263,3 +263,26 @@ def test_audit_records_say_created_changed_and_revoked() -> None:
         assert ("content-hash", outcome.suggestion.content_hash) in record.details
         previous = outcome.last
     assert codes == ["suggestion-created", "suggestion-changed", "suggestion-revoked", "suggestion-created"]
+
+
+def test_the_suggestion_carries_the_routing_facts_primary_cancer_and_managing_organization() -> None:
+    base = evaluation()
+    decision = PatientDecision(**{**base.decision.__dict__, "primary_cancer": "breast"})
+    engine = FakeEngine([Evaluation(decision, base.bundle, base.careplan_id, base.content_hash, base.rendering)])
+    patient = HeldResource(
+        "1",
+        None,
+        False,
+        {"resourceType": "Patient", "id": "p1", "managingOrganization": {"reference": "Organization/north"}},
+    )
+
+    outcome = on_intake_event({"Patient/p1": patient}, None, accepted(), engine)
+
+    assert outcome.suggestion is not None
+    assert (outcome.suggestion.primary_cancer, outcome.suggestion.organization) == ("breast", "Organization/north")
+
+
+def test_without_a_patient_resource_the_organization_is_unknown() -> None:
+    outcome = on_intake_event({}, None, accepted(), FakeEngine([evaluation()]))
+    assert outcome.suggestion is not None
+    assert outcome.suggestion.organization is None

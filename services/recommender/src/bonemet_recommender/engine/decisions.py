@@ -204,6 +204,8 @@ class PatientDecision:
     medications: tuple[MedicationProposal, ...] = ()
     flags: tuple[SafetyFlag, ...] = ()
     inputs_used: tuple[str, ...] = ()
+    primary_cancer: str | None = None
+    """Name of the recognised primary (RULES.md §1.2, e.g. 'breast'), for routing; None when not recognised."""
     revoked: bool = False
     """True when the patient's last bone-metastasis Condition is resolved, refuted or entered-in-error."""
     notes: tuple[str, ...] = field(default=())

@@ -1298,6 +1298,7 @@ def decide(picture: PatientPicture, now: datetime) -> PatientDecision | None:
         inputs_used=tuple(dict.fromkeys(inputs)),
         notes=tuple(notes),
         missing=tuple(missing),
+        primary_cancer=picture.primary.name if picture.primary else None,
     )
 
 

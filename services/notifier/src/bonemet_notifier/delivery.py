@@ -1,0 +1,197 @@
+"""Delivery workers (adapter): one per recipient and channel, plus one for escalations.
+
+A worker claims the first due job of its own queue, sends it, and records the outcome durably.
+Workers never wait on each other, so a slow or failing endpoint delays only its own queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bonemet_notifier.channels import Channel, Outgoing
+from bonemet_notifier.config import RoutingConfig
+from bonemet_notifier.messages import compose_digest, digest_id
+from bonemet_notifier.planning import Job, late_withdrawal, plan_escalation
+from bonemet_notifier.retry import RetryPolicy, SendFailed
+from bonemet_notifier.signing import make_link_token
+from bonemet_notifier.store import JobRecord, Store
+from bonemet_shared.logging import get_logger
+
+log = get_logger()
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Links:
+    """Signed, expiring acknowledgement links: ``{base}/ack/{token}``."""
+
+    base_url: str
+    key: bytes
+    ttl_s: int
+    clock: Clock
+
+    def make(self, nid: str) -> str:
+        expires = self.clock() + timedelta(seconds=self.ttl_s)
+        return f"{self.base_url.rstrip('/')}/ack/{make_link_token(self.key, nid, expires)}"
+
+
+@dataclass(frozen=True)
+class Timing:
+    lease_ms: int
+    poll_s: float
+    send_timeout_s: float
+
+
+class DestinationWorker:
+    def __init__(
+        self,
+        destination: str,
+        channel: Channel,
+        store: Store,
+        config: RoutingConfig,
+        links: Links,
+        retry: RetryPolicy,
+        timing: Timing,
+        clock: Clock,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.destination = destination
+        self.recipient_id = destination.split("/", 1)[0]
+        self._channel = channel
+        self._store = store
+        self._config = config
+        self._links = links
+        self._retry = retry
+        self._timing = timing
+        self._clock = clock
+        self._jitter = jitter
+
+    async def run_once(self) -> bool:
+        """Send the first due job, if any; True when there was one."""
+        now = self._clock()
+        jid = await self._store.claim(self.destination, now, self._timing.lease_ms)
+        if jid is None:
+            return False
+        record = await self._store.load(jid)
+        if record is None or record.state != "pending":
+            if record is not None:
+                await self._store.drop(record)
+            return True
+        records = [record]
+        notification = record.notification
+        if record.digest_slot_ms is not None:
+            records = await self._store.digest_members(
+                self.destination, record.digest_slot_ms, now, self._timing.lease_ms
+            ) or [record]
+            slot = datetime.fromtimestamp(record.digest_slot_ms / 1000, UTC)
+            notification = compose_digest(
+                [r.notification for r in records],
+                record.notification.recipient,
+                slot,
+                digest_id(self.recipient_id, self._channel.name, slot),
+            )
+        outgoing = Outgoing(notification, record.address, record.patient)
+        started = time.monotonic()
+        try:
+            await asyncio.wait_for(self._channel.send(outgoing), self._timing.send_timeout_s)
+        except SendFailed as exc:
+            failure = exc
+        except TimeoutError:
+            failure = SendFailed("timeout")
+        except Exception as exc:  # an adapter bug must not stop the worker
+            failure = SendFailed(f"error-{type(exc).__name__}")
+        else:
+            latency = int((time.monotonic() - started) * 1000)
+            owed = await self._store.record_sent(records, self._clock(), self._late)
+            for r in records:
+                self._log("notified", r, latency_ms=latency)
+            for job in owed:
+                log.info("withdrawal-queued", careplan_id=job.notification.careplan_id, recipient_id=self.recipient_id)
+            return True
+        await self._failed(records, failure)
+        return True
+
+    async def _failed(self, records: list[JobRecord], failure: SendFailed) -> None:
+        attempt = records[0].attempts + 1
+        if not failure.retryable or self._retry.exhausted(attempt):
+            await self._store.record_dead(records, failure.reason, self._clock())
+            for r in records:
+                self._log("dead-lettered", r, reason=failure.reason, attempt=attempt, level="warning")
+            return
+        due = self._clock() + timedelta(milliseconds=self._retry.delay_ms(attempt, self._jitter()))
+        await self._store.record_retry(records, failure.reason, due)
+        for r in records:
+            self._log("send-failed", r, reason=failure.reason, attempt=attempt, level="warning")
+
+    def _late(self, record: JobRecord, current_hash: str, current_status: str) -> Job | None:
+        n = record.notification
+        return late_withdrawal(
+            self._config, record.kind, record.destination, record.address, n.careplan_id, n.content_hash,
+            current_hash, current_status, self._clock(), self._links.make,
+        )  # fmt: skip
+
+    def _log(self, event: str, record: JobRecord, level: str = "info", **extra: object) -> None:
+        getattr(log, level)(
+            event,
+            careplan_id=record.notification.careplan_id or None,
+            recipient_id=self.recipient_id,
+            channel=self._channel.kind,
+            priority=record.notification.priority,
+            status=record.kind,
+            correlation_id=record.correlation_id,
+            **extra,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await _loop(self.run_once, stop, self._timing.poll_s, "delivery-worker-error", self._channel.kind)
+
+
+class EscalationWorker:
+    def __init__(self, store: Store, config: RoutingConfig, links: Links, timing: Timing, clock: Clock) -> None:
+        self._store = store
+        self._config = config
+        self._links = links
+        self._timing = timing
+        self._clock = clock
+
+    async def run_once(self) -> bool:
+        now = self._clock()
+        member = await self._store.claim_escalation(now, self._timing.lease_ms)
+        if member is None:
+            return False
+        jobs = await self._store.escalate(
+            member,
+            now,
+            lambda alert, step, level: plan_escalation(self._config, alert, step, level, now, self._links.make),
+        )
+        for job in jobs:
+            log.warning(
+                "escalated",
+                careplan_id=job.notification.careplan_id,
+                recipient_id=job.notification.recipient.id,
+                channel=job.channel,
+                priority=job.notification.priority,
+            )
+        return True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await _loop(self.run_once, stop, self._timing.poll_s, "escalation-worker-error", "escalation")
+
+
+async def _loop(step: Callable[[], object], stop: asyncio.Event, poll_s: float, error: str, channel: str) -> None:
+    while not stop.is_set():
+        try:
+            busy = await step()  # type: ignore[misc]
+        except Exception as exc:  # Redis down, a bug: log by type, wait, go on
+            log.error(error, error_type=type(exc).__name__, channel=channel)
+            busy = False
+        if not busy:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), poll_s)

@@ -1,0 +1,526 @@
+"""Durable delivery state in Redis (adapter): jobs, per-destination queues, escalations, acknowledgements.
+
+Keys (all under ``bonemet:notify:``):
+
+- ``job:{job id}`` hash: one delivery (notification x channel): state pending|sent|dead|cancelled,
+  attempts, the composed notification (so every retry sends the same bytes), address, context.
+- ``queue:{recipient}/{channel}`` sorted set: job ids by due time (ms). A worker claims the first due
+  job by moving its score to now + lease (Lua, atomic); a worker that dies mid-send leaves the lease
+  to expire and the job is sent again, with the same idempotency key.
+- ``digest:{recipient}/{channel}:{slot ms}`` set: routine jobs batched into one digest.
+- ``careplan:{id}`` hash (current version and status), ``careplan:{id}:seen`` (versions handled),
+  ``careplan:{id}:pending`` (unsent jobs), ``careplan:{id}:notified`` (destination -> address of
+  everyone alerted: they get the withdrawal).
+- ``version:{careplan}:{hash}`` hash: the rendering for the page, the escalation steps, the time
+  issued, who acknowledged. ``link:{notification id}`` hash: what an acknowledgement link refers to.
+- ``escalations`` sorted set: ``{careplan}|{hash}|{level}`` by due time (ms).
+- Dead letters: stream ``bonemet:notify:deliveries:dead`` (job id, destination, reason, attempts).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import redis.asyncio as aredis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import WatchError
+
+from bonemet_notifier.messages import Notification, Recipient
+from bonemet_notifier.planning import Job, Pending, SuggestionPlan
+from bonemet_notifier.routing import EscalationPlan
+from bonemet_shared.audit import AuditEventCode, AuditRecord, Outcome, queue_audit
+from bonemet_shared.consuming import Delivery, ack_in
+from bonemet_shared.events import SuggestionIssued
+
+PREFIX = "bonemet:notify:"
+ESCALATIONS = PREFIX + "escalations"
+DEAD_LETTERS = "bonemet:notify:deliveries:dead"
+OBSERVER = "bonemet-notifier"
+NOTIFIER_AGENT = "Device/bonemet-notifier"
+
+_CLAIM = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
+if #due == 0 then return false end
+redis.call('ZADD', KEYS[1], ARGV[2], due[1])
+return due[1]
+"""
+
+
+def job_key(jid: str) -> str:
+    return f"{PREFIX}job:{jid}"
+
+
+def queue_key(dest: str) -> str:
+    return f"{PREFIX}queue:{dest}"
+
+
+def digest_key(dest: str, slot_ms: int) -> str:
+    return f"{PREFIX}digest:{dest}:{slot_ms}"
+
+
+def careplan_key(cp: str, part: str = "") -> str:
+    return f"{PREFIX}careplan:{cp}" + (f":{part}" if part else "")
+
+
+def version_key(cp: str, content_hash: str) -> str:
+    return f"{PREFIX}version:{cp}:{content_hash}"
+
+
+def link_key(nid: str) -> str:
+    return f"{PREFIX}link:{nid}"
+
+
+def escalation_member(cp: str, content_hash: str, level: int) -> str:
+    return f"{cp}|{content_hash}|{level}"
+
+
+def ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def encode_notification(notification: Notification) -> str:
+    return json.dumps(asdict(notification), separators=(",", ":"))
+
+
+def decode_notification(raw: str | bytes) -> Notification:
+    data = json.loads(raw)
+    return Notification(**{**data, "recipient": Recipient(**data["recipient"])})
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _hash(raw: Mapping[Any, Any]) -> dict[str, str]:
+    return {_text(k): _text(v) for k, v in raw.items()}
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    job_id: str
+    destination: str
+    channel: str
+    kind: str
+    state: str
+    attempts: int
+    notification: Notification
+    address: str | None
+    patient: str | None
+    correlation_id: str | None
+    digest_slot_ms: int | None
+
+    @staticmethod
+    def parse(job_id: str, fields: dict[str, str]) -> JobRecord:
+        return JobRecord(
+            job_id=job_id,
+            destination=fields["destination"],
+            channel=fields["channel"],
+            kind=fields["kind"],
+            state=fields["state"],
+            attempts=int(fields.get("attempts", "0")),
+            notification=decode_notification(fields["notification"]),
+            address=fields.get("address") or None,
+            patient=fields.get("patient") or None,
+            correlation_id=fields.get("correlation_id") or None,
+            digest_slot_ms=int(fields["digest_slot"]) if fields.get("digest_slot") else None,
+        )
+
+
+def _queue_job(pipe: Pipeline, job: Job, patient: str | None, correlation_id: str | None, now: datetime) -> None:
+    n = job.notification
+    slot = ms(job.digest_slot) if job.digest_slot else None
+    pipe.hset(
+        job_key(job.job_id),
+        mapping={
+            "destination": job.destination,
+            "channel": job.channel,
+            "kind": n.kind,
+            "state": "pending",
+            "attempts": 0,
+            "notification": encode_notification(n),
+            "address": job.address or "",
+            "patient": patient or "",
+            "correlation_id": correlation_id or "",
+            "digest_slot": slot or "",
+            "created_ms": ms(now),
+        },
+    )
+    pipe.zadd(queue_key(job.destination), {job.job_id: ms(job.due)})
+    if n.careplan_id:
+        pipe.sadd(careplan_key(n.careplan_id, "pending"), Pending(n.kind, job.destination, job.job_id).encode())
+    if slot is not None:
+        pipe.sadd(digest_key(job.destination, slot), job.job_id)
+    pipe.hset(
+        link_key(n.notification_id),
+        mapping={
+            "careplan_id": n.careplan_id,
+            "content_hash": n.content_hash,
+            "recipient_id": n.recipient.id,
+            "recipient_reference": n.recipient.reference or "",
+            "kind": n.kind,
+            "patient": patient or "",
+        },
+    )
+
+
+def _audit(
+    pipe: Pipeline,
+    event: AuditEventCode,
+    now: datetime,
+    *,
+    careplan_id: str,
+    patient: str | None,
+    correlation_id: str | None,
+    details: tuple[tuple[str, str], ...],
+    agent: str = NOTIFIER_AGENT,
+    outcome: Outcome = "0",
+    recipient_reference: str | None = None,
+) -> None:
+    entities = tuple(e for e in (f"CarePlan/{careplan_id}" if careplan_id else None, recipient_reference) if e)
+    queue_audit(
+        pipe,
+        AuditRecord(
+            event=event,
+            action="C" if event != "notification-acknowledged" else "U",
+            outcome=outcome,
+            observer=OBSERVER,
+            recorded=now,
+            agent=agent,
+            patient=patient,
+            entities=entities,
+            correlation_id=correlation_id,
+            details=details,
+        ),
+    )
+
+
+class Store:
+    def __init__(self, client: aredis.Redis) -> None:
+        self.client = client
+        self._claim = client.register_script(_CLAIM)
+
+    # --- the consumer: one suggestion -> jobs, in the MULTI of its XACK -------------------------
+
+    async def commit_suggestion(
+        self,
+        delivery: Delivery,
+        suggestion: SuggestionIssued,
+        plan: Callable[[list[Pending], dict[str, str]], SuggestionPlan],
+        now: datetime,
+    ) -> SuggestionPlan | None:
+        """Plan and commit a suggestion version once; None when it was handled before (then only XACK)."""
+        cp, version = suggestion.careplan_id, suggestion.content_hash
+        keys = [careplan_key(cp), careplan_key(cp, "seen"), careplan_key(cp, "pending"), careplan_key(cp, "notified")]
+        async with self.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(*keys)
+                    if await pipe.sismember(careplan_key(cp, "seen"), version):
+                        pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                        ack_in(pipe, delivery)
+                        await pipe.execute()
+                        return None
+                    pending = [Pending.decode(_text(m)) for m in await pipe.smembers(careplan_key(cp, "pending"))]
+                    notified = _hash(await pipe.hgetall(careplan_key(cp, "notified")))
+                    result = plan(pending, notified)
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                    self._write_plan(pipe, suggestion, result, now)
+                    ack_in(pipe, delivery)
+                    await pipe.execute()
+                    return result
+                except WatchError:
+                    continue
+
+    def _write_plan(self, pipe: Pipeline, suggestion: SuggestionIssued, result: SuggestionPlan, now: datetime) -> None:
+        cp, version = suggestion.careplan_id, suggestion.content_hash
+        for stale in result.cancel:
+            pipe.hset(job_key(stale.job_id), "state", "cancelled")
+            pipe.zrem(queue_key(stale.destination), stale.job_id)
+            pipe.srem(careplan_key(cp, "pending"), stale.encode())
+        for job in result.jobs:
+            _queue_job(pipe, job, suggestion.patient, suggestion.correlation_id, now)
+        alert = next((j.notification for j in result.jobs if j.notification.kind == "alert"), None)
+        pipe.hset(
+            version_key(cp, version),
+            mapping={
+                "status": suggestion.status,
+                "priority": suggestion.priority,
+                "rendering": suggestion.rendering,
+                "issued_ms": ms(now),
+                "patient": suggestion.patient,
+                "correlation_id": suggestion.correlation_id,
+                "escalation": json.dumps([[s.after_s, list(s.recipients)] for s in result.escalation]),
+                "alert": encode_notification(alert) if alert else "",
+            },
+        )
+        pipe.sadd(careplan_key(cp, "seen"), version)
+        pipe.hset(careplan_key(cp), mapping={"version": version, "status": suggestion.status})
+        if result.escalation:
+            first = result.escalation[0]
+            pipe.zadd(ESCALATIONS, {escalation_member(cp, version, 1): ms(now) + int(first.after_s * 1000)})
+
+    # --- delivery workers ------------------------------------------------------------------------
+
+    async def claim(self, dest: str, now: datetime, lease_ms: int) -> str | None:
+        claimed = await self._claim(keys=[queue_key(dest)], args=[ms(now), ms(now) + lease_ms])
+        return _text(claimed) if claimed else None
+
+    async def claim_escalation(self, now: datetime, lease_ms: int) -> str | None:
+        claimed = await self._claim(keys=[ESCALATIONS], args=[ms(now), ms(now) + lease_ms])
+        return _text(claimed) if claimed else None
+
+    async def load(self, jid: str) -> JobRecord | None:
+        fields = _hash(await self.client.hgetall(job_key(jid)))
+        return JobRecord.parse(jid, fields) if fields else None
+
+    async def digest_members(self, dest: str, slot_ms: int, now: datetime, lease_ms: int) -> list[JobRecord]:
+        """The pending jobs batched into one digest, each leased like the one claimed."""
+        ids = sorted(_text(m) for m in await self.client.smembers(digest_key(dest, slot_ms)))
+        records = [r for r in [await self.load(jid) for jid in ids] if r is not None and r.state == "pending"]
+        if records:
+            await self.client.zadd(queue_key(dest), {r.job_id: ms(now) + lease_ms for r in records}, xx=True)
+        return records
+
+    async def drop(self, record: JobRecord) -> None:
+        await self.client.zrem(queue_key(record.destination), record.job_id)
+
+    async def record_sent(
+        self,
+        records: list[JobRecord],
+        now: datetime,
+        late: Callable[[JobRecord, str, str], Job | None],
+    ) -> list[Job]:
+        """Mark jobs sent (with their audit records) in one MULTI; returns late withdrawals queued.
+
+        ``late(record, current_hash, current_status)`` gives the withdrawal owed when the suggestion
+        was revoked while this alert was in flight."""
+        careplans = sorted({r.notification.careplan_id for r in records if r.notification.careplan_id})
+        async with self.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    if careplans:
+                        await pipe.watch(*[careplan_key(cp) for cp in careplans])
+                    current = {cp: _hash(await pipe.hgetall(careplan_key(cp))) for cp in careplans}
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                    owed: list[Job] = []
+                    for record in records:
+                        owed += self._write_sent(pipe, record, now, current, late)
+                    await pipe.execute()
+                    return owed
+                except WatchError:
+                    continue
+
+    def _write_sent(
+        self,
+        pipe: Pipeline,
+        record: JobRecord,
+        now: datetime,
+        current: dict[str, dict[str, str]],
+        late: Callable[[JobRecord, str, str], Job | None],
+    ) -> list[Job]:
+        n = record.notification
+        pipe.hset(
+            job_key(record.job_id), mapping={"state": "sent", "attempts": record.attempts + 1, "sent_ms": ms(now)}
+        )
+        pipe.zrem(queue_key(record.destination), record.job_id)
+        owed: list[Job] = []
+        if n.careplan_id:
+            pipe.srem(
+                careplan_key(n.careplan_id, "pending"), Pending(n.kind, record.destination, record.job_id).encode()
+            )
+            if n.kind in {"alert", "escalation"}:
+                pipe.hset(careplan_key(n.careplan_id, "notified"), record.destination, record.address or "")
+            state = current.get(n.careplan_id, {})
+            withdrawal = late(record, state.get("version", ""), state.get("status", ""))
+            if withdrawal is not None:
+                _queue_job(pipe, withdrawal, record.patient, record.correlation_id, now)
+                owed.append(withdrawal)
+        _audit(
+            pipe,
+            "notification-sent",
+            now,
+            careplan_id=n.careplan_id,
+            patient=record.patient,
+            correlation_id=record.correlation_id,
+            recipient_reference=n.recipient.reference,
+            details=(
+                ("notification-id", n.notification_id),
+                ("kind", n.kind),
+                ("channel", record.channel),
+                ("recipient", n.recipient.reference or n.recipient.id),
+                ("priority", n.priority),
+                ("attempt", str(record.attempts + 1)),
+            ),
+        )
+        return owed
+
+    async def record_retry(self, records: list[JobRecord], reason: str, due: datetime) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        for record in records:
+            pipe.hset(job_key(record.job_id), mapping={"attempts": record.attempts + 1, "reason": reason})
+            pipe.zadd(queue_key(record.destination), {record.job_id: ms(due)}, xx=True)
+        await pipe.execute()
+
+    async def record_dead(self, records: list[JobRecord], reason: str, now: datetime) -> None:
+        """Give up: dead-letter each job with its reason and audit the failure, in one MULTI."""
+        pipe = self.client.pipeline(transaction=True)
+        for record in records:
+            n = record.notification
+            attempts = record.attempts + 1
+            pipe.hset(job_key(record.job_id), mapping={"state": "dead", "attempts": attempts, "reason": reason})
+            pipe.zrem(queue_key(record.destination), record.job_id)
+            if n.careplan_id:
+                pipe.srem(
+                    careplan_key(n.careplan_id, "pending"), Pending(n.kind, record.destination, record.job_id).encode()
+                )
+            pipe.xadd(
+                DEAD_LETTERS,
+                {
+                    "job_id": record.job_id,
+                    "notification_id": n.notification_id,
+                    "destination": record.destination,
+                    "kind": n.kind,
+                    "priority": n.priority,
+                    "reason": reason,
+                    "attempts": str(attempts),
+                    "correlation_id": record.correlation_id or "",
+                },
+            )
+            _audit(
+                pipe,
+                "notification-failed",
+                now,
+                careplan_id=n.careplan_id,
+                patient=record.patient,
+                correlation_id=record.correlation_id,
+                recipient_reference=n.recipient.reference,
+                outcome="8",
+                details=(
+                    ("notification-id", n.notification_id),
+                    ("kind", n.kind),
+                    ("channel", record.channel),
+                    ("recipient", n.recipient.reference or n.recipient.id),
+                    ("reason", reason),
+                    ("attempt", str(attempts)),
+                ),
+            )
+        await pipe.execute()
+
+    # --- escalation ------------------------------------------------------------------------------
+
+    async def escalate(
+        self,
+        member: str,
+        now: datetime,
+        plan: Callable[[Notification, EscalationPlan, int], list[Job]],
+    ) -> list[Job]:
+        """Fire escalation ``member`` unless acknowledged, superseded or revoked; schedule the next level."""
+        cp, version, level_text = member.split("|")
+        level = int(level_text)
+        vkey = version_key(cp, version)
+        async with self.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(vkey, careplan_key(cp))
+                    record = _hash(await pipe.hgetall(vkey))
+                    current = _hash(await pipe.hgetall(careplan_key(cp)))
+                    steps = [EscalationPlan(a, tuple(r)) for a, r in json.loads(record.get("escalation") or "[]")]
+                    live = (
+                        not record.get("acked_by")
+                        and current.get("version") == version
+                        and current.get("status") != "revoked"
+                        and record.get("alert")
+                        and level <= len(steps)
+                    )
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                    pipe.zrem(ESCALATIONS, member)
+                    jobs: list[Job] = []
+                    if live:
+                        step = steps[level - 1]
+                        jobs = plan(decode_notification(record["alert"]), step, level)
+                        for job in jobs:
+                            _queue_job(pipe, job, record.get("patient"), record.get("correlation_id"), now)
+                        if level < len(steps):
+                            due = int(record["issued_ms"]) + int(steps[level].after_s * 1000)
+                            pipe.zadd(ESCALATIONS, {escalation_member(cp, version, level + 1): due})
+                        _audit(
+                            pipe,
+                            "notification-escalated",
+                            now,
+                            careplan_id=cp,
+                            patient=record.get("patient") or None,
+                            correlation_id=record.get("correlation_id") or None,
+                            details=(
+                                ("level", str(level)),
+                                ("priority", record.get("priority", "")),
+                                *(
+                                    ("recipient", ref)
+                                    for ref in sorted(
+                                        {
+                                            j.notification.recipient.reference or j.notification.recipient.id
+                                            for j in jobs
+                                        }
+                                    )
+                                ),
+                            ),
+                        )
+                    await pipe.execute()
+                    return jobs
+                except WatchError:
+                    continue
+
+    # --- acknowledgement page --------------------------------------------------------------------
+
+    async def link(self, nid: str) -> dict[str, str]:
+        return _hash(await self.client.hgetall(link_key(nid)))
+
+    async def version(self, cp: str, content_hash: str) -> dict[str, str]:
+        return _hash(await self.client.hgetall(version_key(cp, content_hash)))
+
+    async def careplan(self, cp: str) -> dict[str, str]:
+        return _hash(await self.client.hgetall(careplan_key(cp)))
+
+    async def acknowledge(self, nid: str, now: datetime) -> tuple[bool, dict[str, str]]:
+        """Record the acknowledgement of the suggestion version ``nid`` is about; stop its escalation.
+
+        Returns (newly acknowledged, the version record)."""
+        link = await self.link(nid)
+        cp, version = link["careplan_id"], link["content_hash"]
+        vkey = version_key(cp, version)
+        async with self.client.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(vkey)
+                    record = _hash(await pipe.hgetall(vkey))
+                    if record.get("acked_by"):
+                        await pipe.reset()  # type: ignore[no-untyped-call]
+                        return False, record
+                    levels = len(json.loads(record.get("escalation") or "[]"))
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                    acked = {
+                        "acked_by": link["recipient_id"],
+                        "acked_reference": link.get("recipient_reference", ""),
+                        "acked_ms": str(ms(now)),
+                    }
+                    for name, value in acked.items():
+                        pipe.hset(vkey, name, value)
+                    if levels:
+                        pipe.zrem(ESCALATIONS, *[escalation_member(cp, version, i) for i in range(1, levels + 1)])
+                    _audit(
+                        pipe,
+                        "notification-acknowledged",
+                        now,
+                        careplan_id=cp,
+                        patient=record.get("patient") or None,
+                        correlation_id=record.get("correlation_id") or None,
+                        agent=link.get("recipient_reference") or link["recipient_id"],
+                        details=(("notification-id", nid), ("kind", link.get("kind", ""))),
+                    )
+                    await pipe.execute()
+                    return True, {**record, **acked}
+                except WatchError:
+                    continue

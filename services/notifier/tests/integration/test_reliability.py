@@ -1,0 +1,179 @@
+"""Per-recipient delivery, retries, dead letters, withdrawal, escalation, acknowledgement, digest."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from faststream.redis import RedisBroker
+
+from bonemet_shared.events import encode, utc_now
+from bonemet_shared.streams import SUGGESTIONS
+
+
+def webhooks(**urls: str) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "channels": {name: {"type": "webhook", "url": url, "secret_env": "S"} for name, url in urls.items()},
+        "recipients": {
+            name: {"reference": f"PractitionerRole/{name}", "display": f"Dr {name}", "deliver": [{"channel": name}]}
+            for name in urls
+        },
+        "default": {"recipients": sorted(urls)},
+    }
+
+
+async def test_a_hanging_webhook_does_not_delay_another_recipient(
+    rig: Any,
+    redis_url: str,
+    http_receiver: Callable[..., Any],
+    poll: Callable[..., Awaitable[Any]],
+    suggestion_factory: Any,
+) -> None:
+    stuck = threading.Event()
+    slow, fast = http_receiver(hold=stuck, status=503), http_receiver()
+    notifier = await rig(
+        webhooks(slow=slow.url, fast=fast.url),
+        env={"S": "x"},
+        clock=utc_now,  # real time: this test measures it
+        notify_send_timeout_s=1.0,
+        notify_max_attempts=2,
+    )
+    broker = RedisBroker(redis_url, logger=None)  # type: ignore[arg-type]
+    await broker.connect()
+    for n in range(3):
+        await broker.publish(encode(suggestion_factory(careplan_id=f"cp-{n}")), stream=SUGGESTIONS)
+    await broker.stop()
+    running = asyncio.create_task(notifier.app.run(handle_signals=False))
+    try:
+        started = time.monotonic()
+        await poll(lambda: len(fast.unique()) == 3, 5)
+        fast_done = time.monotonic() - started
+        assert len(slow.requests) == 1
+        assert slow.requests[0].body != b""
+        assert fast_done < 1.0, fast_done  # the slow endpoint's 1 s timeout did not hold it up
+        stuck.set()  # the slow endpoint now answers 503: retried with backoff, then dead-lettered
+
+        async def dead() -> bool:
+            return await notifier.client.xlen("bonemet:notify:deliveries:dead") == 3
+
+        await poll(dead, 10)
+    finally:
+        notifier.app.stop.set()
+        await running
+    reasons = {f[b"reason"] for _, f in await notifier.client.xrange("bonemet:notify:deliveries:dead")}
+    assert reasons <= {b"timeout", b"http-503"}
+    assert fast.keys() == {f"cp-{n}.h1.fast": 1 for n in range(3)}
+
+
+STAT_ROUTES: dict[str, Any] = {
+    "version": 1,
+    "channels": {"files": {"type": "outbox"}},
+    "recipients": {
+        "oncall": {"reference": "PractitionerRole/oncall", "display": "On call", "deliver": [{"channel": "files"}]},
+        "backup": {"reference": "PractitionerRole/backup", "display": "Backup", "deliver": [{"channel": "files"}]},
+    },
+    "default": {"recipients": ["oncall"]},
+    "urgency": {"stat": {"notify": "on-call", "escalate": [{"after": "10m", "to": ["backup"]}]}},
+}
+
+
+def outbox(tmp_path: Path) -> dict[str, dict[str, Any]]:
+    return {p.stem: orjson.loads(p.read_bytes()) for p in (tmp_path / "outbox").glob("*.json")}
+
+
+async def test_an_unacknowledged_stat_suggestion_is_escalated(
+    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Any
+) -> None:
+    notifier = await rig(STAT_ROUTES)
+    await notifier.handle(suggestion_factory(priority="stat"))
+    await notifier.drain()
+    assert list(outbox(tmp_path)) == ["cp-1.h1.oncall"]
+
+    clock.advance(minutes=9)
+    assert await notifier.escalation.run_once() is False  # not due yet
+    clock.advance(minutes=2)
+    assert await notifier.escalation.run_once() is True
+    await notifier.drain()
+
+    escalation = outbox(tmp_path)["cp-1.h1.backup.esc1"]
+    assert escalation["kind"] == "escalation"
+    assert "ESCALATED" in escalation["subject"]
+    assert "zq-4711" not in escalation["body"]
+    assert await notifier.audit() == ["notification-sent", "notification-escalated", "notification-sent"]
+
+
+async def test_acknowledging_on_the_page_stops_the_escalation(
+    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Any
+) -> None:
+    notifier = await rig(STAT_ROUTES)
+    await notifier.handle(suggestion_factory(priority="stat"))
+    await notifier.drain()
+    link = outbox(tmp_path)["cp-1.h1.oncall"]["link"]
+    path = link.removeprefix("https://bonemet.example")
+
+    transport = httpx.ASGITransport(app=notifier.app.page)
+    async with httpx.AsyncClient(transport=transport, base_url="http://notifier") as page:
+        shown = await page.get(path)
+        assert shown.status_code == 200
+        assert "Scenario: R2 MSCC &lt;urgent&gt;" in shown.text  # the rendering, escaped
+        assert '<button type="submit">Acknowledge</button>' in shown.text
+        assert shown.headers["cache-control"] == "no-store"
+        assert await notifier.audit() == ["notification-sent"]  # looking is not acknowledging
+
+        acked = await page.post(path)
+        assert "Thank you: acknowledged." in acked.text
+        assert "Acknowledged by On call" in acked.text
+        again = await page.post(path)
+        assert "already acknowledged" in again.text
+        assert (await page.get(path.replace("/ack/", "/ack/x"))).status_code == 403
+        clock.advance(days=8)
+        assert (await page.get(path)).status_code == 410  # expired
+
+    assert await notifier.escalation.run_once() is False  # the schedule entry is gone
+    await notifier.drain()
+    assert list(outbox(tmp_path)) == ["cp-1.h1.oncall"]
+    assert await notifier.audit() == ["notification-sent", "notification-acknowledged"]
+
+
+async def test_a_revoked_suggestion_withdraws_what_was_sent_and_cancels_the_rest(
+    rig: Any, http_receiver: Callable[..., Any], suggestion_factory: Any
+) -> None:
+    up, down = http_receiver(), http_receiver(status=503)
+    notifier = await rig(webhooks(up=up.url, down=down.url), env={"S": "x"}, notify_backoff_base_ms=60_000)
+    await notifier.handle(suggestion_factory())
+    await notifier.drain()  # "up" is notified; "down" failed once and waits a minute for its retry
+    await notifier.handle(suggestion_factory(status="revoked", content_hash="revoked:h1", priority="routine"))
+    await notifier.drain()
+
+    assert up.keys() == {"cp-1.h1.up": 1, "cp-1.revoked:h1.up": 1}
+    withdrawal = orjson.loads(up.requests[1].body)
+    assert withdrawal["kind"] == "withdrawal"
+    assert withdrawal["subject"].startswith("Withdrawn:")
+    job = await notifier.client.hget("bonemet:notify:job:cp-1.h1.down@down", "state")
+    assert job == b"cancelled"  # never sent late: nothing to withdraw there
+    assert await notifier.client.zcard("bonemet:notify:queue:down/down") == 0
+
+
+async def test_routine_suggestions_are_batched_into_one_digest(
+    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Any
+) -> None:
+    routes = {**STAT_ROUTES, "urgency": {"routine": {"digest": ["12:00"]}}}
+    notifier = await rig(routes)
+    await notifier.handle(suggestion_factory(careplan_id="cp-1", priority="routine"))
+    await notifier.handle(suggestion_factory(careplan_id="cp-2", priority="routine"))
+    assert await notifier.drain() == 0  # it is 09:00 UTC: not yet
+    clock.advance(hours=3)
+    assert await notifier.drain() == 1
+
+    (digest,) = outbox(tmp_path).values()
+    assert digest["kind"] == "digest"
+    assert digest["subject"].startswith("Digest: 2 routine")
+    assert digest["body"].count("https://bonemet.example/ack/") == 2
+    assert (await notifier.audit()).count("notification-sent") == 2

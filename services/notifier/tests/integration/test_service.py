@@ -1,0 +1,131 @@
+"""The notifier's stream handler on a real server: suggestion entry -> delivery jobs + XACK -> outbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import redis.asyncio as aredis
+from faststream.redis import RedisBroker
+
+from bonemet_notifier.config import ON_CALL_ID
+from bonemet_shared.consuming import Delivery, Unprocessable, ensure_groups, entry_body
+from bonemet_shared.events import SuggestionIssued, encode
+from bonemet_shared.streams import NOTIFIER_GROUP, SUGGESTIONS, dead_letters
+
+DEST = f"{ON_CALL_ID}/outbox"
+
+
+@pytest.fixture
+async def client(redis_url: str) -> AsyncIterator[aredis.Redis]:
+    client = aredis.Redis.from_url(redis_url)
+    await ensure_groups(client)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def broker(redis_url: str) -> AsyncIterator[RedisBroker]:
+    broker = RedisBroker(redis_url, logger=None)  # type: ignore[arg-type]
+    await broker.connect()
+    yield broker
+    await broker.stop()
+
+
+async def deliver(broker: RedisBroker, client: aredis.Redis, body: bytes) -> Delivery:
+    await broker.publish(body, stream=SUGGESTIONS, correlation_id="corr-1")
+    ((_, [(entry_id, fields)]),) = await client.xreadgroup(NOTIFIER_GROUP, "test", {SUGGESTIONS: ">"}, count=1)
+    return Delivery(SUGGESTIONS, NOTIFIER_GROUP, (entry_id.decode(),), entry_body(fields), "corr-1", 1)
+
+
+def names(directory: Path, pattern: str = "*.json") -> list[str]:
+    return sorted(p.name for p in directory.glob(pattern))
+
+
+async def pending(client: aredis.Redis) -> int:
+    return int((await client.xpending(SUGGESTIONS, NOTIFIER_GROUP))["pending"])
+
+
+async def test_a_suggestion_is_queued_with_its_ack_then_reaches_the_outbox(
+    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path, suggestion_factory: Callable[..., Any]
+) -> None:
+    notifier = await rig()  # no routing file: the built-in default route, file outbox
+    delivery = await deliver(broker, client, encode(suggestion_factory(priority="asap")))
+
+    await notifier.app.notifier.handle(delivery, client)
+
+    assert await pending(client) == 0  # acknowledged in the MULTI that queued the job
+    assert await client.zcard(f"bonemet:notify:queue:{DEST}") == 1
+    assert names(tmp_path / "outbox") == []  # the consumer never sends itself
+    assert await notifier.drain() == 1
+    (name,) = names(tmp_path / "outbox")
+    assert name == f"cp-1.h1.{ON_CALL_ID}.json"
+    written = (tmp_path / "outbox" / name).read_text()
+    content = orjson.loads(written)
+    assert content["link"].startswith("https://bonemet.example/ack/")
+    assert content["priority"] == "asap"
+    assert "zq-4711" not in written
+    assert await notifier.audit() == ["notification-sent"]
+
+
+async def test_a_redelivered_suggestion_notifies_once(
+    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path, suggestion_factory: Callable[..., Any]
+) -> None:
+    notifier = await rig()
+    delivery = await deliver(broker, client, encode(suggestion_factory()))
+
+    await notifier.app.notifier.handle(delivery, client)
+    await notifier.drain()
+    (name,) = names(tmp_path / "outbox")
+    before = (tmp_path / "outbox" / name).read_bytes()
+    await notifier.app.notifier.handle(delivery, client)  # the claimer hands it over again
+
+    assert await notifier.drain() == 0
+    assert names(tmp_path / "outbox") == [name]
+    assert (tmp_path / "outbox" / name).read_bytes() == before
+    assert await pending(client) == 0
+
+
+async def test_an_undecodable_suggestion_is_unprocessable(
+    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path
+) -> None:
+    notifier = await rig()
+    delivery = await deliver(broker, client, b'{"kind": "suggestion"}')
+
+    with pytest.raises(Unprocessable):
+        await notifier.app.notifier.handle(delivery, client)
+
+    assert names(tmp_path / "outbox") == []
+    assert await pending(client) == 1
+
+
+async def test_the_running_notifier_consumes_delivers_and_dead_letters(
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    poll: Callable[..., Awaitable[Any]],
+    suggestion_factory: Callable[..., SuggestionIssued],
+) -> None:
+    await broker.publish(encode(suggestion_factory()), stream=SUGGESTIONS)
+    await broker.publish(b"garbage", stream=SUGGESTIONS)
+    notifier = await rig(max_deliveries=3, claim_idle_ms=200)
+    running = asyncio.create_task(notifier.app.run(handle_signals=False))
+    try:
+        await poll(lambda: client.xlen(dead_letters(SUGGESTIONS)))
+        await poll(lambda: names(tmp_path / "outbox"))
+
+        async def drained() -> bool:
+            return await pending(client) == 0
+
+        await poll(drained)
+    finally:
+        notifier.app.stop.set()
+        await running
+    assert len(names(tmp_path / "outbox")) == 1
+    ((_, fields),) = await client.xrange(dead_letters(SUGGESTIONS))
+    assert fields[b"reason"] == b"schema"
