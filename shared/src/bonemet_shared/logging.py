@@ -25,6 +25,7 @@ ALLOWED_KEYS: frozenset[str] = frozenset(
         "instance",
         "patient",
         "request_id",
+        "client_id",
         "correlation_id",
         "event_id",
         "stream",

@@ -7,15 +7,20 @@ import sys
 
 import uvicorn
 
+from bonemet_intake.auth import ConfigError
 from bonemet_intake.bootstrap import build_app
+from bonemet_intake.settings import get_intake_settings
 from bonemet_shared.logging import configure_logging, get_logger
-from bonemet_shared.settings import get_settings
 
 
 def main() -> None:
-    settings = get_settings()
+    settings = get_intake_settings()
     configure_logging("intake", settings.hash_key(), settings.log_level)
-    app = build_app(settings)
+    try:
+        app = build_app(settings)
+    except ConfigError as exc:
+        # The message names variables and client ids only, never a token or a secret.
+        sys.exit(f"bonemet intake: {exc}")
     get_logger().info("listening", url=f"http://{settings.intake_host}:{settings.intake_port}/fhir")
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the previous handler:
     # make that handler a clean exit, so supervisors can tell a graceful stop from a crash.

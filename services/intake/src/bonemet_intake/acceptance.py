@@ -1,11 +1,99 @@
-"""Turn a validated resource into the event the intake stream carries (pure)."""
+"""Decide what each write does, given what the server already holds (pure).
+
+Inputs: the operations of one request (``Upsert`` of a validated resource, ``Delete`` of a
+Type/id) and a ``Snapshot`` read under WATCH: which idempotency keys were seen and the version
+state of each resource. Output: one ``Decision`` per operation, the events to append and the
+version states to store, all committed by the adapter in one MULTI/EXEC.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bonemet_intake.validation import ValidResource
-from bonemet_shared.events import ResourceAccepted
+from bonemet_shared.events import ResourceAccepted, ResourceRetracted
+
+
+@dataclass(frozen=True)
+class Upsert:
+    resource: ValidResource
+    method: Literal["POST", "PUT"] = "PUT"
+
+
+@dataclass(frozen=True)
+class Delete:
+    resource_type: str
+    resource_id: str
+
+    @property
+    def reference(self) -> str:
+        return f"{self.resource_type}/{self.resource_id}"
+
+
+Operation = Upsert | Delete
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """What the intake last accepted for one (source, type, id)."""
+
+    version_id: str | None
+    last_updated: str | None
+    deleted: bool
+    patient: str | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    seen: frozenset[str]
+    """Idempotency keys already recorded."""
+    states: Mapping[str, VersionState]
+    """Version state by resource key (``resource_key``)."""
+
+
+Kind = Literal["created", "updated", "duplicate", "stale", "retracted", "already-retracted", "unknown"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    operation: Operation
+    kind: Kind
+    event: ResourceAccepted | ResourceRetracted | None = None
+    """The event to append (only for created, updated, retracted)."""
+    held: VersionState | None = None
+    """The version held before this operation (for messages: 'version 3 already received')."""
+
+    @property
+    def writes(self) -> bool:
+        return self.event is not None
+
+    @property
+    def patient(self) -> str | None:
+        if isinstance(self.operation, Upsert):
+            return self.operation.resource.patient
+        return self.event.patient if self.event is not None else (self.held.patient if self.held else None)
+
+    @property
+    def reference(self) -> str:
+        if isinstance(self.operation, Upsert):
+            return self.operation.resource.versioned_reference
+        return self.operation.reference
+
+
+@dataclass(frozen=True)
+class Plan:
+    decisions: tuple[Decision, ...]
+    states: Mapping[str, VersionState]
+    """Version states to store (resource key -> state)."""
+    seen: tuple[str, ...]
+    """Idempotency keys to record (one per appended upsert)."""
+
+    @property
+    def events(self) -> list[ResourceAccepted | ResourceRetracted]:
+        return [d.event for d in self.decisions if d.event is not None]
 
 
 def idempotency_key(source: str, resource: ValidResource) -> str:
@@ -17,8 +105,7 @@ def idempotency_key(source: str, resource: ValidResource) -> str:
 
 def accepted_event(resource: ValidResource, *, source: str, correlation_id: str, now: datetime) -> ResourceAccepted:
     # A create without an id gets one derived from its content, so a retried POST keeps its id.
-    resource_id = resource.resource_id or resource.body_hash[:32]
-    body = resource.body if resource.resource_id else {**resource.body, "id": resource_id}
+    body = resource.body if resource.resource_id else {**resource.body, "id": resource.effective_id}
     return ResourceAccepted(
         correlation_id=correlation_id,
         patient=resource.patient,
@@ -26,7 +113,121 @@ def accepted_event(resource: ValidResource, *, source: str, correlation_id: str,
         idempotency_key=idempotency_key(source, resource),
         source=source,
         resource_type=resource.resource_type,
-        resource_id=resource_id,
+        resource_id=resource.effective_id,
         version_id=resource.version_id,
         resource=body,
     )
+
+
+def needs_seen_key(resource: ValidResource) -> bool:
+    """A versioned resource is deduplicated by its version state (same versionId = duplicate, lower =
+    stale), so only resources without (id, versionId) need a separate body-hash key: one read and
+    one write less per entry on the hot path."""
+    return not (resource.resource_id and resource.version_id)
+
+
+def resource_key(source: str, resource_type: str, resource_id: str) -> str:
+    return f"{source}|{resource_type}|{resource_id}"
+
+
+def keys_to_read(source: str, operations: Sequence[Operation]) -> tuple[list[str], list[str]]:
+    """The idempotency keys and resource keys a plan depends on (the adapter WATCHes and reads them)."""
+    seen_keys: list[str] = []
+    resource_keys: list[str] = []
+    for operation in operations:
+        if isinstance(operation, Upsert):
+            if needs_seen_key(operation.resource):
+                seen_keys.append(idempotency_key(source, operation.resource))
+            resource = operation.resource
+            resource_keys.append(resource_key(source, resource.resource_type, resource.effective_id))
+        else:
+            resource_keys.append(resource_key(source, operation.resource_type, operation.resource_id))
+    return list(dict.fromkeys(seen_keys)), list(dict.fromkeys(resource_keys))
+
+
+def plan(
+    operations: Sequence[Operation],
+    snapshot: Snapshot,
+    *,
+    source: str,
+    correlation_id: str,
+    now: datetime,
+) -> Plan:
+    """Decide every operation in order; later operations see the effect of earlier ones."""
+    seen = set(snapshot.seen)
+    states = dict(snapshot.states)
+    changed: dict[str, VersionState] = {}
+    new_seen: list[str] = []
+    decisions = []
+    for operation in operations:
+        if isinstance(operation, Upsert):
+            resource = operation.resource
+            rkey = resource_key(source, resource.resource_type, resource.effective_id)
+            ikey = idempotency_key(source, resource)
+            held = states.get(rkey)
+            if ikey in seen:
+                decisions.append(Decision(operation, "duplicate", held=held))
+                continue
+            incoming = VersionState(resource.version_id, resource.last_updated, False, resource.patient)
+            if held is not None:
+                order = version_order(incoming, held)
+                if order < 0 or (order == 0 and held.deleted):
+                    decisions.append(Decision(operation, "stale", held=held))
+                    continue
+                if order == 0:
+                    decisions.append(Decision(operation, "duplicate", held=held))
+                    continue
+            event = accepted_event(resource, source=source, correlation_id=correlation_id, now=now)
+            kind: Kind = "created" if held is None or held.deleted else "updated"
+            decisions.append(Decision(operation, kind, event, held))
+            if needs_seen_key(resource):
+                seen.add(ikey)
+                new_seen.append(ikey)
+            states[rkey] = changed[rkey] = incoming
+        else:
+            rkey = resource_key(source, operation.resource_type, operation.resource_id)
+            held = states.get(rkey)
+            if held is None or held.patient is None:
+                # Never accepted here (or its state expired): nothing downstream rests on it.
+                decisions.append(Decision(operation, "unknown", held=held))
+                continue
+            if held.deleted:
+                decisions.append(Decision(operation, "already-retracted", held=held))
+                continue
+            retracted = ResourceRetracted(
+                correlation_id=correlation_id,
+                patient=held.patient,
+                occurred_at=now,
+                idempotency_key=f"{rkey}|deleted@{held.version_id or held.last_updated or '-'}",
+                source=source,
+                resource_type=operation.resource_type,
+                resource_id=operation.resource_id,
+            )
+            states[rkey] = changed[rkey] = VersionState(held.version_id, held.last_updated, True, held.patient)
+            decisions.append(Decision(operation, "retracted", retracted, held))
+    return Plan(tuple(decisions), changed, tuple(new_seen))
+
+
+def version_order(incoming: VersionState, held: VersionState) -> int:
+    """-1 older, 0 same version, 1 newer than ``held``. Unknown order counts as newer: the latest word wins.
+
+    The same rule as the recommender's projection: integer versionIds compare as numbers, equal
+    versionIds are the same version, otherwise ``meta.lastUpdated`` decides when both are present.
+    """
+    if incoming.version_id and held.version_id:
+        if incoming.version_id.isdigit() and held.version_id.isdigit():
+            new, old = int(incoming.version_id), int(held.version_id)
+            return (new > old) - (new < old)
+        if incoming.version_id == held.version_id:
+            return 0
+    new_t, old_t = _instant(incoming.last_updated), _instant(held.last_updated)
+    if new_t is not None and old_t is not None:
+        return (new_t > old_t) - (new_t < old_t)  # equal instants are the same version, as in the projection
+    return 1
+
+
+def _instant(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,4 +1,4 @@
-"""Composition root of the intake process: settings -> Redis -> event log -> HTTP app."""
+"""Composition root of the intake process: settings -> clients -> Redis -> event log -> HTTP app."""
 
 from __future__ import annotations
 
@@ -9,18 +9,43 @@ import redis.asyncio as aredis
 from faststream.redis import RedisBroker
 from starlette.applications import Starlette
 
-from bonemet_intake.event_log import EventLog
-from bonemet_intake.http import create_app
+from bonemet_intake.auth import Clients, ConfigError, is_loopback, parse_clients
+from bonemet_intake.event_log import EventLog, LagGate
+from bonemet_intake.http import Limits, create_app
+from bonemet_intake.metrics import Metrics
+from bonemet_intake.settings import IntakeSettings
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
+from bonemet_shared.logging import get_logger
 from bonemet_shared.settings import Settings
 
 
+def load_clients(settings: IntakeSettings) -> Clients:
+    """The client table; refuses to run without one unless the intake listens on loopback only."""
+    clients = parse_clients(
+        settings.intake_tokens.get_secret_value() if settings.intake_tokens else None,
+        settings.intake_token_hashes,
+        settings.intake_hmac_secrets.get_secret_value() if settings.intake_hmac_secrets else None,
+    )
+    if not clients.enabled:
+        if not is_loopback(settings.intake_host):
+            raise ConfigError(
+                f"BONEMET_INTAKE_HOST={settings.intake_host} is not a loopback address and no client is "
+                "configured: set BONEMET_INTAKE_TOKENS or BONEMET_INTAKE_TOKEN_HASHES (docs/intake.md)."
+            )
+        get_logger().warning("authentication-disabled", reason="no-clients-configured-loopback-only")
+    return clients
+
+
 def build_app(settings: Settings) -> Starlette:
+    if not isinstance(settings, IntakeSettings):
+        settings = IntakeSettings(**settings.model_dump())
+    clients = load_clients(settings)
     url = resolve_redis_url(settings)
-    client = aredis.Redis.from_url(url)
-    broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]  # None silences per-message logs
+    timeout = settings.intake_redis_timeout_s
+    client = aredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    broker = RedisBroker(url, logger=None, socket_timeout=timeout)  # type: ignore[arg-type]  # None: no per-message logs
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -32,6 +57,19 @@ def build_app(settings: Settings) -> Starlette:
             await broker.stop()
             await client.aclose()
 
+    event_log = EventLog(broker, client)
     return create_app(
-        EventLog(broker, client), max_body_bytes=settings.intake_max_body_bytes, clock=utc_now, lifespan=lifespan
+        event_log,
+        max_body_bytes=settings.intake_max_body_bytes,
+        clock=utc_now,
+        lifespan=lifespan,
+        clients=clients,
+        limits=Limits(
+            max_body_bytes=settings.intake_max_body_bytes,
+            max_bundle_entries=settings.intake_max_bundle_entries,
+            max_json_depth=settings.intake_max_json_depth,
+            lag_retry_after_s=settings.intake_lag_retry_after_s,
+        ),
+        lag_gate=LagGate(event_log, settings.intake_max_lag, settings.intake_lag_cache_s),
+        metrics=Metrics(),
     )

@@ -1,31 +1,69 @@
 """Adapter: append accepted events to the intake stream, exactly once per idempotency key.
 
-The duplicate check and the XADD commit in one optimistic transaction (WATCH/MULTI/EXEC):
-either the key is recorded *and* the event is on the stream, or neither. So a retry after a
-failure is never mistaken for a duplicate, and a 2xx always means the stream holds the event.
+One optimistic transaction per request (WATCH, read, decide, MULTI/EXEC): the idempotency keys,
+the per-resource version states and (for a notification) the subscription's gap state are
+WATCHed and read; the pure ``decide`` says what to write; the events, keys, states, gap state
+and audit records commit in one MULTI/EXEC. Either all of it is on the server or none of it,
+so a retry after a failure is never mistaken for a duplicate, and a 2xx always means the stream
+holds the events. The reads run on a second connection in one round trip: WATCH guards them
+all the same (any change after WATCH aborts the EXEC).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 import redis.asyncio as aredis
 from faststream.redis import RedisBroker
 from redis.exceptions import WatchError
 
-from bonemet_shared.events import ResourceAccepted, ResourceRetracted, encode
-from bonemet_shared.streams import INTAKE
+from bonemet_intake.acceptance import Snapshot, VersionState
+from bonemet_intake.handlers import Commit
+from bonemet_intake.notifications import GapState
+from bonemet_shared.audit import AuditRecord, queue_audit
+from bonemet_shared.events import encode
+from bonemet_shared.streams import INTAKE, RECOMMENDER_GROUP
 
 SEEN_TTL_S = 30 * 24 * 3600
 """How long an idempotency key is remembered; senders retry for minutes to days, not months."""
+MAX_ATTEMPTS = 25
+"""WATCH conflicts retried before the request gets 503 (only under heavy contention on one resource)."""
+
+SEEN_PREFIX = "bonemet:intake:seen:"
+VERSION_PREFIX = "bonemet:intake:version:"
+SUBSCRIPTION_PREFIX = "bonemet:intake:subscription:"
+SUBSCRIPTIONS = "bonemet:intake:subscriptions"
+"""Set of the subscription state keys (for the gap query)."""
+
+
+class Contention(Exception):
+    """Too many concurrent writers on the same keys: answer 503 and let the sender retry."""
 
 
 @dataclass(frozen=True)
-class Appended:
-    outcome: Literal["appended", "duplicate"]
-    entry_id: str | None
+class Committed:
+    commit: Commit
+    entry_ids: tuple[str, ...]
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def seen_key(idempotency_key: str) -> str:
+    return SEEN_PREFIX + _digest(idempotency_key)
+
+
+def version_key(resource_key: str) -> str:
+    return VERSION_PREFIX + _digest(resource_key)
+
+
+def subscription_key(source: str, subscription: str) -> str:
+    return SUBSCRIPTION_PREFIX + _digest(f"{source}|{subscription}")
 
 
 class EventLog:
@@ -33,31 +71,158 @@ class EventLog:
         self._broker = broker
         self._client = client
 
-    async def append(self, event: ResourceAccepted | ResourceRetracted) -> Appended:
-        key = "bonemet:intake:seen:" + hashlib.sha256(event.idempotency_key.encode()).hexdigest()
-        while True:
+    async def commit(
+        self,
+        *,
+        seen_keys: Sequence[str],
+        resource_keys: Sequence[str],
+        subscription: tuple[str, str] | None,
+        decide: Callable[[Snapshot, GapState | None], Commit],
+    ) -> Committed:
+        """Read what the decision depends on, decide, write it all in one MULTI/EXEC (retried on conflict)."""
+        seen_redis = [seen_key(k) for k in seen_keys]
+        version_redis = [version_key(k) for k in resource_keys]
+        gap_redis = subscription_key(*subscription) if subscription else None
+        watched = [*seen_redis, *version_redis, *([gap_redis] if gap_redis else [])]
+        for _ in range(MAX_ATTEMPTS):
             async with self._client.pipeline(transaction=True) as pipe:
                 try:
-                    await pipe.watch(key)
-                    if await pipe.exists(key):
-                        return Appended("duplicate", None)
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    pipe.set(key, event.event_id, ex=SEEN_TTL_S)
-                    await self._broker.publish(
-                        encode(event),
-                        stream=INTAKE,
-                        pipeline=pipe,
-                        correlation_id=event.correlation_id,
-                        headers={"x-event-kind": event.kind},
+                    if watched:
+                        await pipe.watch(*watched)
+                    snapshot, gap_state = await self._read(
+                        seen_keys, seen_redis, resource_keys, version_redis, gap_redis
                     )
+                    commit = decide(snapshot, gap_state)
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                    xadd_positions = await self._queue(pipe, commit, gap_redis)
                     results = await pipe.execute()
                 except WatchError:
-                    continue  # a concurrent request with the same key won the race: re-check
-            entry_id = results[-1]
-            return Appended("appended", entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id))
+                    continue  # a concurrent request touched the same keys: read again and re-decide
+            return Committed(commit, tuple(_text(results[i]) for i in xadd_positions))
+        raise Contention
+
+    async def _read(
+        self,
+        seen_keys: Sequence[str],
+        seen_redis: Sequence[str],
+        resource_keys: Sequence[str],
+        version_redis: Sequence[str],
+        gap_redis: str | None,
+    ) -> tuple[Snapshot, GapState | None]:
+        if not seen_redis and not version_redis and not gap_redis:
+            return Snapshot(frozenset(), {}), None
+        reads = self._client.pipeline(transaction=False)
+        for key in seen_redis:
+            reads.exists(key)
+        for key in version_redis:
+            reads.hgetall(key)
+        if gap_redis:
+            reads.get(gap_redis)
+        values: list[Any] = await reads.execute()
+        seen = frozenset(k for k, hit in zip(seen_keys, values[: len(seen_redis)], strict=True) if hit)
+        states = {}
+        for key, raw in zip(resource_keys, values[len(seen_redis) : len(seen_redis) + len(version_redis)], strict=True):
+            if raw:
+                states[key] = _state_from_hash(raw)
+        gap_state = GapState.from_json(values[-1]) if gap_redis and values[-1] else None
+        return Snapshot(seen, states), gap_state
+
+    async def _queue(self, pipe: Any, commit: Commit, gap_redis: str | None) -> list[int]:
+        for key in commit.plan.seen:
+            pipe.set(seen_key(key), "1", ex=SEEN_TTL_S)
+        for key, state in commit.plan.states.items():
+            pipe.hset(version_key(key), mapping=_state_to_hash(state))
+        if gap_redis and commit.gap is not None:
+            pipe.set(gap_redis, commit.gap.state.to_json())
+            pipe.sadd(SUBSCRIPTIONS, gap_redis)
+        positions = []
+        for event in commit.plan.events:
+            positions.append(len(pipe.command_stack))
+            await self._broker.publish(
+                encode(event),
+                stream=INTAKE,
+                pipeline=pipe,
+                correlation_id=event.correlation_id,
+                headers={"x-event-kind": event.kind},
+            )
+        for record in commit.audit:
+            queue_audit(pipe, record)
+        return positions
+
+    async def audit(self, records: Sequence[AuditRecord]) -> None:
+        """Audit records of a request that writes nothing else (rejections, reads)."""
+        if not records:
+            return
+        async with self._client.pipeline(transaction=False) as pipe:
+            for record in records:
+                queue_audit(pipe, record)
+            await pipe.execute()
+
+    async def subscriptions(self) -> list[GapState]:
+        keys = sorted(_text(k) for k in await self._client.smembers(SUBSCRIPTIONS))
+        if not keys:
+            return []
+        values = await self._client.mget(keys)
+        return [GapState.from_json(v) for v in values if v]
+
+    async def backlog(self) -> int | None:
+        """Entries the recommender group has not yet acknowledged (lag + pending); None when unknown."""
+        try:
+            infos: list[dict[Any, Any]] = await self._client.xinfo_groups(INTAKE)
+        except aredis.ResponseError:  # no stream yet
+            return 0
+        for info in infos:
+            if _text(info["name"]) == RECOMMENDER_GROUP:
+                lag = info.get("lag")
+                return None if lag is None else int(lag) + int(info["pending"])
+        return 0
 
     async def ping(self) -> bool:
         try:
             return bool(await self._client.ping())
         except aredis.RedisError:
             return False
+
+
+class LagGate:
+    """Caches the recommender's backlog for ``ttl_s`` so a burst of requests costs one XINFO per second."""
+
+    def __init__(self, event_log: EventLog, max_lag: int, ttl_s: float, clock: Callable[[], float] = time.monotonic):
+        self._event_log = event_log
+        self._max_lag = max_lag
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._reading: tuple[float, int | None] | None = None
+
+    async def backlog(self) -> int | None:
+        now = self._clock()
+        if self._reading is None or now - self._reading[0] >= self._ttl_s:
+            self._reading = (now, await self._event_log.backlog())
+        return self._reading[1]
+
+    async def over(self) -> bool:
+        if self._max_lag <= 0:
+            return False
+        backlog = await self.backlog()
+        return backlog is not None and backlog > self._max_lag
+
+
+def _state_to_hash(state: VersionState) -> dict[str, str]:
+    return {
+        "v": state.version_id or "",
+        "u": state.last_updated or "",
+        "d": "1" if state.deleted else "",
+        "p": state.patient or "",
+    }
+
+
+def _state_from_hash(raw: dict[bytes, bytes]) -> VersionState:
+    def field(name: bytes) -> str | None:
+        value = raw.get(name)
+        return value.decode() if value else None
+
+    return VersionState(field(b"v"), field(b"u"), field(b"d") == "1", field(b"p"))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

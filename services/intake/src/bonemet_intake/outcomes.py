@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from http import HTTPStatus
 from typing import Any
 
 
@@ -24,6 +25,11 @@ class IntakeError(Exception):
         self.issues = issues
         self.headers = headers or {}
 
+    @property
+    def reason(self) -> str:
+        """A short code for logs and audit details: the first issue's code."""
+        return self.issues[0].code if self.issues else "error"
+
 
 def operation_outcome(*issues: Issue) -> dict[str, Any]:
     return {
@@ -42,3 +48,30 @@ def operation_outcome(*issues: Issue) -> dict[str, Any]:
 
 def information(diagnostics: str) -> dict[str, Any]:
     return operation_outcome(Issue(code="informational", diagnostics=diagnostics, severity="information"))
+
+
+def rebase(issues: tuple[Issue, ...] | list[Issue], prefix: str, resource_type: str | None = None) -> list[Issue]:
+    """Re-root issue expressions under ``prefix`` (e.g. ``Bundle.entry[3].resource``).
+
+    An expression ``Condition.code`` becomes ``Bundle.entry[3].resource.code``; one that does not
+    start with the resource type is appended as is.
+    """
+    rebased = []
+    for issue in issues:
+        expressions = []
+        for expression in issue.expression:
+            if resource_type and (expression == resource_type or expression.startswith(resource_type + ".")):
+                expression = expression[len(resource_type) :]
+            elif expression and not expression.startswith("."):
+                expression = "." + expression
+            expressions.append(prefix + expression)
+        rebased.append(replace(issue, expression=tuple(expressions) or (prefix,)))
+    return rebased
+
+
+def status_line(status: int) -> str:
+    """'201 Created': the form of ``Bundle.entry.response.status``."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)

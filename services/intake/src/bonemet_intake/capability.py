@@ -1,0 +1,77 @@
+"""The CapabilityStatement at ``GET /fhir/metadata``: what this endpoint really does (pure)."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from bonemet_intake.validation import SUPPORTED_TYPES
+
+SOFTWARE_DATE = "2026-01-01"
+GAPS_OPERATION = "https://bonemet.example/fhir/OperationDefinition/subscription-gaps"
+
+
+def software_version() -> str:
+    try:
+        return version("bonemet-intake")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def capability_statement(base_url: str, *, auth_enabled: bool, max_bundle_entries: int) -> dict[str, Any]:
+    security = (
+        "Every route but /healthz and /readyz needs Authorization: Bearer <token> (one token per client); "
+        "clients configured with a secret must also sign each body (X-Signature: hex HMAC-SHA256). "
+        "Put mTLS or a SMART Backend Services gateway in front for stronger client authentication."
+        if auth_enabled
+        else "Authentication is OFF (development on a loopback address only)."
+    )
+    resources = [
+        {
+            "type": resource_type,
+            "documentation": "Accepted and forwarded to the recommender; nothing is stored for reading back.",
+            "interaction": [{"code": "create"}, {"code": "update"}, {"code": "delete"}],
+            "readHistory": False,
+            "updateCreate": True,
+            "conditionalCreate": False,
+            "conditionalRead": "not-supported",
+            "conditionalUpdate": False,
+            "conditionalDelete": "not-supported",
+            "operation": [
+                {"name": "validate", "definition": "http://hl7.org/fhir/OperationDefinition/Resource-validate"}
+            ],
+        }
+        for resource_type in sorted(SUPPORTED_TYPES)
+    ]
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": SOFTWARE_DATE,
+        "publisher": "bonemet",
+        "kind": "instance",
+        "software": {"name": "bonemet-intake", "version": software_version()},
+        "implementation": {
+            "description": "bonemet intake: a write-only FHIR R4 endpoint (REST push, rest-hook, "
+            "Subscriptions Backport and R4B/R5 topic-based notifications)",
+            "url": base_url,
+        },
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": (
+                    "Write-only relay into an event stream: a 2xx means the event is durably on the stream. "
+                    f"Bundles: transaction (all or nothing) and batch, at most {max_bundle_entries} entries. "
+                    "POST [base] also takes Subscription notifications (Bundle type history with a Parameters "
+                    "status entry, or subscription-notification with a SubscriptionStatus); handshakes and "
+                    "heartbeats are answered without a write; event-number gaps are listed by "
+                    "GET [base]/$subscription-gaps. No read or search: this is not a data store."
+                ),
+                "security": {"cors": False, "description": security},
+                "resource": resources,
+                "interaction": [{"code": "transaction"}, {"code": "batch"}],
+                "operation": [{"name": "subscription-gaps", "definition": GAPS_OPERATION}],
+            }
+        ],
+    }

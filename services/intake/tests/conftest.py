@@ -1,0 +1,147 @@
+"""Fixtures of the intake's own tests: the real Starlette app on a real server, with or without auth."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import redis.asyncio as aredis
+from faststream.redis import RedisBroker
+
+from bonemet_intake.auth import Clients, parse_clients
+from bonemet_intake.event_log import EventLog, LagGate
+from bonemet_intake.http import Limits, create_app
+from bonemet_intake.metrics import Metrics
+from bonemet_shared.consuming import ensure_groups, entry_body
+from bonemet_shared.events import ResourceAccepted, ResourceRetracted, decode_intake
+from bonemet_shared.streams import AUDIT, INTAKE
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+FHIR_JSON = {"Content-Type": "application/fhir+json"}
+TOKEN = "ehr-token-0123456789abcdef"
+OTHER_TOKEN = "job-token-0123456789abcdef"
+SIGNING_TOKEN = "medplum-token-0123456789abcdef"
+SIGNING_SECRET = "medplum-secret"
+
+
+@dataclass
+class Intake:
+    """The app under test, its server and helpers (test modules cannot import conftest: use these)."""
+
+    http: httpx.AsyncClient
+    store: aredis.Redis
+    metrics: Metrics
+    headers: dict[str, str] = field(default_factory=dict)
+
+    TOKEN = TOKEN
+    OTHER_TOKEN = OTHER_TOKEN
+    SIGNING_TOKEN = SIGNING_TOKEN
+    SIGNING_SECRET = SIGNING_SECRET
+
+    @staticmethod
+    def condition(
+        resource_id: str = "c1", version: str | None = "1", patient: str = "p1", **changes: Any
+    ) -> dict[str, Any]:
+        return condition(resource_id, version, patient, **changes)
+
+    @staticmethod
+    def codes(response: httpx.Response) -> list[str]:
+        return outcome_codes(response)
+
+    async def post(self, url: str, body: Any, **headers: str) -> httpx.Response:
+        content = body if isinstance(body, bytes) else orjson.dumps(body)
+        return await self.http.post(url, content=content, headers={**FHIR_JSON, **self.headers, **headers})
+
+    async def put(self, url: str, body: Any, **headers: str) -> httpx.Response:
+        content = body if isinstance(body, bytes) else orjson.dumps(body)
+        return await self.http.put(url, content=content, headers={**FHIR_JSON, **self.headers, **headers})
+
+    async def delete(self, url: str) -> httpx.Response:
+        return await self.http.delete(url, headers=self.headers)
+
+    async def get(self, url: str, **params: str) -> httpx.Response:
+        return await self.http.get(url, headers=self.headers, params=params)
+
+    async def events(self) -> list[ResourceAccepted | ResourceRetracted]:
+        return [decode_intake(entry_body(fields)) for _, fields in await self.store.xrange(INTAKE)]
+
+    async def audit(self) -> list[dict[str, Any]]:
+        return [orjson.loads(fields[b"audit-event"]) for _, fields in await self.store.xrange(AUDIT)]
+
+    async def audit_codes(self) -> list[str]:
+        return [event["subtype"][1]["code"] for event in await self.audit()]
+
+
+MakeIntake = Callable[..., Awaitable[Intake]]
+
+
+def default_clients() -> Clients:
+    return parse_clients(f"ehr:{TOKEN},job:{OTHER_TOKEN},medplum:{SIGNING_TOKEN}", None, f"medplum:{SIGNING_SECRET}")
+
+
+@pytest.fixture
+async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
+    """Build the app (auth on, token of client 'ehr' sent by default); keyword arguments override limits."""
+    store = aredis.Redis.from_url(redis_url)
+    await ensure_groups(store)
+    broker = RedisBroker(redis_url, logger=None)  # type: ignore[arg-type]
+    await broker.connect()
+    opened: list[httpx.AsyncClient] = []
+
+    async def make(
+        *,
+        clients: Clients | None = None,
+        token: str | None = TOKEN,
+        max_lag: int = 0,
+        **limits: Any,
+    ) -> Intake:
+        event_log = EventLog(broker, store)
+        metrics = Metrics()
+        app = create_app(
+            event_log,
+            max_body_bytes=limits.get("max_body_bytes", 64 * 1024),
+            clock=lambda: NOW,
+            clients=default_clients() if clients is None else clients,
+            limits=Limits(**{"max_body_bytes": 64 * 1024, **limits}),
+            lag_gate=LagGate(event_log, max_lag, ttl_s=0.0),
+            metrics=metrics,
+        )
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake.test")
+        opened.append(http)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return Intake(http, store, metrics, headers)
+
+    yield make
+    for http in opened:
+        await http.aclose()
+    await broker.stop()
+    await store.aclose()
+
+
+@pytest.fixture
+async def intake(make_intake: MakeIntake) -> Intake:
+    return await make_intake()
+
+
+def condition(
+    resource_id: str = "c1", version: str | None = "1", patient: str = "p1", **changes: Any
+) -> dict[str, Any]:
+    return {
+        "resourceType": "Condition",
+        "id": resource_id,
+        **({"meta": {"versionId": version}} if version else {}),
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
+        "subject": {"reference": f"Patient/{patient}"},
+        **changes,
+    }
+
+
+def outcome_codes(response: httpx.Response) -> list[str]:
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome", body
+    return [issue["code"] for issue in body["issue"]]

@@ -1,0 +1,105 @@
+"""What each write does given what the server holds: created, updated, duplicate, stale, retracted (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bonemet_intake.acceptance import (
+    Delete,
+    Snapshot,
+    Upsert,
+    VersionState,
+    idempotency_key,
+    keys_to_read,
+    plan,
+    resource_key,
+    version_order,
+)
+from bonemet_intake.validation import validate_resource
+from bonemet_shared.events import ResourceAccepted, ResourceRetracted
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+EMPTY = Snapshot(frozenset(), {})
+
+
+def condition(version: str | None, resource_id: str = "c1", **extra: Any) -> Upsert:
+    body: dict[str, Any] = {
+        "resourceType": "Condition",
+        "id": resource_id,
+        "code": {"text": "bone metastasis"},
+        "subject": {"reference": "Patient/p1"},
+        **extra,
+    }
+    if version:
+        body["meta"] = {"versionId": version}
+    return Upsert(validate_resource(body), "PUT")
+
+
+def kinds(operations: list[Any], snapshot: Snapshot = EMPTY) -> list[str]:
+    return [d.kind for d in plan(operations, snapshot, source="ehr", correlation_id="r", now=NOW).decisions]
+
+
+def test_a_sequence_in_one_request_sees_its_own_effects() -> None:
+    ops = [
+        condition("1"),
+        condition("1"),
+        condition("3"),
+        condition("2"),
+        Delete("Condition", "c1"),
+        Delete("Condition", "c1"),
+    ]
+    assert kinds(ops) == ["created", "duplicate", "updated", "stale", "retracted", "already-retracted"]
+
+
+def test_the_snapshot_decides_duplicates_and_stale_versions() -> None:
+    upsert = condition(None)  # without a versionId, the body-hash key decides
+    seen = Snapshot(frozenset({idempotency_key("ehr", upsert.resource)}), {})
+    held = Snapshot(frozenset(), {resource_key("ehr", "Condition", "c1"): VersionState("5", None, False, "Patient/p1")})
+    assert kinds([upsert], seen) == ["duplicate"]
+    assert kinds([condition("2")], held) == ["stale"]
+    assert kinds([condition("5")], held) == ["duplicate"]
+    assert kinds([condition("6")], held) == ["updated"]
+
+
+def test_a_delete_needs_a_known_patient_and_a_late_copy_after_it_is_stale() -> None:
+    assert kinds([Delete("Condition", "x")]) == ["unknown"]
+    deleted = Snapshot(
+        frozenset(), {resource_key("ehr", "Condition", "c1"): VersionState("3", None, True, "Patient/p1")}
+    )
+    assert kinds([condition("3")], deleted) == ["stale"]
+    assert kinds([condition("4")], deleted) == ["created"]
+
+
+def test_the_plan_carries_events_states_and_keys_to_commit() -> None:
+    result = plan([condition("1"), Delete("Condition", "c1")], EMPTY, source="ehr", correlation_id="r-1", now=NOW)
+    accepted, retracted = result.events
+    assert isinstance(accepted, ResourceAccepted)
+    assert isinstance(retracted, ResourceRetracted)
+    assert retracted.patient == "Patient/p1"
+    assert result.states[resource_key("ehr", "Condition", "c1")].deleted
+    assert result.seen == ()  # versioned: the version state is the record
+    unversioned = plan([condition(None)], EMPTY, source="ehr", correlation_id="r-1", now=NOW)
+    assert unversioned.seen == (idempotency_key("ehr", condition(None).resource),)
+
+
+def test_keys_to_read_are_unique() -> None:
+    seen, resources = keys_to_read("ehr", [condition(None), condition(None), Delete("Condition", "c1")])
+    assert len(seen) == 1
+    assert resources == ["ehr|Condition|c1"]
+
+
+def test_version_order_uses_numbers_then_last_updated() -> None:
+    def state(v: str | None, u: str | None = None) -> VersionState:
+        return VersionState(v, u, False, None)
+
+    assert version_order(state("10"), state("9")) == 1
+    assert version_order(state("a"), state("a")) == 0
+    assert version_order(state("a", "2025-01-01T00:00:00Z"), state("b", "2025-02-01T00:00:00Z")) == -1
+    assert version_order(state(None), state(None)) == 1  # unknown order: the latest word wins
+
+
+def test_equal_last_updated_instants_are_the_same_version_whatever_the_time_zone() -> None:
+    held = VersionState(None, "2026-01-01T10:00:00+00:00", True, "Patient/p1")
+    same = VersionState(None, "2026-01-01T11:00:00+01:00", False, "Patient/p1")
+    assert version_order(same, held) == 0  # a resend cannot revive a retracted resource
