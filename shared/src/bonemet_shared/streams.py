@@ -17,6 +17,11 @@ SUGGESTIONS: Final = "bonemet:suggestions:v1"
 AUDIT: Final = "bonemet:audit:v1"
 """FHIR AuditEvents from every service (archiver reads; issue 6). Plain field ``audit-event`` (JSON)."""
 
+PLAN_DEFINITIONS: Final = "bonemet:plan-definitions"
+"""Not a stream: a hash of the published rule sets, field = version -> PlanDefinition JSON, plus
+field ``current`` -> the version in force. The recommender writes it at start; the intake serves it
+at ``[base]/PlanDefinition/{id}`` so every CarePlan's instantiatesCanonical resolves."""
+
 RECOMMENDER_GROUP: Final = "recommender"
 NOTIFIER_GROUP: Final = "notifier"
 ARCHIVER_GROUP: Final = "archiver"

@@ -43,6 +43,19 @@ def capability_statement(base_url: str, *, auth_enabled: bool, max_bundle_entrie
         }
         for resource_type in sorted(SUPPORTED_TYPES)
     ]
+    resources.append(
+        {
+            "type": "PlanDefinition",
+            "documentation": "The rule set the recommender applies (published by it at start); every "
+            "CarePlan names it in instantiatesCanonical as canonical|version.",
+            "interaction": [{"code": "read"}, {"code": "vread"}, {"code": "search-type"}],
+            "versioning": "versioned",
+            "searchParam": [
+                {"name": "url", "type": "uri", "documentation": "canonical, or canonical|version"},
+                {"name": "version", "type": "token"},
+            ],
+        }
+    )
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -66,7 +79,8 @@ def capability_statement(base_url: str, *, auth_enabled: bool, max_bundle_entrie
                     "POST [base] also takes Subscription notifications (Bundle type history with a Parameters "
                     "status entry, or subscription-notification with a SubscriptionStatus); handshakes and "
                     "heartbeats are answered without a write; event-number gaps are listed by "
-                    "GET [base]/$subscription-gaps. No read or search: this is not a data store."
+                    "GET [base]/$subscription-gaps. The only reads are the published rule set "
+                    "(GET [base]/PlanDefinition): this is not a data store."
                 ),
                 "security": {"cors": False, "description": security},
                 "resource": resources,

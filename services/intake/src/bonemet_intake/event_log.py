@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import redis.asyncio as aredis
 from faststream.redis import RedisBroker
 from redis.exceptions import WatchError
@@ -26,7 +27,7 @@ from bonemet_intake.handlers import Commit
 from bonemet_intake.notifications import GapState
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.events import encode
-from bonemet_shared.streams import INTAKE, RECOMMENDER_GROUP
+from bonemet_shared.streams import INTAKE, PLAN_DEFINITIONS, RECOMMENDER_GROUP
 
 SEEN_TTL_S = 30 * 24 * 3600
 """How long an idempotency key is remembered; senders retry for minutes to days, not months."""
@@ -176,6 +177,19 @@ class EventLog:
                 lag = info.get("lag")
                 return None if lag is None else int(lag) + int(info["pending"])
         return 0
+
+    async def plan_definition(self, version: str | None) -> dict[str, Any] | None:
+        """A published rule set (``PLAN_DEFINITIONS``): the given version, or the one in force."""
+        if version is None:
+            current = await self._client.hget(PLAN_DEFINITIONS, "current")
+            if current is None:
+                return None
+            version = _text(current)
+        raw = await self._client.hget(PLAN_DEFINITIONS, version)
+        return orjson.loads(raw) if raw is not None else None
+
+    async def plan_definition_versions(self) -> list[str]:
+        return sorted(_text(v) for v in await self._client.hkeys(PLAN_DEFINITIONS) if _text(v) != "current")
 
     async def ping(self) -> bool:
         try:

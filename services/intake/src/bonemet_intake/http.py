@@ -382,6 +382,40 @@ def create_app(
         ]
         return fhir_response(200, {"resourceType": "Parameters", "parameter": parameters})
 
+    # --- the published rule set: what every CarePlan's instantiatesCanonical names ---------------
+
+    async def plan_definition_read(request: Request, context: Context, client: Client | None) -> Response:
+        version = request.path_params.get("version_id")
+        definition = await event_log.plan_definition(str(version) if version else None)
+        if definition is None or request.path_params["resource_id"] != definition["id"]:
+            raise IntakeError(404, Issue("not-found", "No such PlanDefinition (or not yet published)."))
+        await _audit_quietly([query_record(context, 200, "plan-definition")])
+        return fhir_response(200, definition, {"ETag": f'W/"{definition["version"]}"'})
+
+    async def plan_definition_search(request: Request, context: Context, client: Client | None) -> Response:
+        url, version = request.query_params.get("url"), request.query_params.get("version")
+        if url and "|" in url:  # canonical|version, as in instantiatesCanonical
+            url, version = url.split("|", 1)
+        versions = [version] if version else await event_log.plan_definition_versions()
+        found = [d for v in versions if (d := await event_log.plan_definition(v)) and (not url or d["url"] == url)]
+        await _audit_quietly([query_record(context, 200, "plan-definition")])
+        return fhir_response(
+            200,
+            {
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "total": len(found),
+                "entry": [
+                    {
+                        "fullUrl": f"{base_url(request)}/PlanDefinition/{d['id']}",
+                        "resource": d,
+                        "search": {"mode": "match"},
+                    }
+                    for d in found
+                ],
+            },
+        )
+
     async def metrics_text(request: Request, context: Context, client: Client | None) -> Response:
         gauges: list[tuple[str, dict[str, str], float]] = []
         states = await event_log.subscriptions()
@@ -432,6 +466,13 @@ def create_app(
             Route("/fhir/metadata", route("capabilities", metadata), methods=["GET"]),
             Route("/fhir/$subscription-gaps", route("subscription-gaps", subscription_gaps), methods=["GET"]),
             Route("/fhir", route("system", system), methods=["POST"]),
+            Route("/fhir/PlanDefinition", route("search-type", plan_definition_search), methods=["GET"]),
+            Route("/fhir/PlanDefinition/{resource_id}", route("read", plan_definition_read), methods=["GET"]),
+            Route(
+                "/fhir/PlanDefinition/{resource_id}/_history/{version_id}",
+                route("vread", plan_definition_read),
+                methods=["GET"],
+            ),
             Route("/fhir/{resource_type}/$validate", route("validate", validate), methods=["POST"]),
             Route("/fhir/{resource_type}", route("create", create), methods=["POST"]),
             Route("/fhir/{resource_type}/{resource_id}", route("update", update), methods=["PUT"]),
