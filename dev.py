@@ -51,6 +51,21 @@ def install() -> None:
     STAMP.write_text(digest.hexdigest())
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_browser() -> None:
+    """Debian's chromium for the review page's browser test (services/audit); nothing when present."""
+    if CHROMIUM.exists() or sys.platform != "linux" or not Path("/usr/bin/apt-get").exists():
+        return
+    if os.geteuid() != 0:
+        print(f"note: {CHROMIUM} is absent; `sudo apt-get install chromium` runs the browser test", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if run("apt-get", "update", "-qq", env=env) != 0 or run("apt-get", "install", "-y", "-qq", "chromium", env=env):
+        print("note: installing chromium failed; the browser test will be skipped", flush=True)
+
+
 def reachable(address: tuple[str, int]) -> bool:
     try:
         with socket.create_connection(address, timeout=0.5):
@@ -60,10 +75,18 @@ def reachable(address: tuple[str, int]) -> bool:
 
 
 def test(extra: list[str]) -> int:
+    ensure_browser()
     check(BIN / "ruff", "check", ".")
     check(BIN / "ruff", "format", "--check", ".")
-    check(BIN / "mypy", "shared/src", "services/intake/src", "services/recommender/src", "services/notifier/src",
-          "cli/src")
+    check(
+        BIN / "mypy",
+        "shared/src",
+        "services/intake/src",
+        "services/recommender/src",
+        "services/notifier/src",
+        "services/audit/src",
+        "cli/src",
+    )
     check(PYTHON, "-m", "pytest", *extra)
     if not os.environ.get("BONEMET_REDIS_URL") and reachable(LOCAL_REDIS):
         # The same server-facing tests once more on the machine's own Redis, so both server

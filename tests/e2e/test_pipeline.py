@@ -1,6 +1,7 @@
-"""End to end: the three services as separate processes on a real server.
+"""End to end: the three services and the audit archiver as separate processes on a real server.
 
-A bone-metastasis Condition posted over HTTP comes out as a notification in the outbox.
+A bone-metastasis Condition posted over HTTP comes out as a notification in the outbox; whatever
+the services audited is archived, and the audit chain verifies when they stop.
 """
 
 from __future__ import annotations
@@ -54,23 +55,29 @@ def services(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "BONEMET_DATA_DIR": str(tmp_path),
         "BONEMET_INTAKE_PORT": str(port),
         "BONEMET_INSTANCE": "e2e",
+        "BONEMET_AUDIT_PORT": str(_free_port()),
+        "BONEMET_NOTIFY_PORT": str(_free_port()),
     }
     bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
-    logs = {name: open(tmp_path / f"{name}.log", "wb") for name in ("intake", "recommender", "notifier")}  # noqa: SIM115
+    names = ("intake", "recommender", "notifier", "audit")
+    logs = {name: open(tmp_path / f"{name}.log", "wb") for name in names}  # noqa: SIM115
     processes = {
         name: subprocess.Popen([*bonemet, name], env=env, stderr=log, stdout=log) for name, log in logs.items()
     }
     base = f"http://127.0.0.1:{port}"
 
-    def ready() -> bool:
+    def ready(url: str) -> bool:
         try:
-            return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
+            return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
 
     try:
-        poll(ready)
+        poll(lambda: ready(base))
+        poll(lambda: ready(f"http://127.0.0.1:{env['BONEMET_AUDIT_PORT']}"))
         yield base, tmp_path
+        with redis.Redis.from_url(redis_url) as client:
+            poll(lambda: all_drained(client))  # every audit record archived
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGTERM)
@@ -78,6 +85,10 @@ def services(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         for log in logs.values():
             log.close()
         assert all(code == 0 for code in codes.values()), f"unclean exit: {codes}"
+    verified = subprocess.run(
+        [sys.executable, "-m", "bonemet_cli.main", "audit", "verify"], env=env, capture_output=True, text=True
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def bone_metastasis(patient: str = "e2e-1") -> dict[str, object]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 import time
 from contextlib import nullcontext
 from datetime import UTC, datetime
@@ -20,8 +21,10 @@ import redis
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bonemet_audit.review import verify_command
+from bonemet_audit.settings import AuditSettings
 from bonemet_cli.demo_events import PATIENTS_WITH_LESIONS, demo_resources
-from bonemet_cli.supervisor import Supervisor
+from bonemet_cli.supervisor import ALL, Supervisor
 from bonemet_shared.consuming import entry_body
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.events import decode_suggestion
@@ -37,7 +40,7 @@ def run_demo(timeout: float) -> int:
     demo_dir = (settings.data_dir / "demo").resolve()
     shutil.rmtree(demo_dir, ignore_errors=True)
     demo_dir.mkdir(parents=True)
-    port = _free_port()
+    port, notify_port, audit_port = _free_port(), _free_port(), _free_port()
     base = f"http://127.0.0.1:{port}"
     server = embedded_server(demo_dir) if not settings.redis_url else nullcontext(settings.redis_url)
     with server as url:
@@ -51,10 +54,12 @@ def run_demo(timeout: float) -> int:
             "BONEMET_DATA_DIR": str(demo_dir),
             "BONEMET_INTAKE_HOST": "127.0.0.1",
             "BONEMET_INTAKE_PORT": str(port),
-            "BONEMET_PUBLIC_BASE_URL": base,
+            "BONEMET_NOTIFY_PORT": str(notify_port),
+            "BONEMET_PUBLIC_BASE_URL": f"http://127.0.0.1:{notify_port}",
+            "BONEMET_AUDIT_PORT": str(audit_port),
         }
         (demo_dir / "logs").mkdir()
-        supervisor = Supervisor(["intake", "recommender", "notifier"], env, log_dir=str(demo_dir / "logs"))
+        supervisor = Supervisor(ALL, env, log_dir=str(demo_dir / "logs"))
         supervisor.start()
         try:
             return _replay_and_report(url, base, demo_dir, timeout)
@@ -64,7 +69,7 @@ def run_demo(timeout: float) -> int:
 
 def _replay_and_report(url: str, base: str, demo_dir: Path, timeout: float) -> int:
     deadline = time.monotonic() + timeout
-    with console.status("starting intake, recommender, notifier ..."):
+    with console.status("starting intake, recommender, notifier, audit archiver ..."):
         _wait_ready(base, deadline)
     resources = demo_resources(datetime.now(UTC).date())
     counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
@@ -99,7 +104,8 @@ def _replay_and_report(url: str, base: str, demo_dir: Path, timeout: float) -> i
     for path in notifications:
         console.print(f"  {orjson.loads(path.read_bytes())['subject']}")
     careplans = {orjson.loads(p.read_bytes())["careplan_id"] for p in notifications}
-    if not drained or len(careplans) < PATIENTS_WITH_LESIONS:
+    verified = verify_command(AuditSettings(data_dir=demo_dir, redis_url=url), out=sys.stdout) == 0
+    if not drained or not verified or len(careplans) < PATIENTS_WITH_LESIONS:
         console.print(
             f"[red]demo incomplete[/]: expected suggestions for {PATIENTS_WITH_LESIONS} patients; "
             f"service logs in {demo_dir / 'logs'}"

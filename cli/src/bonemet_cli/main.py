@@ -16,7 +16,8 @@ from bonemet_shared.settings import get_settings
 DESCRIPTION = """bonemet: event-driven FHIR integration for bone-metastasis radiotherapy suggestions.
 
 Configuration comes from BONEMET_* environment variables (see README): BONEMET_REDIS_URL
-(unset: the embedded Valkey server), BONEMET_DATA_DIR, BONEMET_INTAKE_HOST, BONEMET_INTAKE_PORT."""
+(unset: the embedded Valkey server), BONEMET_DATA_DIR, BONEMET_INTAKE_HOST, BONEMET_INTAKE_PORT,
+BONEMET_AUDIT_DATABASE_URL (unset: audit.sqlite3 in the data dir; see docs/audit.md)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +29,33 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run everything on the embedded server and replay synthetic EHR events")
     demo.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the notifications")
 
-    serve = commands.add_parser("serve", help="run one service, or all three as supervised child processes")
-    serve.add_argument("service", choices=["intake", "recommender", "notifier", "all"])
+    serve = commands.add_parser("serve", help="run one service, or all of them as supervised child processes")
+    serve.add_argument("service", choices=["intake", "recommender", "notifier", "audit", "all"])
+
+    audit = commands.add_parser("audit", help="verify, search or export the audit trail (docs/audit.md)")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT_COMMAND")
+    audit_commands.add_parser(
+        "verify", help="check the hash chain; exits 1 and names the first broken position on any tampering"
+    )
+    for name, text in (
+        ("search", "list matching AuditEvents, oldest first (a table, or NDJSON)"),
+        ("export", "write every matching AuditEvent as NDJSON, oldest first"),
+    ):
+        sub = audit_commands.add_parser(name, help=text)
+        sub.add_argument("--patient", action="append", default=[], help="Patient reference or id (repeatable)")
+        sub.add_argument("--agent", action="append", default=[], help="who acted: reference or id (repeatable)")
+        sub.add_argument("--type", action="append", default=[], help="event code, e.g. notification-sent")
+        sub.add_argument("--since", help="from this date or dateTime (inclusive, e.g. 2024-05-01)")
+        sub.add_argument("--until", help="up to this date or dateTime (inclusive at its precision)")
+        if name == "search":
+            sub.add_argument("--format", choices=["table", "ndjson"], default="table")
+            sub.add_argument("--limit", type=int, default=100, help="at most this many events (default 100)")
+        else:
+            sub.add_argument("--output", type=Path, default=None, help="write to this file (default: stdout)")
+    for sub in audit_commands.choices.values():
+        sub.add_argument(
+            "--reviewer", default=None, help="who is reading, for the audit-read record (default: OS user)"
+        )
 
     recommend = commands.add_parser(
         "recommend", help="evaluate one patient's Bundle offline and print the RULES.md A11 output Bundle"
@@ -59,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve_command(args.service)
     if args.command == "recommend":
         return recommend_command(args.bundle, args.as_of, args.format)
+    if args.command == "audit":
+        return audit_command(args)
     from bonemet_cli.demo import run_demo
 
     return run_demo(timeout=args.timeout)
@@ -67,21 +95,47 @@ def main(argv: list[str] | None = None) -> int:
 def serve_command(service: str) -> int:
     if service == "all":
         return serve_all()
-    module = {"intake": "bonemet_intake", "recommender": "bonemet_recommender", "notifier": "bonemet_notifier"}
     import importlib
 
-    importlib.import_module(f"{module[service]}.__main__").main()
+    from bonemet_cli.supervisor import SERVICES
+
+    importlib.import_module(f"{SERVICES[service]}.__main__").main()
     return 0
 
 
+def audit_command(args: argparse.Namespace) -> int:
+    from bonemet_audit import review
+    from bonemet_audit.query import SearchError, from_options
+    from bonemet_audit.settings import get_audit_settings
+
+    settings = get_audit_settings()
+    if args.audit_command == "verify":
+        return review.verify_command(settings, reviewer=args.reviewer)
+    try:
+        query = from_options(
+            patients=args.patient,
+            agents=args.agent,
+            types=args.type,
+            since=args.since,
+            until=args.until,
+            count=max(1, getattr(args, "limit", 1)),
+        )
+    except SearchError as exc:
+        print(f"bonemet audit {args.audit_command}: {exc}", file=sys.stderr)
+        return 2
+    if args.audit_command == "search":
+        return review.search_command(settings, query, args.format, reviewer=args.reviewer)
+    return review.export_command(settings, query, args.output, reviewer=args.reviewer)
+
+
 def serve_all() -> int:
-    from bonemet_cli.supervisor import Supervisor
+    from bonemet_cli.supervisor import ALL, Supervisor
     from bonemet_shared.embedded import embedded_server
 
     settings = get_settings()
     server = embedded_server(settings.data_dir) if not settings.redis_url else nullcontext(settings.redis_url)
     with server as url:
-        supervisor = Supervisor(["intake", "recommender", "notifier"], {**os.environ, "BONEMET_REDIS_URL": url})
+        supervisor = Supervisor(ALL, {**os.environ, "BONEMET_REDIS_URL": url})
         supervisor.start()
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -89,7 +143,13 @@ def serve_all() -> int:
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        print(f"bonemet: serving on http://{settings.intake_host}:{settings.intake_port}/fhir (Ctrl-C stops)")
+        from bonemet_audit.settings import get_audit_settings
+
+        audit = get_audit_settings()
+        print(
+            f"bonemet: serving on http://{settings.intake_host}:{settings.intake_port}/fhir, audit review on "
+            f"http://{audit.audit_host}:{audit.audit_port}/audit (Ctrl-C stops)"
+        )
         supervisor.watch()
     return 0
 

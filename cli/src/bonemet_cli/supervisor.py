@@ -19,7 +19,12 @@ SERVICES: dict[str, str] = {
     "intake": "bonemet_intake",
     "recommender": "bonemet_recommender",
     "notifier": "bonemet_notifier",
+    "audit": "bonemet_audit",
 }
+
+ALL: list[str] = list(SERVICES)
+"""Every service writes audit records, so the archiver belongs to every running set: without it the
+audit stream's group never drains."""
 
 
 @dataclass

@@ -269,8 +269,13 @@ async def test_the_capability_statement_is_valid_r4_and_lists_what_is_supported(
         "MedicationStatement",
         "Observation",
         "Patient",
+        "PlanDefinition",
         "Procedure",
     ]
+    writable = [r for r in rest["resource"] if r["type"] != "PlanDefinition"]
+    assert all({i["code"] for i in r["interaction"]} == {"create", "update", "delete"} for r in writable)
+    (rule_set,) = [r for r in rest["resource"] if r["type"] == "PlanDefinition"]
+    assert {i["code"] for i in rule_set["interaction"]} == {"read", "vread", "search-type"}
     assert {i["code"] for i in rest["interaction"]} == {"transaction", "batch"}
     assert "security" in rest
     assert "service" not in rest["security"]  # no SMART claim: it is not implemented here

@@ -1,0 +1,70 @@
+"""Adapter: the audit stream's handler (decode -> append to the store -> COMMIT -> XACK -> trim).
+
+The entry is acknowledged only after its row is committed. A crash between the two leaves the
+entry pending; the claimer redelivers it, the store finds its entry id already archived and
+skips it, and the entry is acknowledged: no duplicate, no gap. The stream is trimmed only below
+the lowest id some group has not yet acknowledged (``trimming``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import redis.asyncio as aredis
+
+from bonemet_audit.balp import BadEvent, decode_entry
+from bonemet_audit.checkpoints import CheckpointFile
+from bonemet_audit.store import AuditStore
+from bonemet_audit.trimming import trim_behind_archived
+from bonemet_shared.consuming import Delivery, Unprocessable
+from bonemet_shared.events import utc_now
+from bonemet_shared.logging import get_logger
+
+log = get_logger()
+
+
+class Archiver:
+    def __init__(
+        self,
+        store: AuditStore,
+        checkpoint_file: CheckpointFile,
+        *,
+        trim_every: int,
+        after_commit: Callable[[Delivery], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._checkpoint_file = checkpoint_file
+        self._trim_every = trim_every
+        self._after_commit = after_commit
+        self._since_trim = 0
+
+    async def handle(self, delivery: Delivery, client: aredis.Redis) -> None:
+        try:
+            event = decode_entry(delivery.body)
+            appended = await asyncio.to_thread(self._store.append, [(delivery.entry_ids[0], event)], utc_now())
+        except BadEvent as exc:
+            raise Unprocessable(f"audit-event:{exc}") from None
+        for checkpoint in appended.checkpoints:
+            await asyncio.to_thread(self._checkpoint_file.append, checkpoint)
+        if self._after_commit is not None:
+            self._after_commit(delivery)  # fault injection for tests: a "crash" after COMMIT, before XACK
+        await client.xack(delivery.stream, delivery.group, *delivery.entry_ids)
+        if appended.skipped:
+            log.info("already-archived", entry_id=delivery.entry_ids[0], delivery_count=delivery.delivery_count)
+        self._since_trim += 1
+        if self._since_trim >= self._trim_every:
+            self._since_trim = 0
+            await self.trim(client, delivery.stream)
+
+    async def trim(self, client: aredis.Redis, stream: str) -> int:
+        trimmed = await trim_behind_archived(client, stream)
+        if trimmed:
+            log.info("stream-trimmed", stream=stream, count=trimmed)
+        return trimmed
+
+    async def checkpoint_head(self) -> None:
+        """Checkpoint the head (at shutdown), in the database and in the file."""
+        checkpoint = await asyncio.to_thread(self._store.checkpoint, utc_now())
+        if checkpoint is not None:
+            await asyncio.to_thread(self._checkpoint_file.append, checkpoint)

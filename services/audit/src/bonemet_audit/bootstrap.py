@@ -1,0 +1,75 @@
+"""Composition root of the audit process: settings -> store -> archiver (stream consumer) + review HTTP app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import redis.asyncio as aredis
+from faststream.redis import RedisBroker
+from starlette.applications import Starlette
+
+from bonemet_audit.archiver import Archiver
+from bonemet_audit.auth import parse_reviewers
+from bonemet_audit.chain import Verification
+from bonemet_audit.checkpoints import CheckpointFile
+from bonemet_audit.http import create_app
+from bonemet_audit.review import verify_store
+from bonemet_audit.settings import AuditSettings
+from bonemet_audit.store import AuditStore
+from bonemet_shared.audit import AuditRecord, queue_audit
+from bonemet_shared.consuming import ensure_groups, subscribe
+from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.logging import get_logger
+from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT
+
+
+def build_app(settings: AuditSettings) -> Starlette:
+    url = resolve_redis_url(settings)
+    client = aredis.Redis.from_url(url)
+    broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]  # None silences per-message logs
+    store = AuditStore(settings.database_url(), settings.audit_checkpoint_every)
+    store.ensure_schema()
+    checkpoint_file = CheckpointFile(settings.checkpoint_path())
+    archiver = Archiver(store, checkpoint_file, trim_every=settings.audit_trim_every)
+    subscribe(
+        broker,
+        stream=AUDIT,
+        group=ARCHIVER_GROUP,
+        consumer=f"{settings.instance}-archiver",
+        handler=archiver.handle,
+        max_deliveries=settings.max_deliveries,
+        claim_idle_ms=settings.claim_idle_ms,
+    )
+    tokens = settings.audit_reviewer_tokens.get_secret_value() if settings.audit_reviewer_tokens else None
+    reviewers = parse_reviewers(tokens, settings.audit_trusted_header)
+
+    async def record(audit: AuditRecord) -> None:
+        pipe = client.pipeline(transaction=True)
+        queue_audit(pipe, audit)
+        await pipe.execute()
+
+    async def verify_chain() -> Verification:
+        return await asyncio.to_thread(verify_store, store, checkpoint_file)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await ensure_groups(client)  # before the consumer starts: the group at 0, nothing missed
+        await archiver.trim(client, AUDIT)  # what an earlier run archived but did not trim
+        if not reviewers.configured:
+            get_logger().warning("no-reviewers", reason="review page and API refuse everyone")
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()  # lets the entry in hand finish (COMMIT, XACK)
+            await archiver.checkpoint_head()
+            try:
+                await archiver.trim(client, AUDIT)
+            except aredis.RedisError as exc:  # trimming is housekeeping: the next start trims instead
+                get_logger().warning("trim-skipped", stream=AUDIT, error_type=type(exc).__name__)
+            store.close()
+            await client.aclose()
+
+    return create_app(store, reviewers, record, verify_chain, page_size=settings.audit_page_size, lifespan=lifespan)

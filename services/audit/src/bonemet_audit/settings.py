@@ -1,0 +1,51 @@
+"""Settings of the audit service (``BONEMET_AUDIT_*``), on top of the shared ones."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from bonemet_shared.settings import Settings
+
+
+class AuditSettings(Settings):
+    audit_database_url: str | None = Field(
+        default=None,
+        description="Where the audit trail is stored: 'sqlite:///path/to/file' or 'postgresql://user@host/db'. "
+        "Unset: the SQLite file audit.sqlite3 in the data dir.",
+    )
+    audit_host: str = Field(default="127.0.0.1", description="Address of the review page and FHIR AuditEvent search.")
+    audit_port: int = Field(default=8082, description="Port of the review page and FHIR AuditEvent search (0: any).")
+    audit_reviewer_tokens: SecretStr | None = Field(
+        default=None,
+        description="Reviewers allowed to read the trail, as 'reviewer-id:token[,reviewer-id:token...]'. "
+        "Sent as 'Authorization: Bearer <token>' or HTTP Basic (user = reviewer id, password = token).",
+    )
+    audit_trusted_header: str | None = Field(
+        default=None,
+        description="Name of a header set by a trusted reverse proxy that carries the authenticated reviewer id "
+        "(e.g. X-Forwarded-User). Unset: no header is trusted. Set it only when the proxy is the sole way in.",
+    )
+    audit_checkpoint_every: int = Field(default=1000, ge=1, description="Write a chain checkpoint every N events.")
+    audit_checkpoint_file: Path | None = Field(
+        default=None,
+        description="Append-only NDJSON file of checkpoints kept outside the database. "
+        "Unset: audit-checkpoints.ndjson in the data dir.",
+    )
+    audit_trim_every: int = Field(
+        default=100, ge=1, description="Trim the audit stream behind what is archived every N archived entries."
+    )
+    audit_page_size: int = Field(default=50, ge=1, le=500, description="Events per page of the review page and API.")
+
+    def database_url(self) -> str:
+        return self.audit_database_url or f"sqlite:///{(self.data_dir / 'audit.sqlite3').resolve()}"
+
+    def checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.ndjson"
+
+
+@lru_cache(maxsize=1)
+def get_audit_settings() -> AuditSettings:
+    return AuditSettings()
