@@ -80,7 +80,15 @@ def main(argv: list[str] | None = None) -> int:
         help="json: the A11 collection Bundle; text: the readable rendering",
     )
 
-    args = parser.parse_args(argv)
+    # Listed here for --help; its own parser (bonemet_cli.bench) reads its options.
+    commands.add_parser("bench", help="measure throughput, latency, engine speed and state size (docs/performance.md)")
+
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["bench"]:
+        from bonemet_cli.bench import main as bench_main
+
+        return bench_main(given[1:])
+    args = parser.parse_args(given)
     if args.command == "serve":
         return serve_command(args.service)
     if args.command == "recommend":

@@ -660,3 +660,119 @@ def build_bundle(resources: list[Resource], now: datetime) -> Resource:
 def decision_bundle(decision: PatientDecision, now: datetime) -> Resource:
     """The A11 collection Bundle of one decision."""
     return build_bundle(build_resources(decision, now), now)
+
+
+# --- what the Bundle says, without building it ----------------------------------------------------
+
+OUTPUT_FORMAT = 1
+"""Bump when the Bundle's wording or layout changes for the same decision (a new code table entry,
+a reworded note): ``content_key`` cannot see code, only data, and the content hash must move then."""
+
+
+def content_key(decision: PatientDecision) -> list[Any]:
+    """Exactly the parts of ``decision`` that ``decision_bundle`` writes, as the Bundle formats them.
+
+    The Bundle (timestamps aside) is a deterministic function of this key, the rule-set version and
+    ``OUTPUT_FORMAT``, and every part of the key shows in the Bundle, so hashing the key gives a hash
+    that changes exactly when the Bundle's content changes, without building the Bundle (5x cheaper).
+    Fields the Bundle does not show are left out (``as_of``, ``site_class``, prognosis scores,
+    ``primary_cancer``, patient-level ``missing``, ``MissingInput.key``, flag citations, cord-check
+    detail and interval); duplicates the Bundle drops are dropped the same way; numbers are written
+    with the Bundle's own rounding. Keep this in step with the builders above
+    (``tests/unit/engine/test_content_hash.py`` checks it against the Bundle).
+    """
+    lesion_refs = [lesion.lesion for lesion in decision.lesions]
+    supporting = _unique([*decision.inputs_used, *(ref for lesion in decision.lesions for ref in lesion.inputs_used)])
+    sources = _unique(
+        [*decision.inputs_used, *(ref for lesion in decision.lesions for ref in (lesion.lesion, *lesion.inputs_used))]
+    )
+    inputs = [supporting, sources]
+    if decision.revoked:
+        return [OUTPUT_FORMAT, RULE_SET_VERSION, decision.patient, "revoked", lesion_refs, inputs]
+    return [
+        OUTPUT_FORMAT,
+        RULE_SET_VERSION,
+        decision.patient,
+        "active",
+        lesion_refs,
+        inputs,
+        decision.prognosis.category,
+        list(decision.notes),
+        [_lesion_key(lesion) for lesion in decision.lesions],
+        [_suggestion_key(s) for s in _unique_suggestions(decision.co_suggestions)],
+        [_medication_key(m) for m in _unique_medications(decision.medications)],
+        [_flag_key(f, None) for f in _unique_flags(decision.flags)],
+    ]
+
+
+def _lesion_key(lesion: LesionDecision) -> list[Any]:
+    site = lesion.body_site
+    return [
+        lesion.lesion,
+        [site.system, site.code, site.display or None] if site is not None else None,
+        lesion.rule_id,
+        lesion.scenario,
+        lesion.priority,
+        lesion.intent,
+        lesion.regimens_pending,
+        [_regimen_key(r) for r in lesion.regimens],
+        [_suggestion_key(s) for s in _unique_suggestions(lesion.co_suggestions)],
+        [_flag_key(f, lesion.lesion) for f in _unique_flags(lesion.flags)],
+        [[m.coding.system, m.coding.code, m.coding.display or None, m.why] for m in lesion.missing],
+        [
+            [c.passed, f"{c.prior_eqd2:.1f}", f"{c.new_eqd2:.1f}", f"{c.cumulative_eqd2:.1f}"]
+            for c in lesion.cord_checks
+        ],
+        list(lesion.approximations),
+        list(lesion.rationale),
+        _unique(lesion.citations),
+    ]
+
+
+def _regimen_key(regimen: Regimen) -> list[Any]:
+    eqd2 = regimen.eqd2_cord
+    return [
+        f"{regimen.total_dose_gy:g}",
+        _number(regimen.total_dose_gy * 100),
+        regimen.fractions,
+        regimen.technique,
+        _number(regimen.bed10),
+        f"{regimen.bed10:.1f}",
+        None if eqd2 is None else [_number(eqd2), f"{eqd2:.1f}"],
+        regimen.evidence,
+        regimen.note or None,
+    ]
+
+
+def _suggestion_key(suggestion: CoSuggestion) -> list[Any]:
+    return [suggestion.code, suggestion.priority, suggestion.reason, _unique(suggestion.citations)]
+
+
+def _medication_key(medication: MedicationProposal) -> list[Any]:
+    return [
+        medication.rxnorm,
+        medication.display,
+        _number(medication.dose_mg),
+        medication.priority,
+        medication.reason,
+        _unique(medication.citations),
+    ]
+
+
+def _flag_key(flag: SafetyFlag, lesion: str | None) -> list[Any]:
+    implicated = _unique([*flag.implicated, *([lesion] if lesion else [])])
+    return [flag.code, flag.severity, flag.detail, implicated]
+
+
+def _unique_medications(medications: Iterable[MedicationProposal]) -> list[MedicationProposal]:
+    seen: dict[str, MedicationProposal] = {}
+    for medication in medications:
+        seen.setdefault(medication.rxnorm, medication)
+    return list(seen.values())
+
+
+def _unique_flags(flags: Iterable[SafetyFlag]) -> list[SafetyFlag]:
+    seen: dict[str, SafetyFlag] = {}
+    for flag in flags:
+        seen.setdefault(flag.code, flag)
+    return list(seen.values())

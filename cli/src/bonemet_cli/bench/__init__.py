@@ -1,0 +1,186 @@
+"""``bonemet bench [--quick] [--json FILE]``: the figures of docs/performance.md, measured in one run.
+
+(a) the yardstick (raw redis-py pipelined XADD + XREADGROUP/XACK + R4B validation, in one process);
+(b) intake throughput over HTTP with the recommender and notifier running (single resources and
+100-entry batch Bundles); (c) end-to-end latency at 500 resources/s of mixed traffic; (d) engine
+evaluations/s; (e) state bytes per patient for 10,000 synthetic patients.
+
+In-process figures are measured first, with the machine to themselves; then the services start as
+separate processes (as ``bonemet demo`` starts them) for (c) and (b). A command, not a test: the
+targets are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from bonemet_cli.bench import inprocess, pipeline
+from bonemet_cli.bench.stats import TARGETS, ratio, summary
+from bonemet_cli.bench.traffic import Traffic
+
+console = Console(soft_wrap=True, stderr=False)
+
+
+@dataclass(frozen=True)
+class Plan:
+    yardstick: int
+    engine_s: float
+    e2e_s: float
+    throughput_s: float
+    synthetic: int
+
+
+FULL = Plan(yardstick=20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200)
+QUICK = Plan(yardstick=5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60)
+E2E_RATE = 500.0
+STATE_PATIENTS = 10_000
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bonemet bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute and a half)")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    started = time.monotonic()
+    run = f"b{int(time.time())}"
+    today = datetime.now(UTC).date()
+    results: dict[str, Any] = {
+        "machine": _machine(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "bonemet bench" + (" --quick" if args.quick else ""),
+        "quick": args.quick,
+        "load_average_at_start": _load_average(),
+    }
+    with console.status("(d) engine ..."):
+        patients = inprocess.engine_patients(Traffic(run + "e", today, seed=4), plan.synthetic)
+        results.update(inprocess.engine(patients, plan.engine_s))
+    with console.status(f"(e) state of {STATE_PATIENTS:,} patients ..."):
+        results.update(inprocess.state(Traffic(run + "s", today, seed=5), STATE_PATIENTS))
+    with console.status("(a) yardstick ..."):
+        mixed = Traffic(run + "y", today, seed=6).mixed()
+        results.update(inprocess.yardstick([next(mixed) for _ in range(plan.yardstick)]))
+    with console.status("starting intake, recommender, notifier ..."):
+        results.update(asyncio.run(_pipeline(plan, run, today)))
+    results["ratio"] = ratio(results.get("intake_batch_resources_per_s"), results.get("yardstick_resources_per_s"))
+    results["bench_seconds"] = round(time.monotonic() - started, 1)
+    document = summary(results)
+    _print(document)
+    if args.json is not None:
+        args.json.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        console.print(f"written to {args.json}")
+    return 0
+
+
+async def _pipeline(plan: Plan, run: str, today: date) -> dict[str, Any]:
+    """Each pipeline figure on fresh services and a fresh server, so none inherits another's backlog."""
+    out: dict[str, Any] = {}
+    with pipeline.running_pipeline() as running:
+        console.print(f"services up; (c) end to end at {E2E_RATE:g} resources/s for {plan.e2e_s:g} s ...")
+        out.update(await pipeline.end_to_end(running, Traffic(run + "c", today, seed=7), E2E_RATE, plan.e2e_s))
+    for name, batch, connections, seed in (("batch", 100, 3, 9), ("single", None, 8, 8)):
+        with pipeline.running_pipeline() as running:
+            what = "100-entry batch Bundles" if batch else "single resources"
+            console.print(f"services up; (b) intake throughput, {what}, for {plan.throughput_s:g} s ...")
+            traffic = Traffic(run + name, today, seed=seed)
+            await pipeline.warm_up(running, traffic)
+            result = await pipeline.throughput(
+                running, traffic, plan.throughput_s, batch=batch, connections=connections
+            )
+            out[f"intake_{name}_resources_per_s"] = result["resources_per_s"]
+            out[f"intake_{name}_rejected"] = result["rejected"]
+            out[f"intake_{name}_clients_out_of_work"] = result["clients_out_of_work"]
+            out[f"recommender_backlog_after_{name}"] = pipeline.recommender_backlog(running.url)
+            if batch:
+                out["recommender_drain_per_s"] = await pipeline.drain_rate(running.url, 3.0)
+    return out
+
+
+def _load_average() -> float | None:
+    """1-minute load average: above ~0.5 something else is using the machine and the figures suffer."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _machine() -> str:
+    import os
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, {platform.system()} {platform.release()}"
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+    else:
+        text = f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{text}{unit}"
+
+
+def _print(doc: dict[str, Any]) -> None:
+    table = Table(title=f"bonemet bench ({doc['command']}, {doc['date']})", show_lines=False)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("target", justify="right")
+    targets = {t.key: t for t in TARGETS}
+    rows = [
+        ("(a) yardstick: validate + pipelined XADD + XREADGROUP/XACK", "yardstick_resources_per_s", " res/s"),
+        ("    R4B validation alone", "yardstick_validate_per_s", " res/s"),
+        ("(b) intake, single resources (8 clients)", "intake_single_resources_per_s", " res/s"),
+        ("(b) intake, 100-entry batch Bundles (3 clients)", "intake_batch_resources_per_s", " res/s"),
+        ("    batch ingest / yardstick", "ratio", ""),
+        ("    recommender drain rate after (b)", "recommender_drain_per_s", " ev/s"),
+        ("(c) end to end p50 (2xx -> outbox file)", "e2e_p50_ms", " ms"),
+        ("(c) end to end p95", "e2e_p95_ms", " ms"),
+        ("(c) end to end p99", "e2e_p99_ms", " ms"),
+        ("    offered / achieved load", "e2e_achieved_resources_per_s", " res/s"),
+        ("    lesions / notifications seen", "e2e_notifications", ""),
+        ("(d) engine evaluations/s (evaluate: decision + hash)", "engine_evals_per_s", " /s"),
+        ("    with Bundle and rendering built", "engine_evals_with_bundle_per_s", " /s"),
+        ("(e) state bytes per patient (MEMORY USAGE)", "state_bytes_per_patient", " B"),
+        ("    used_memory delta per patient", "state_used_memory_delta_per_patient", " B"),
+    ]
+    for label, key, unit in rows:
+        target = targets.get(key)
+        verdict = ""
+        if target is not None:
+            met = target.met(doc.get(key))
+            mark = {True: "[green]met[/]", False: "[red]missed[/]", None: "n/a"}[met]
+            verdict = f"{'>=' if target.at_least else '<='} {target.limit:g} {mark}"
+        value = _fmt(doc.get(key), unit)
+        if key == "e2e_notifications":
+            value = f"{_fmt(doc.get('e2e_lesions'))} / {_fmt(doc.get(key))}"
+        if key == "e2e_achieved_resources_per_s":
+            value = f"{_fmt(doc.get('e2e_offered_resources_per_s'))} / {_fmt(doc.get(key))}"
+        table.add_row(label, value, verdict)
+    console.print(table)
+    console.print(
+        f"machine: {doc['machine']}; load average at start {doc.get('load_average_at_start')}; "
+        f"{doc.get('bench_seconds')} s"
+    )
+
+
+__all__ = ["main"]

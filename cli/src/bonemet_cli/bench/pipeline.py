@@ -1,0 +1,305 @@
+"""The pipeline measurements, with the services as separate processes exactly as ``bonemet demo`` runs them:
+(c) end-to-end latency at a fixed offered load, then (b) intake throughput (single resources, batch Bundles).
+
+The notification "delivered" is the outbox file appearing: its inode change time (set by the rename
+that publishes it; Linux file times tick at the kernel's coarse clock, a few ms) minus the wall time at
+which the client read the 2xx of the request that created the lesion. The time the poller saw the
+file is reported too (an upper bound).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import redis
+
+from bonemet_cli.bench.client import Connection
+from bonemet_cli.bench.stats import percentile, schedule
+from bonemet_cli.bench.traffic import Item, Traffic, batch_bundle
+from bonemet_cli.supervisor import Supervisor
+from bonemet_recommender.engine.output import careplan_id
+from bonemet_shared.embedded import embedded_server
+from bonemet_shared.inspection import group_states
+from bonemet_shared.streams import INTAKE, RECOMMENDER_GROUP
+
+
+@dataclass
+class Pipeline:
+    url: str
+    host: str
+    port: int
+    data_dir: Path
+    outbox: Path
+    supervisor: Supervisor
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
+    """Embedded server in a temporary data dir, free ports, intake + recommender + notifier (+ archiver)."""
+    with tempfile.TemporaryDirectory(prefix="bonemet-bench-") as folder:
+        data_dir = Path(folder)
+        with embedded_server(data_dir) as url:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            env = {
+                **os.environ,
+                "BONEMET_REDIS_URL": url,
+                "BONEMET_DATA_DIR": str(data_dir),
+                "BONEMET_INTAKE_HOST": "127.0.0.1",
+                "BONEMET_INTAKE_PORT": str(port),
+                "BONEMET_PUBLIC_BASE_URL": base,
+                "BONEMET_NOTIFY_PORT": str(free_port()),
+            }
+            env.pop("BONEMET_INTAKE_TOKENS", None)  # loopback host, no token table: auth is off
+            (data_dir / "logs").mkdir()
+            supervisor = Supervisor(["intake", "recommender", "notifier"], env, log_dir=str(data_dir / "logs"))
+            supervisor.start()
+            try:
+                deadline = time.monotonic() + startup_timeout
+                while True:
+                    try:
+                        if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"the intake did not become ready; logs in {data_dir / 'logs'}")
+                    time.sleep(0.1)
+                yield Pipeline(url, "127.0.0.1", port, data_dir, data_dir / "outbox", supervisor)
+            finally:
+                supervisor.stop()
+
+
+def _body(item: Item) -> tuple[str, bytes]:
+    return f"/fhir/{item.resource['resourceType']}", orjson.dumps(item.resource)
+
+
+class OutboxWatcher:
+    """Polls the outbox folder for new notification files; remembers the first file per CarePlan."""
+
+    def __init__(self, folder: Path, interval_s: float = 0.004) -> None:
+        self.folder, self.interval_s = folder, interval_s
+        self.seen: set[str] = set()
+        self.delivered: dict[str, tuple[int, int]] = {}
+        """careplan id -> (file change time ns, time the poller saw it ns)."""
+
+    def poll(self) -> None:
+        try:
+            entries = list(os.scandir(self.folder))
+        except FileNotFoundError:
+            return
+        seen_at = time.time_ns()
+        for entry in entries:
+            if entry.name in self.seen or not entry.name.endswith(".json"):
+                continue
+            self.seen.add(entry.name)
+            try:
+                changed = entry.stat().st_ctime_ns
+                careplan = orjson.loads(Path(entry.path).read_bytes())["careplan_id"]
+            except (OSError, orjson.JSONDecodeError, KeyError):
+                self.seen.discard(entry.name)
+                continue
+            self.delivered.setdefault(careplan, (changed, seen_at))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.poll()
+            await asyncio.sleep(self.interval_s)
+
+
+async def warm_up(pipeline: Pipeline, traffic: Traffic, wait_s: float = 60.0) -> None:
+    """One patient with a lesion through the whole pipeline: every service is up and has imported."""
+    await _warm_up(pipeline, traffic, OutboxWatcher(pipeline.outbox), wait_s)
+
+
+async def _warm_up(pipeline: Pipeline, traffic: Traffic, watcher: OutboxWatcher, wait_s: float = 60.0) -> None:
+    """One patient with a lesion through the whole pipeline: every service is up and has imported."""
+    connection = Connection(pipeline.host, pipeline.port)
+    items = traffic.patient(with_lesion=True)
+    for item in items:
+        status, _ = await connection.post(*_body(item))
+        if status >= 300:
+            raise RuntimeError(f"warm-up request answered {status}")
+    await connection.close()
+    expected = careplan_id(items[-1].patient)
+    deadline = time.monotonic() + wait_s
+    while expected not in watcher.delivered:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no notification for the warm-up patient; logs in {pipeline.data_dir / 'logs'}")
+        watcher.poll()
+        await asyncio.sleep(0.02)
+
+
+@dataclass
+class _Load:
+    sent_2xx: dict[str, int] = field(default_factory=dict)
+    """careplan id -> wall time ns of the 2xx of the request that created its lesion."""
+    statuses: dict[int, int] = field(default_factory=dict)
+    late_s: list[float] = field(default_factory=list)
+
+
+async def end_to_end(
+    pipeline: Pipeline, traffic: Traffic, rate: float, duration: float, connections: int = 24, drain_s: float = 30.0
+) -> dict[str, Any]:
+    """Offer ``rate`` resources/s of mixed traffic for ``duration`` s (open loop, paced); latency from the
+    lesion request's 2xx to its notification file."""
+    watcher = OutboxWatcher(pipeline.outbox)
+    await _warm_up(pipeline, traffic, watcher)
+    mixed = traffic.mixed()
+    times = schedule(rate, duration)
+    items = [next(mixed) for _ in times]
+    bodies = [_body(item) for item in items]
+    load = _Load()
+    free: asyncio.Queue[Connection] = asyncio.Queue()
+    for _ in range(connections):
+        free.put_nowait(Connection(pipeline.host, pipeline.port))
+
+    async def send(index: int, connection: Connection) -> None:
+        try:
+            status, _ = await connection.post(*bodies[index])
+        except (ConnectionError, asyncio.IncompleteReadError, OSError):
+            status = 0
+        answered = time.time_ns()
+        free.put_nowait(connection)
+        load.statuses[status] = load.statuses.get(status, 0) + 1
+        if items[index].creates_lesion and 200 <= status < 300:
+            load.sent_2xx[careplan_id(items[index].patient)] = answered
+
+    stop = asyncio.Event()
+    polling = asyncio.create_task(watcher.run(stop))
+    tasks: set[asyncio.Task[None]] = set()
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.05
+    for index, offset in enumerate(times):
+        delay = start + offset - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        connection = await free.get()
+        load.late_s.append(max(0.0, loop.time() - (start + offset)))
+        task = asyncio.create_task(send(index, connection))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    sent_for_s = loop.time() - start
+    await asyncio.gather(*tasks)
+    deadline = loop.time() + drain_s
+    while set(load.sent_2xx) - set(watcher.delivered) and loop.time() < deadline:  # noqa: ASYNC110 - bounded
+        await asyncio.sleep(0.05)
+    stop.set()
+    await polling
+    while not free.empty():
+        await free.get_nowait().close()
+
+    latencies, seen = [], []
+    for careplan, answered in load.sent_2xx.items():
+        if careplan in watcher.delivered:
+            changed, seen_at = watcher.delivered[careplan]
+            latencies.append((changed - answered) / 1e6)
+            seen.append((seen_at - answered) / 1e6)
+    ok = sum(count for status, count in load.statuses.items() if 200 <= status < 300)
+    return {
+        "e2e_offered_resources_per_s": rate,
+        "e2e_achieved_resources_per_s": len(times) / sent_for_s if sent_for_s else None,
+        "e2e_duration_s": duration,
+        "e2e_resources": len(times),
+        "e2e_2xx": ok,
+        "e2e_non_2xx": len(times) - ok,
+        "e2e_lesions": len(load.sent_2xx),
+        "e2e_notifications": len(latencies),
+        "e2e_missing_notifications": len(load.sent_2xx) - len(latencies),
+        "e2e_p50_ms": percentile(latencies, 50),
+        "e2e_p95_ms": percentile(latencies, 95),
+        "e2e_p99_ms": percentile(latencies, 99),
+        "e2e_max_ms": max(latencies) if latencies else None,
+        "e2e_seen_p50_ms": percentile(seen, 50),
+        "e2e_seen_p99_ms": percentile(seen, 99),
+        "e2e_send_lateness_p99_ms": (percentile(load.late_s, 99) or 0.0) * 1000,
+    }
+
+
+async def throughput(
+    pipeline: Pipeline, traffic: Traffic, duration: float, *, batch: int | None, connections: int
+) -> dict[str, Any]:
+    """Closed loop: ``connections`` clients send as fast as answered for ``duration`` s. Single resources
+    (``batch`` None) or batch Bundles of ``batch`` entries; resources answered 2xx per second."""
+    mixed = traffic.mixed()
+    accepted = rejected = 0
+    exhausted = 0
+    loop = asyncio.get_running_loop()
+    # Bodies prepared ahead (enough for 1,500 single requests/s or 6,000 resources/s in Bundles), so the
+    # client spends its CPU on sending only; a client that runs out stops early and is counted.
+    if batch is None:
+        count = int(duration * 1_500 / connections) + 50
+        prepared = [[_body(next(mixed)) for _ in range(count)] for _ in range(connections)]
+    else:
+        count = int(duration * 6_000 / batch / connections) + 4
+        prepared = [
+            [("/fhir", orjson.dumps(batch_bundle([next(mixed) for _ in range(batch)]))) for _ in range(count)]
+            for _ in range(connections)
+        ]
+    end = loop.time() + duration
+
+    async def client(bodies: list[tuple[str, bytes]]) -> None:
+        nonlocal accepted, rejected, exhausted
+        connection = Connection(pipeline.host, pipeline.port)
+        for path, body in bodies:
+            if loop.time() >= end:
+                break
+            status, answer = await connection.post(path, body)
+            if batch is None:
+                if 200 <= status < 300:
+                    accepted += 1
+                else:
+                    rejected += 1
+            elif status == 200:
+                entries = orjson.loads(answer).get("entry", [])
+                good = sum(1 for e in entries if str(e.get("response", {}).get("status", "")).startswith("2"))
+                accepted, rejected = accepted + good, rejected + len(entries) - good
+            else:
+                rejected += batch
+        else:
+            exhausted += 1
+        await connection.close()
+
+    started = loop.time()
+    await asyncio.gather(*(client(bodies) for bodies in prepared))
+    elapsed = loop.time() - started
+    return {
+        "resources_per_s": accepted / elapsed,
+        "accepted": accepted,
+        "rejected": rejected,
+        "seconds": elapsed,
+        "clients_out_of_work": exhausted,
+    }
+
+
+def recommender_backlog(url: str) -> int:
+    with redis.Redis.from_url(url) as client:
+        for state in group_states(client, {INTAKE: (RECOMMENDER_GROUP,)}):
+            return (state.lag or 0) + state.pending
+    return 0
+
+
+async def drain_rate(url: str, seconds: float) -> float | None:
+    """Entries/s the recommender works off its backlog (None when there is too little to tell)."""
+    before = recommender_backlog(url)
+    if before < 500:
+        return None
+    await asyncio.sleep(seconds)
+    return (before - recommender_backlog(url)) / seconds

@@ -1,0 +1,74 @@
+"""The benchmark's pure parts: percentiles, the pacing schedule, the result keys and the targets."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+REQUIRED_KEYS = (
+    "yardstick_resources_per_s",
+    "intake_batch_resources_per_s",
+    "ratio",
+    "e2e_p50_ms",
+    "e2e_p99_ms",
+    "engine_evals_per_s",
+    "state_bytes_per_patient",
+)
+"""Keys every JSON result has (issue 8); a figure that could not be measured is null."""
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str
+    limit: float
+    at_least: bool
+
+    def met(self, value: float | None) -> bool | None:
+        if value is None:
+            return None
+        return value >= self.limit if self.at_least else value <= self.limit
+
+
+TARGETS = (
+    Target("ratio", "batch ingest / yardstick", 0.5, at_least=True),
+    Target("e2e_p99_ms", "p99 end to end at 500 resources/s (ms)", 250.0, at_least=False),
+    Target("engine_evals_per_s", "engine evaluations/s", 5_000.0, at_least=True),
+    Target("state_bytes_per_patient", "state bytes per patient", 4_096.0, at_least=False),
+)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by linear interpolation between closest ranks; None when empty."""
+    if not values:
+        return None
+    if not 0 <= q <= 100:
+        raise ValueError("q must be within 0..100")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def schedule(rate_per_s: float, duration_s: float, start: float = 0.0) -> list[float]:
+    """Send times of an open-loop load: one every 1/rate seconds from ``start``, within ``duration_s``."""
+    if rate_per_s <= 0 or duration_s <= 0:
+        return []
+    count = math.floor(rate_per_s * duration_s + 1e-9)
+    return [start + i / rate_per_s for i in range(count)]
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def summary(results: dict[str, Any]) -> dict[str, Any]:
+    """The JSON document: the required keys first (null when not measured), then everything else."""
+    out: dict[str, Any] = {key: results.get(key) for key in REQUIRED_KEYS}
+    out.update({key: value for key, value in results.items() if key not in out})
+    out["targets"] = {t.key: {"limit": t.limit, "at_least": t.at_least, "met": t.met(out.get(t.key))} for t in TARGETS}
+    return out

@@ -1,0 +1,62 @@
+"""The benchmark's pure parts (the benchmark itself is a command, never run in CI)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bonemet_cli.bench.stats import REQUIRED_KEYS, percentile, ratio, schedule, summary
+from bonemet_cli.bench.traffic import Traffic, batch_bundle
+
+
+def test_percentiles_interpolate_between_closest_ranks() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == pytest.approx(50.5)
+    assert percentile(values, 99) == pytest.approx(99.01)
+    assert percentile(values, 0) == 1.0
+    assert percentile(values, 100) == 100.0
+    assert percentile([7.0], 99) == 7.0
+    assert percentile([], 50) is None
+    with pytest.raises(ValueError, match="q must be"):
+        percentile(values, 101)
+
+
+def test_the_schedule_paces_evenly_within_the_duration() -> None:
+    times = schedule(500, 2.0, start=10.0)
+    assert len(times) == 1000
+    assert times[0] == 10.0
+    assert times[1] - times[0] == pytest.approx(0.002)
+    assert times[-1] < 12.0
+    assert schedule(0, 5) == []
+    assert schedule(100, 0) == []
+
+
+def test_the_json_has_every_required_key_first_and_the_targets() -> None:
+    document = summary({"yardstick_resources_per_s": 1000.0, "engine_evals_per_s": 6000.0, "extra": 1})
+    assert list(document)[: len(REQUIRED_KEYS)] == list(REQUIRED_KEYS)
+    assert document["e2e_p99_ms"] is None
+    assert document["extra"] == 1
+    assert document["targets"]["engine_evals_per_s"]["met"] is True
+    assert document["targets"]["e2e_p99_ms"]["met"] is None
+    assert ratio(600.0, 1000.0) == pytest.approx(0.6)
+    assert ratio(None, 1000.0) is None
+    assert ratio(1.0, 0.0) is None
+
+
+def test_mixed_traffic_is_about_two_percent_lesions_each_after_its_patients_work_up() -> None:
+    traffic = Traffic("t", date(2026, 6, 1), seed=1)
+    mixed = traffic.mixed()
+    items = [next(mixed) for _ in range(20_000)]
+    lesions = [item for item in items if item.creates_lesion]
+    assert 0.01 < len(lesions) / len(items) < 0.03
+    sent: dict[str, int] = {}
+    for item in items:
+        if item.creates_lesion:
+            assert sent.get(item.patient, 0) >= 9  # Patient, primary, ECOG, pain, labs, medication, work-up
+        sent[item.patient] = sent.get(item.patient, 0) + 1
+    keys = [(i.resource["resourceType"], i.resource["id"]) for i in items]
+    assert len(set(keys)) == len(keys)  # no duplicates the intake would skip
+    bundle = batch_bundle(items[:3])
+    assert bundle["type"] == "batch"
+    assert bundle["entry"][0]["request"]["method"] == "PUT"
