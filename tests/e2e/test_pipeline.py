@@ -22,7 +22,8 @@ import pytest
 import redis
 
 from bonemet_shared.inspection import all_drained
-from bonemet_shared.streams import INTAKE
+from bonemet_shared.partitions import DEFAULT_PARTITIONS
+from bonemet_shared.streams import intake_streams
 
 pytestmark = pytest.mark.e2e
 
@@ -139,4 +140,4 @@ def test_a_resend_is_acknowledged_and_notifies_nobody_again(services: tuple[str,
         poll(lambda: all_drained(client))
     assert len(list(outbox.glob("*.json"))) == 1
     with redis.Redis.from_url(redis_url) as client:
-        assert client.xlen(INTAKE) == 1  # the resend wrote nothing
+        assert sum(client.xlen(s) for s in intake_streams(DEFAULT_PARTITIONS)) == 1  # the resend wrote nothing

@@ -30,7 +30,7 @@ from bonemet_shared.embedded import embedded_server
 from bonemet_shared.events import decode_suggestion
 from bonemet_shared.inspection import all_drained
 from bonemet_shared.settings import get_settings
-from bonemet_shared.streams import SUGGESTIONS
+from bonemet_shared.streams import suggestions_streams
 
 console = Console(soft_wrap=True)
 
@@ -122,7 +122,10 @@ def _post(http: httpx.Client, resource: dict[str, object]) -> str:
 
 def _print_suggestions(client: redis.Redis) -> None:
     console.print("suggestions (one line per lesion: site, scenario, preferred regimen, priority):")
-    entries: list[tuple[bytes, dict[bytes, bytes]]] = client.xrange(SUGGESTIONS)  # type: ignore[assignment]
+    entries: list[tuple[bytes, dict[bytes, bytes]]] = []
+    for stream in suggestions_streams(get_settings().partitions):
+        entries += client.xrange(stream)  # type: ignore[arg-type]
+    entries.sort(key=lambda entry: tuple(int(part) for part in entry[0].split(b"-")))
     for _entry_id, fields in entries:
         suggestion = decode_suggestion(entry_body(fields))
         for lesion in suggestion.lesions:
@@ -144,11 +147,20 @@ def _wait_ready(base: str, deadline: float) -> None:
 
 
 def _wait_drained(client: redis.Redis, deadline: float) -> bool:
+    """Every group of every partition has acknowledged everything, and no notification waits in a
+    delivery queue (the notifier sends after acknowledging the suggestion, so both are needed)."""
     while time.monotonic() < deadline:
-        if all_drained(client):
+        if not _queued_notifications(client) and all_drained(client):
             return True
         time.sleep(0.1)
     return False
+
+
+def _queued_notifications(client: redis.Redis) -> int:
+    from bonemet_notifier.store import PREFIX
+
+    keys = list(client.scan_iter(match=f"{PREFIX}queue:*", count=500))
+    return sum(int(client.zcard(key)) for key in keys)
 
 
 def _free_port() -> int:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
 
+from bonemet_cli.dead_letters import add_dlq_parser, run_dlq
 from bonemet_shared.settings import get_settings
 
 DESCRIPTION = """bonemet: event-driven FHIR integration for bone-metastasis radiotherapy suggestions.
@@ -31,6 +32,13 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = commands.add_parser("serve", help="run one service, or all of them as supervised child processes")
     serve.add_argument("service", choices=["intake", "recommender", "notifier", "audit", "all"])
+    serve.add_argument(
+        "--replicas",
+        default=None,
+        metavar="NAME=N[,NAME=N]",
+        help="with 'all': run N replicas of the recommender and/or notifier, e.g. recommender=2,notifier=2 "
+        "(each gets BONEMET_REPLICA=i/N and consumes its share of the BONEMET_PARTITIONS partitions)",
+    )
 
     audit = commands.add_parser("audit", help="verify, search or export the audit trail (docs/audit.md)")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT_COMMAND")
@@ -80,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         help="json: the A11 collection Bundle; text: the readable rendering",
     )
 
+    add_dlq_parser(commands)
+
     # Listed here for --help; its own parser (bonemet_cli.bench) reads its options.
     commands.add_parser("bench", help="measure throughput, latency, engine speed and state size (docs/performance.md)")
 
@@ -90,19 +100,24 @@ def main(argv: list[str] | None = None) -> int:
         return bench_main(given[1:])
     args = parser.parse_args(given)
     if args.command == "serve":
-        return serve_command(args.service)
+        return serve_command(args.service, args.replicas)
     if args.command == "recommend":
         return recommend_command(args.bundle, args.as_of, args.format)
     if args.command == "audit":
         return audit_command(args)
+    if args.command == "dlq":
+        return run_dlq(args)
     from bonemet_cli.demo import run_demo
 
     return run_demo(timeout=args.timeout)
 
 
-def serve_command(service: str) -> int:
+def serve_command(service: str, replicas: str | None = None) -> int:
     if service == "all":
-        return serve_all()
+        return serve_all(replicas)
+    if replicas:
+        print("bonemet serve: --replicas goes with 'all'; for one process set BONEMET_REPLICA=i/N", file=sys.stderr)
+        return 2
     import importlib
 
     from bonemet_cli.supervisor import SERVICES
@@ -136,14 +151,19 @@ def audit_command(args: argparse.Namespace) -> int:
     return review.export_command(settings, query, args.output, reviewer=args.reviewer)
 
 
-def serve_all() -> int:
-    from bonemet_cli.supervisor import ALL, Supervisor
+def serve_all(replicas_text: str | None = None) -> int:
+    from bonemet_cli.supervisor import ALL, Supervisor, parse_replicas
     from bonemet_shared.embedded import embedded_server
 
+    try:
+        replicas = parse_replicas(replicas_text)
+    except ValueError as exc:
+        print(f"bonemet serve: {exc}", file=sys.stderr)
+        return 2
     settings = get_settings()
     server = embedded_server(settings.data_dir) if not settings.redis_url else nullcontext(settings.redis_url)
     with server as url:
-        supervisor = Supervisor(ALL, {**os.environ, "BONEMET_REDIS_URL": url})
+        supervisor = Supervisor(ALL, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas)
         supervisor.start()
 
         def stop(signum: int, frame: FrameType | None) -> None:

@@ -2,6 +2,10 @@
 
 A child that exits unexpectedly is restarted with backoff; SIGINT/SIGTERM stop them all
 gracefully (each finishes its in-flight message), then the embedded server stops.
+
+The consuming services (recommender, notifier) can run as several replicas: replica i of N gets
+``BONEMET_REPLICA=i/N`` and reads the partitions p with p % N == i (docs/decisions/0006). The intake
+and the audit archiver run once here (the archiver must: one hash chain, one writer).
 """
 
 from __future__ import annotations
@@ -26,6 +30,44 @@ ALL: list[str] = list(SERVICES)
 """Every service writes audit records, so the archiver belongs to every running set: without it the
 audit stream's group never drains."""
 
+REPLICABLE: frozenset[str] = frozenset({"recommender", "notifier"})
+"""Services that may run as several replicas (partitioned consumers)."""
+
+
+def parse_replicas(text: str | None) -> dict[str, int]:
+    """``"recommender=2,notifier=3"`` -> ``{"recommender": 2, "notifier": 3}``; raises ValueError."""
+    replicas: dict[str, int] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, _, count = part.partition("=")
+        name = name.strip()
+        if name not in REPLICABLE:
+            raise ValueError(f"replicas: {name!r} cannot be replicated (only {', '.join(sorted(REPLICABLE))})")
+        if not count.strip().isdigit() or int(count) < 1:
+            raise ValueError(f"replicas: {part.strip()!r}: expected name=count with count >= 1")
+        replicas[name] = int(count)
+    return replicas
+
+
+def children_env(name: str, count: int, env: Mapping[str, str]) -> list[tuple[str, dict[str, str]]]:
+    """(child name, environment) of each replica of ``name``: ``recommender-0`` with ``BONEMET_REPLICA=0/2``, ...
+
+    Replicas after the first serve their metrics (and, for the notifier, the acknowledgement page) on
+    free ports chosen by the system, so replicas on one host never collide (the state behind the page
+    is in Redis, so any replica's page answers); the first keeps the configured ports."""
+    if count == 1:
+        return [(name, dict(env))]
+    result = []
+    for index in range(count):
+        child = {**env, "BONEMET_REPLICA": f"{index}/{count}"}
+        if index > 0:
+            child["BONEMET_METRICS_PORT"] = "0"
+            if name == "notifier":
+                child["BONEMET_NOTIFY_PORT"] = "0"
+        result.append((f"{name}-{index}", child))
+    return result
+
 
 @dataclass
 class Child:
@@ -46,10 +88,21 @@ class Child:
 
 
 class Supervisor:
-    def __init__(self, names: list[str], env: Mapping[str, str], log_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        env: Mapping[str, str],
+        log_dir: str | None = None,
+        replicas: Mapping[str, int] | None = None,
+    ) -> None:
+        replicas = replicas or {}
+        for name, count in replicas.items():
+            if name not in REPLICABLE or count < 1:
+                raise ValueError(f"replicas: {name}={count} is not allowed")
         self.children = [
-            Child(name, SERVICES[name], env, os.path.join(log_dir, f"{name}.log") if log_dir else None)
+            Child(child, SERVICES[name], child_env, os.path.join(log_dir, f"{child}.log") if log_dir else None)
             for name in names
+            for child, child_env in children_env(name, replicas.get(name, 1), env)
         ]
         self._stopping = threading.Event()
 

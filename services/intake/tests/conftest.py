@@ -19,7 +19,8 @@ from bonemet_intake.http import Limits, create_app
 from bonemet_intake.metrics import Metrics
 from bonemet_shared.consuming import ensure_groups, entry_body
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted, decode_intake
-from bonemet_shared.streams import AUDIT, INTAKE
+from bonemet_shared.partitions import DEFAULT_PARTITIONS
+from bonemet_shared.streams import AUDIT, intake_streams
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 FHIR_JSON = {"Content-Type": "application/fhir+json"}
@@ -68,7 +69,14 @@ class Intake:
         return await self.http.get(url, headers=self.headers, params=params)
 
     async def events(self) -> list[ResourceAccepted | ResourceRetracted]:
-        return [decode_intake(entry_body(fields)) for _, fields in await self.store.xrange(INTAKE)]
+        """The events of every partition stream, in entry-id order (stable within a partition)."""
+        entries = [entry for stream in intake_streams(DEFAULT_PARTITIONS) for entry in await self.store.xrange(stream)]
+        entries.sort(key=lambda entry: tuple(int(part) for part in entry[0].split(b"-")))
+        return [decode_intake(entry_body(fields)) for _, fields in entries]
+
+    async def intake_length(self) -> int:
+        """Entries on all intake partition streams together."""
+        return sum([await self.store.xlen(stream) for stream in intake_streams(DEFAULT_PARTITIONS)])
 
     async def audit(self) -> list[dict[str, Any]]:
         return [orjson.loads(fields[b"audit-event"]) for _, fields in await self.store.xrange(AUDIT)]

@@ -229,10 +229,12 @@ class Rig:
     async def handle(self, suggestion: SuggestionIssued) -> None:
         from bonemet_shared.consuming import Delivery
         from bonemet_shared.events import encode
+        from bonemet_shared.streams import suggestions_stream
 
-        entry_id = await self.client.xadd("bonemet:suggestions:v1", {"test": "1"})
-        await self.client.xreadgroup("notifier", "test", {"bonemet:suggestions:v1": ">"})
-        delivery = Delivery("bonemet:suggestions:v1", "notifier", (entry_id.decode(),), encode(suggestion), "c", 1)
+        stream = suggestions_stream(0)
+        entry_id = await self.client.xadd(stream, {"test": "1"})
+        await self.client.xreadgroup("notifier", "test", {stream: ">"})
+        delivery = Delivery(stream, "notifier", (entry_id.decode(),), encode(suggestion), "c", 1)
         await self.app.notifier.handle(delivery, self.client)
 
     async def audit(self) -> list[str]:

@@ -41,6 +41,7 @@ AuditEventCode = Literal[
     "notification-escalated",
     "notification-acknowledged",
     "audit-read",
+    "dead-letter-replayed",
 ]
 """Our event codes (CodeSystem {CANONICAL_BASE}/CodeSystem/audit-event), carried in AuditEvent.subtype."""
 

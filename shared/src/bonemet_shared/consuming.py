@@ -8,13 +8,18 @@ Known faststream 0.7 traps this module exists to avoid (see docs/decisions/0002)
   bound, and a dead-letter stream;
 - ``last_id`` is never passed with a group.
 
+Partitioned streams (docs/decisions/0006): ``subscribe_partitions`` gives each partition a
+replica owns one reader (+ its claimer), named ``{instance}-{service}-p{n}``, so a partition has
+exactly one active consumer and a patient's entries are handled in order. Consumers trim their
+stream behind every group's acknowledged entries (``bonemet_shared.trimming``).
+
 A service handler receives a ``Delivery`` and must acknowledge it *inside the same MULTI/EXEC*
 as its output (``ack_in``), so output and acknowledgement commit together or not at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +31,10 @@ from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio.client import Pipeline
 
 from bonemet_shared.logging import get_logger
-from bonemet_shared.streams import CONSUMED, dead_letters
+from bonemet_shared.partitions import Replica, consumer_name
+from bonemet_shared.settings import get_settings
+from bonemet_shared.streams import PARTITIONS_KEY, consumed, dead_letters
+from bonemet_shared.trimming import Trimmer
 
 log = get_logger()
 
@@ -52,9 +60,39 @@ class Unprocessable(Exception):
 Handler = Callable[[Delivery, "aredis.Redis"], Awaitable[None]]
 
 
-async def ensure_groups(client: aredis.Redis, consumed: dict[str, tuple[str, ...]] = CONSUMED) -> None:
-    """Create every consumer group at ``0`` (MKSTREAM) so no entry written earlier is missed."""
-    for stream, groups in consumed.items():
+class PartitionsMismatch(RuntimeError):
+    """The server's streams were laid out for another number of partitions (docs/decisions/0006)."""
+
+    def __init__(self, configured: int, recorded: int) -> None:
+        super().__init__(
+            f"BONEMET_PARTITIONS={configured} but this server's streams were created with {recorded} "
+            f"partitions; changing it needs a drain and a migration (docs/decisions/0006). "
+            f"Set BONEMET_PARTITIONS={recorded} on every process."
+        )
+        self.configured = configured
+        self.recorded = recorded
+
+
+async def ensure_partitions(client: aredis.Redis, partitions: int) -> None:
+    """Record K on first start; refuse to run with a different K (patients would change partition)."""
+    await client.set(PARTITIONS_KEY, partitions, nx=True)
+    recorded = await client.get(PARTITIONS_KEY)
+    if recorded is not None and int(recorded) != partitions:
+        raise PartitionsMismatch(partitions, int(recorded))
+
+
+async def ensure_groups(
+    client: aredis.Redis,
+    consumed_streams: Mapping[str, Sequence[str]] | None = None,
+    *,
+    partitions: int | None = None,
+) -> None:
+    """Check the partition count and create every consumer group at ``0`` (MKSTREAM) so no entry
+    written earlier is missed. ``partitions`` defaults to ``BONEMET_PARTITIONS``."""
+    if partitions is None:
+        partitions = get_settings().partitions
+    await ensure_partitions(client, partitions)
+    for stream, groups in (consumed(partitions) if consumed_streams is None else consumed_streams).items():
         for group in groups:
             try:
                 await client.xgroup_create(stream, group, id="0", mkstream=True)
@@ -105,8 +143,11 @@ def subscribe(
     handler: Handler,
     max_deliveries: int,
     claim_idle_ms: int,
+    trimmer: Trimmer | None = None,
 ) -> None:
-    """Register the reader and the claimer of ``stream`` for ``group``; both run ``handler``."""
+    """Register the reader and the claimer of ``stream`` for ``group``; both run ``handler``.
+
+    With a ``trimmer``, the stream is trimmed behind every group's acknowledged entries now and then."""
 
     async def run(msg: RedisStreamMessage, client: Any, delivery_count: int) -> None:
         delivery = Delivery(
@@ -119,21 +160,24 @@ def subscribe(
         )
         if delivery_count > max_deliveries:
             await dead_letter(client, delivery, "max-deliveries")
-            return
-        try:
-            await handler(delivery, client)
-        except Unprocessable as exc:
-            await dead_letter(client, delivery, exc.reason)
-        except Exception as exc:
-            # Left pending on purpose: the claimer retries it after claim_idle_ms, up to max_deliveries.
-            log.error(
-                "handling-failed",
-                stream=stream,
-                group=group,
-                error_type=type(exc).__name__,
-                delivery_count=delivery_count,
-                correlation_id=delivery.correlation_id,
-            )
+        else:
+            try:
+                await handler(delivery, client)
+            except Unprocessable as exc:
+                await dead_letter(client, delivery, exc.reason)
+            except Exception as exc:
+                # Left pending on purpose: the claimer retries it after claim_idle_ms, up to max_deliveries.
+                log.error(
+                    "handling-failed",
+                    stream=stream,
+                    group=group,
+                    error_type=type(exc).__name__,
+                    delivery_count=delivery_count,
+                    correlation_id=delivery.correlation_id,
+                )
+                return
+        if trimmer is not None:
+            await trimmer.after_handled(client)
 
     async def read_new(msg: RedisStreamMessage, redis: Redis) -> None:
         await run(msg, redis, 1)  # entries read with ">" are on their first delivery
@@ -152,6 +196,41 @@ def subscribe(
         ),
         ack_policy=AckPolicy.MANUAL,
     )(reclaim)
+
+
+def subscribe_partitions(
+    broker: RedisBroker,
+    *,
+    streams: Callable[[int], str],
+    partitions: int,
+    replica: Replica,
+    group: str,
+    instance: str,
+    service: str,
+    handler: Handler,
+    max_deliveries: int,
+    claim_idle_ms: int,
+    trim_every: int | None = None,
+    trim_interval_s: float = 10.0,
+) -> tuple[int, ...]:
+    """One reader and one claimer for each partition ``replica`` owns, consumer ``{instance}-{service}-p{n}``;
+    returns the partitions subscribed. ``trim_every`` set: each partition stream is trimmed by its consumer."""
+    owned = replica.partitions(partitions)
+    for partition in owned:
+        stream = streams(partition)
+        subscribe(
+            broker,
+            stream=stream,
+            group=group,
+            consumer=consumer_name(instance, service, partition),
+            handler=handler,
+            max_deliveries=max_deliveries,
+            claim_idle_ms=claim_idle_ms,
+            trimmer=Trimmer(stream, every=trim_every, interval_s=trim_interval_s) if trim_every else None,
+        )
+    if not owned:
+        log.warning("no-partitions-owned", consumer=f"{instance}-{service}", count=partitions)
+    return owned
 
 
 def _text(value: bytes | str) -> str:

@@ -13,8 +13,10 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bonemet_shared.partitions import DEFAULT_PARTITIONS, Replica
 
 
 class Settings(BaseSettings):
@@ -46,6 +48,36 @@ class Settings(BaseSettings):
     )
     max_deliveries: int = Field(default=5, description="Deliveries of one stream entry before it is dead-lettered.")
     claim_idle_ms: int = Field(default=30_000, description="Idle time after which a pending entry is reclaimed.")
+    partitions: int = Field(
+        default=DEFAULT_PARTITIONS,
+        ge=1,
+        description="Patient partitions K of the intake and suggestions streams; fixed per deployment "
+        "(changing it needs a drain, docs/decisions/0006).",
+    )
+    replica: str = Field(
+        default="0/1",
+        description="'i/N': this process is replica i of N of its consuming service and reads the "
+        "partitions p with p % N == i.",
+    )
+    trim_every: int = Field(
+        default=1_000, ge=1, description="A consumer trims its stream after this many handled entries ..."
+    )
+    trim_interval_s: float = Field(default=10.0, gt=0, description="... or when this much time has passed.")
+    stream_max_backlog: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="Backlog (lag + pending) per stream and group the server's memory is sized for; "
+        "inspection warns from 80 % (streams are never trimmed above an unacknowledged entry).",
+    )
+
+    @field_validator("replica")
+    @classmethod
+    def _replica_format(cls, value: str) -> str:
+        return str(Replica.parse(value))
+
+    @property
+    def replica_of(self) -> Replica:
+        return Replica.parse(self.replica)
 
     @property
     def outbox_dir(self) -> Path:

@@ -31,7 +31,8 @@ from bonemet_cli.supervisor import Supervisor
 from bonemet_recommender.engine.output import careplan_id
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.inspection import group_states
-from bonemet_shared.streams import INTAKE, RECOMMENDER_GROUP
+from bonemet_shared.settings import get_settings
+from bonemet_shared.streams import RECOMMENDER_GROUP, intake_streams
 
 
 @dataclass
@@ -290,10 +291,9 @@ async def throughput(
 
 
 def recommender_backlog(url: str) -> int:
+    streams = {stream: (RECOMMENDER_GROUP,) for stream in intake_streams(get_settings().partitions)}
     with redis.Redis.from_url(url) as client:
-        for state in group_states(client, {INTAKE: (RECOMMENDER_GROUP,)}):
-            return (state.lag or 0) + state.pending
-    return 0
+        return sum((state.lag or 0) + state.pending for state in group_states(client, streams))
 
 
 async def drain_rate(url: str, seconds: float) -> float | None:

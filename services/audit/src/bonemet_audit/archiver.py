@@ -3,7 +3,7 @@
 The entry is acknowledged only after its row is committed. A crash between the two leaves the
 entry pending; the claimer redelivers it, the store finds its entry id already archived and
 skips it, and the entry is acknowledged: no duplicate, no gap. The stream is trimmed only below
-the lowest id some group has not yet acknowledged (``trimming``).
+the lowest id some group has not yet acknowledged (``bonemet_shared.trimming``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import redis.asyncio as aredis
 from bonemet_audit.balp import BadEvent, decode_entry
 from bonemet_audit.checkpoints import CheckpointFile
 from bonemet_audit.store import AuditStore
-from bonemet_audit.trimming import trim_behind_archived
 from bonemet_shared.consuming import Delivery, Unprocessable
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
+from bonemet_shared.trimming import trim_acknowledged
 
 log = get_logger()
 
@@ -58,7 +58,7 @@ class Archiver:
             await self.trim(client, delivery.stream)
 
     async def trim(self, client: aredis.Redis, stream: str) -> int:
-        trimmed = await trim_behind_archived(client, stream)
+        trimmed = await trim_acknowledged(client, stream)
         if trimmed:
             log.info("stream-trimmed", stream=stream, count=trimmed)
         return trimmed

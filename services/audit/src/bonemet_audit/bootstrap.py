@@ -18,6 +18,7 @@ from bonemet_audit.http import create_app
 from bonemet_audit.review import verify_store
 from bonemet_audit.settings import AuditSettings
 from bonemet_audit.store import AuditStore
+from bonemet_shared import observability
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.consuming import ensure_groups, subscribe
 from bonemet_shared.embedded import resolve_redis_url
@@ -28,7 +29,11 @@ from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT
 def build_app(settings: AuditSettings) -> Starlette:
     url = resolve_redis_url(settings)
     client = aredis.Redis.from_url(url)
-    broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]  # None silences per-message logs
+    broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
+        url,
+        logger=None,  # type: ignore[arg-type]
+        middlewares=observability.broker_middlewares(),
+    )
     store = AuditStore(settings.database_url(), settings.audit_checkpoint_every)
     store.ensure_schema()
     checkpoint_file = CheckpointFile(settings.checkpoint_path())
@@ -55,7 +60,8 @@ def build_app(settings: AuditSettings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await ensure_groups(client)  # before the consumer starts: the group at 0, nothing missed
+        # before the consumer starts: the group at 0, nothing missed
+        await ensure_groups(client, partitions=settings.partitions)
         await archiver.trim(client, AUDIT)  # what an earlier run archived but did not trim
         if not reviewers.configured:
             get_logger().warning("no-reviewers", reason="review page and API refuse everyone")

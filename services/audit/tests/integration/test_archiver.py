@@ -16,10 +16,10 @@ from bonemet_audit.archiver import Archiver
 from bonemet_audit.checkpoints import CheckpointFile
 from bonemet_audit.review import verify_store
 from bonemet_audit.store import AuditStore
-from bonemet_audit.trimming import trim_behind_archived
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.consuming import Delivery, ensure_groups, subscribe
 from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT, dead_letters
+from bonemet_shared.trimming import trim_acknowledged as trim_behind_archived
 
 
 @pytest.fixture

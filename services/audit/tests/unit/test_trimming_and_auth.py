@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from bonemet_audit.auth import ConfigurationError, authenticate, parse_reviewers
-from bonemet_audit.trimming import GroupPosition, safe_minid
+from bonemet_shared.trimming import GroupPosition, safe_minid
 
 TOKEN = "a-long-enough-token-1"
 

@@ -11,6 +11,7 @@ from bonemet_intake.auth import ConfigError
 from bonemet_intake.bootstrap import build_app
 from bonemet_intake.settings import get_intake_settings
 from bonemet_shared.logging import configure_logging, get_logger
+from bonemet_shared.observability import ObservabilityServer, instrument
 
 
 def main() -> None:
@@ -21,12 +22,15 @@ def main() -> None:
     except ConfigError as exc:
         # The message names variables and client ids only, never a token or a secret.
         sys.exit(f"bonemet intake: {exc}")
+    # /metrics (request latency per route template, process), /healthz and /readyz on
+    # BONEMET_METRICS_PORT (default 9100), started and stopped with the app's lifespan.
+    served = instrument(app, ObservabilityServer("intake", settings))
     get_logger().info("listening", url=f"http://{settings.intake_host}:{settings.intake_port}/fhir")
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the previous handler:
     # make that handler a clean exit, so supervisors can tell a graceful stop from a crash.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # No access log: request lines carry URLs, and FHIR URLs can carry patient data.
-    uvicorn.run(app, host=settings.intake_host, port=settings.intake_port, access_log=False, log_level="warning")
+    uvicorn.run(served, host=settings.intake_host, port=settings.intake_port, access_log=False, log_level="warning")
 
 
 if __name__ == "__main__":

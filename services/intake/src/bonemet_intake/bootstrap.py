@@ -50,14 +50,14 @@ def build_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await broker.connect()
-        await ensure_groups(client)
+        await ensure_groups(client, partitions=settings.partitions)
         try:
             yield
         finally:
             await broker.stop()
             await client.aclose()
 
-    event_log = EventLog(broker, client)
+    event_log = EventLog(broker, client, settings.partitions)
     return create_app(
         event_log,
         max_body_bytes=settings.intake_max_body_bytes,

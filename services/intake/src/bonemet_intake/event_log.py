@@ -7,6 +7,12 @@ and audit records commit in one MULTI/EXEC. Either all of it is on the server or
 so a retry after a failure is never mistaken for a duplicate, and a 2xx always means the stream
 holds the events. The reads run on a second connection in one round trip: WATCH guards them
 all the same (any change after WATCH aborts the EXEC).
+
+Each event goes to its patient's partition stream (``crc32(patient) % BONEMET_PARTITIONS``,
+docs/decisions/0006), so a Bundle about several patients writes several partition streams in its
+one MULTI/EXEC (fine on one server; in Redis Cluster a transaction would have to be per
+partition). Idempotency keys and version states stay keyed by resource, not tagged by partition:
+a DELETE names no patient, and a resource's subject may be corrected between versions.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from bonemet_intake.handlers import Commit
 from bonemet_intake.notifications import GapState
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.events import encode
-from bonemet_shared.streams import INTAKE, PLAN_DEFINITIONS, RECOMMENDER_GROUP
+from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
+from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_stream, intake_streams
 
 SEEN_TTL_S = 30 * 24 * 3600
 """How long an idempotency key is remembered; senders retry for minutes to days, not months."""
@@ -68,9 +75,14 @@ def subscription_key(source: str, subscription: str) -> str:
 
 
 class EventLog:
-    def __init__(self, broker: RedisBroker, client: aredis.Redis) -> None:
+    def __init__(self, broker: RedisBroker, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._broker = broker
         self._client = client
+        self.partitions = partitions
+
+    def stream_of(self, patient: str) -> str:
+        """The intake partition stream of a patient reference."""
+        return intake_stream(partition_of(patient, self.partitions))
 
     async def commit(
         self,
@@ -141,7 +153,7 @@ class EventLog:
             positions.append(len(pipe.command_stack))
             await self._broker.publish(
                 encode(event),
-                stream=INTAKE,
+                stream=self.stream_of(event.patient),
                 pipeline=pipe,
                 correlation_id=event.correlation_id,
                 headers={"x-event-kind": event.kind},
@@ -167,16 +179,26 @@ class EventLog:
         return [GapState.from_json(v) for v in values if v]
 
     async def backlog(self) -> int | None:
-        """Entries the recommender group has not yet acknowledged (lag + pending); None when unknown."""
-        try:
-            infos: list[dict[Any, Any]] = await self._client.xinfo_groups(INTAKE)
-        except aredis.ResponseError:  # no stream yet
-            return 0
-        for info in infos:
-            if _text(info["name"]) == RECOMMENDER_GROUP:
-                lag = info.get("lag")
-                return None if lag is None else int(lag) + int(info["pending"])
-        return 0
+        """Entries the recommender group has not yet acknowledged (lag + pending), summed over every
+        partition; None when unknown."""
+        reads = self._client.pipeline(transaction=False)
+        streams = intake_streams(self.partitions)
+        for stream in streams:
+            reads.xinfo_groups(stream)
+        results: list[Any] = await reads.execute(raise_on_error=False)
+        total = 0
+        for infos in results:
+            if isinstance(infos, Exception):  # no stream yet
+                if isinstance(infos, aredis.ResponseError):
+                    continue
+                raise infos
+            for info in infos:
+                if _text(info["name"]) == RECOMMENDER_GROUP:
+                    lag = info.get("lag")
+                    if lag is None:
+                        return None
+                    total += int(lag) + int(info["pending"])
+        return total
 
     async def plan_definition(self, version: str | None) -> dict[str, Any] | None:
         """A published rule set (``PLAN_DEFINITIONS``): the given version, or the one in force."""

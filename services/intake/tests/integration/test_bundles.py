@@ -10,7 +10,6 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
-from bonemet_shared.streams import INTAKE
 
 FAKE_NAME = "Zebulon Quixotefake"
 
@@ -38,7 +37,7 @@ async def test_a_transaction_is_all_or_nothing(intake: Any) -> None:
     assert body["resourceType"] == "OperationOutcome"
     assert body["issue"][0]["expression"] == ["Bundle.entry[1].resource.onsetDateTime"]
     assert FAKE_NAME not in response.text
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 async def test_a_transaction_answers_a_transaction_response_in_entry_order(intake: Any) -> None:
@@ -70,7 +69,7 @@ async def test_a_transaction_commits_in_one_multi_with_its_audit(intake: Any) ->
         *["transaction"], *(entry(intake.condition(f"c{i}"), "PUT", f"Condition/c{i}") for i in range(5))
     )
     assert (await intake.post("/fhir", transaction)).status_code == 200
-    assert await intake.store.xlen(INTAKE) == 5
+    assert await intake.intake_length() == 5
     (record,) = await intake.audit()  # one patient, one outcome: one BALP record naming the five resources
     assert len([e for e in record["entity"] if "reference" in e.get("what", {})]) == 6
 
@@ -99,7 +98,7 @@ async def test_a_transaction_with_two_entries_for_one_resource_is_400(intake: An
     same = entry(intake.condition("c1"), "PUT", "Condition/c1")
     response = await intake.post("/fhir", bundle("transaction", same, same))
     assert response.status_code == 400
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 async def test_a_transaction_with_an_unsupported_type_fails_whole_with_404(intake: Any) -> None:
@@ -109,7 +108,7 @@ async def test_a_transaction_with_an_unsupported_type_fails_whole_with_404(intak
     )
     assert response.status_code == 404
     assert intake.codes(response) == ["not-supported"]
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 async def test_a_batch_reports_each_entry_and_the_others_go_on(intake: Any) -> None:
@@ -170,7 +169,7 @@ async def test_the_entry_cap_is_413_before_any_validation(make_intake: Any) -> N
     response = await intake.post("/fhir", bundle("batch", *entries))
     assert response.status_code == 413
     assert intake.codes(response) == ["too-costly"]
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 @pytest.mark.parametrize("patient", ["TrialMatching_Patient01.json", "TrialMatching_Patient02.json"])
@@ -191,4 +190,4 @@ async def test_the_public_mcode_transaction_bundles_are_accepted_whole(
     assert len({e.patient for e in events}) == 1
     assert again.status_code == 200  # the resend: every entry a duplicate, nothing written
     assert {e["response"]["status"] for e in again.json()["entry"]} == {"200 OK"}
-    assert await intake.store.xlen(INTAKE) == len(entries)
+    assert await intake.intake_length() == len(entries)

@@ -10,8 +10,6 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bonemet_shared.streams import INTAKE
-
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -89,7 +87,7 @@ def assert_refused(response: Any) -> None:
 async def test_malformed_resources_are_refused(intake: Any, body: Any) -> None:
     assert_refused(await intake.post("/fhir/Condition", body))
     assert_refused(await intake.put("/fhir/Condition/c1", body))
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 @FUZZ
@@ -99,7 +97,7 @@ async def test_malformed_resources_are_refused(intake: Any, body: Any) -> None:
 async def test_malformed_bytes_are_refused(intake: Any, raw: bytes) -> None:
     assert_refused(await intake.post("/fhir/Condition", raw))
     assert_refused(await intake.post("/fhir", raw))
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 @FUZZ
@@ -124,7 +122,7 @@ async def test_malformed_bundles_are_refused_or_reported_entry_by_entry(
             assert item["response"]["outcome"]["resourceType"] == "OperationOutcome"
     else:
         assert_refused(answer)
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 @FUZZ

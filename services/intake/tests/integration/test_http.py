@@ -21,7 +21,8 @@ from bonemet_intake.event_log import EventLog
 from bonemet_intake.http import RETRY_AFTER_S, create_app
 from bonemet_shared.consuming import ensure_groups, entry_body
 from bonemet_shared.events import ResourceAccepted, decode_intake
-from bonemet_shared.streams import INTAKE
+from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
+from bonemet_shared.streams import intake_stream, intake_streams
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 MAX_BODY = 8_192
@@ -66,9 +67,14 @@ async def http(redis_url: str, store: aredis.Redis) -> AsyncIterator[httpx.Async
     await broker.stop()
 
 
+async def intake_length(store: aredis.Redis) -> int:
+    return sum([await store.xlen(stream) for stream in intake_streams(DEFAULT_PARTITIONS)])
+
+
 async def intake_events(store: aredis.Redis) -> list[ResourceAccepted]:
     events = []
-    for _, fields in await store.xrange(INTAKE):
+    entries = [entry for stream in intake_streams(DEFAULT_PARTITIONS) for entry in await store.xrange(stream)]
+    for _, fields in sorted(entries, key=lambda entry: tuple(int(part) for part in entry[0].split(b"-"))):
         event = decode_intake(entry_body(fields))
         assert isinstance(event, ResourceAccepted)
         events.append(event)
@@ -99,8 +105,9 @@ async def test_a_valid_resource_is_created_and_on_the_stream(http: httpx.AsyncCl
     assert event.patient == "Patient/p1"
     assert event.occurred_at == NOW
     assert event.correlation_id == "req-1"
-    ((_, fields),) = await store.xrange(INTAKE)
-    assert b"req-1" in fields[b"__data__"]  # the stream entry's own correlation header
+    # on its patient's partition stream, with the stream entry's own correlation header
+    ((_, fields),) = await store.xrange(intake_stream(partition_of("Patient/p1", DEFAULT_PARTITIONS)))
+    assert b"req-1" in fields[b"__data__"]
 
 
 async def test_plain_application_json_is_accepted(http: httpx.AsyncClient) -> None:
@@ -130,7 +137,7 @@ async def test_a_duplicate_is_acknowledged_and_writes_nothing(http: httpx.AsyncC
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert outcome_codes(again) == ["informational"]
-    assert await store.xlen(INTAKE) == 1
+    assert await intake_length(store) == 1
 
 
 async def test_concurrent_duplicates_write_one_event(http: httpx.AsyncClient, store: aredis.Redis) -> None:
@@ -138,7 +145,7 @@ async def test_concurrent_duplicates_write_one_event(http: httpx.AsyncClient, st
     responses = await asyncio.gather(*(http.post("/fhir/Condition", content=body, headers=FHIR) for _ in range(8)))
 
     assert sorted(r.status_code for r in responses) == [200] * 7 + [201]
-    assert await store.xlen(INTAKE) == 1
+    assert await intake_length(store) == 1
 
 
 async def test_a_new_version_is_a_new_event(http: httpx.AsyncClient, store: aredis.Redis) -> None:
@@ -160,7 +167,7 @@ async def test_other_media_types_are_unsupported(
 
     assert response.status_code == 415
     assert outcome_codes(response) == ["not-supported"]
-    assert await store.xlen(INTAKE) == 0
+    assert await intake_length(store) == 0
 
 
 async def test_a_declared_oversized_body_is_refused_before_it_is_read(
@@ -172,7 +179,7 @@ async def test_a_declared_oversized_body_is_refused_before_it_is_read(
 
     assert response.status_code == 413
     assert outcome_codes(response) == ["too-costly"]
-    assert await store.xlen(INTAKE) == 0
+    assert await intake_length(store) == 0
 
 
 async def test_an_oversized_body_without_length_is_refused_while_streaming(
@@ -192,7 +199,7 @@ async def test_an_oversized_body_without_length_is_refused_while_streaming(
     assert response.status_code == 413
     assert "content-length" not in response.request.headers
     assert len(sent) < 64  # refused as soon as the limit was passed, not after reading everything
-    assert await store.xlen(INTAKE) == 0
+    assert await intake_length(store) == 0
 
 
 async def test_a_streamed_body_within_the_limit_is_accepted(http: httpx.AsyncClient) -> None:
@@ -211,7 +218,7 @@ async def test_bad_json_is_a_bad_request(http: httpx.AsyncClient, store: aredis.
 
     assert response.status_code == 400
     assert outcome_codes(response) == ["structure"]
-    assert await store.xlen(INTAKE) == 0
+    assert await intake_length(store) == 0
 
 
 async def test_an_invalid_resource_is_refused_without_echoing_it(http: httpx.AsyncClient, store: aredis.Redis) -> None:
@@ -222,7 +229,7 @@ async def test_an_invalid_resource_is_refused_without_echoing_it(http: httpx.Asy
     assert response.status_code == 400
     assert response.json()["issue"][0]["expression"] == ["Condition.onsetDateTime"]
     assert FAKE_NAME not in response.text
-    assert await store.xlen(INTAKE) == 0
+    assert await intake_length(store) == 0
 
 
 async def test_a_resource_without_patient_is_unprocessable(http: httpx.AsyncClient, store: aredis.Redis) -> None:
@@ -230,7 +237,7 @@ async def test_a_resource_without_patient_is_unprocessable(http: httpx.AsyncClie
         "/fhir/Condition", content=orjson.dumps(condition(subject={"reference": "Group/g1"})), headers=FHIR
     )
     assert response.status_code == 422
-    assert await store.xlen(INTAKE) == 0
+    assert await intake_length(store) == 0
 
 
 async def test_an_unsupported_type_is_not_found(http: httpx.AsyncClient, store: aredis.Redis) -> None:
@@ -238,7 +245,7 @@ async def test_an_unsupported_type_is_not_found(http: httpx.AsyncClient, store: 
 
     assert response.status_code == 404
     assert outcome_codes(response) == ["not-supported"]
-    assert await store.xlen(INTAKE) == 0
+    assert await intake_length(store) == 0
 
 
 async def test_what_the_sender_wrote_in_the_url_does_not_reach_the_log(http: httpx.AsyncClient) -> None:

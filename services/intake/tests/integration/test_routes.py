@@ -14,7 +14,6 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from bonemet_intake.auth import Clients
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
-from bonemet_shared.streams import INTAKE
 
 FAKE_NAME = "Zebulon Quixotefake"
 
@@ -33,7 +32,7 @@ async def test_no_token_is_401_with_a_challenge_and_nothing_written(make_intake:
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert intake.codes(response) == ["login"]
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
     (record,) = await intake.audit()
     assert record["subtype"][1]["code"] == "ingest-rejected"
     assert {"type": "http-status", "valueString": "401"} in record["entity"][-1]["detail"]
@@ -86,7 +85,7 @@ async def test_a_signing_client_must_sign_the_exact_body(make_intake: Any) -> No
 
     assert (unsigned.status_code, wrong.status_code, signed.status_code) == (403, 403, 201)
     assert intake.codes(unsigned) == ["forbidden"]
-    assert await intake.store.xlen(INTAKE) == 1
+    assert await intake.intake_length() == 1
 
 
 async def test_without_clients_the_intake_is_open_and_records_the_source_as_unauthenticated(
@@ -136,7 +135,7 @@ async def test_a_compression_bomb_is_413_and_never_inflated_beyond_the_limit(mak
     response = await intake.post("/fhir/Condition", bomb, **{"Content-Encoding": "gzip"})
     assert response.status_code == 413
     assert intake.codes(response) == ["too-costly"]
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 @pytest.mark.parametrize(("coding", "body"), [("br", b"xx"), ("gzip", b"not gzip at all")])
@@ -250,7 +249,7 @@ async def test_writes_get_503_with_retry_after_while_the_recommender_lags(make_i
     assert intake.codes(shed) == ["throttled"]
     assert deleted.status_code == 503
     assert metadata.status_code == 200  # reads are never shed
-    assert await intake.store.xlen(INTAKE) == 3
+    assert await intake.intake_length() == 3
     assert intake.metrics.value("bonemet_intake_shed_total") == 2
 
 
@@ -296,7 +295,7 @@ async def test_validate_answers_200_with_the_issues_and_writes_nothing(intake: A
     assert FAKE_NAME not in invalid.text
     assert wrapped.json()["issue"][0]["severity"] == "information"
     assert unsupported.status_code == 404
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 async def test_metrics_count_requests_and_results(intake: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
-from bonemet_shared.streams import INTAKE
 
 SUBSCRIPTION = "https://ehr.example/fhir/Subscription/bone-mets"
 TOPIC = "http://example.org/SubscriptionTopic/condition-change"
@@ -108,7 +107,7 @@ async def test_a_handshake_and_a_heartbeat_are_answered_without_a_stream_write(i
 
     assert (handshake.status_code, heartbeat.status_code) == (200, 200)
     assert intake.codes(handshake) == ["informational"]
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
     assert await intake.audit_codes() == ["subscription-handshake", "subscription-heartbeat"]
     (state,) = await gaps(intake)
     assert state == {
@@ -158,7 +157,7 @@ async def test_a_resent_notification_is_acknowledged_and_writes_nothing(intake: 
     again = await intake.post("/fhir", notification)
     assert (first.status_code, again.status_code) == (200, 200)
     assert "1 duplicate" in again.json()["issue"][0]["diagnostics"]
-    assert await intake.store.xlen(INTAKE) == 1
+    assert await intake.intake_length() == 1
 
 
 async def test_a_heartbeat_that_counts_more_events_than_arrived_reveals_a_gap(intake: Any) -> None:
@@ -223,7 +222,7 @@ async def test_a_malformed_status_entry_refuses_the_whole_notification(intake: A
     response = await intake.post("/fhir", notification)
     assert response.status_code == 400
     assert intake.codes(response) == ["required"]
-    assert await intake.store.xlen(INTAKE) == 0
+    assert await intake.intake_length() == 0
 
 
 async def test_a_hapi_rest_hook_put_sequence_with_duplicates_and_out_of_order_versions(intake: Any) -> None:

@@ -1,6 +1,11 @@
 """Run the notifier: ``python -m bonemet_notifier`` (``bonemet serve notifier`` does the same).
 
 ``python -m bonemet_notifier --check-routes FILE`` validates a routing file and prints what it routes.
+
+Besides consuming and delivering, the process serves ``/metrics``, ``/healthz`` and ``/readyz`` on
+``BONEMET_METRICS_PORT`` (default 9102; ``bonemet_shared.observability``); the acknowledgement
+page stays on ``BONEMET_NOTIFY_PORT``. SIGTERM stops taking new entries, lets the entry and the
+sends in hand finish, then exits 0.
 """
 
 from __future__ import annotations
@@ -17,11 +22,21 @@ from bonemet_notifier.bootstrap import build
 from bonemet_notifier.config import RoutingError, load_routing
 from bonemet_notifier.settings import NotifierSettings
 from bonemet_shared.logging import configure_logging, get_logger
+from bonemet_shared.observability import ObservabilityServer, broker_check
 
 
 async def run(settings: NotifierSettings) -> None:
     app = await build(settings)
-    await app.run()
+    observability = ObservabilityServer(
+        "notifier",
+        settings,
+        checks=[lambda: "stopping" if app.stop.is_set() else None, broker_check(app.broker)],
+    )
+    await observability.start()
+    try:
+        await app.run()
+    finally:
+        await observability.stop()
 
 
 def check_routes(path: Path) -> int:

@@ -39,11 +39,12 @@ from bonemet_notifier.service import Notifier
 from bonemet_notifier.settings import NotifierSettings
 from bonemet_notifier.store import PREFIX, Store
 from bonemet_notifier.web import create_app
-from bonemet_shared.consuming import ensure_groups, subscribe
+from bonemet_shared import observability
+from bonemet_shared.consuming import ensure_groups, subscribe_partitions
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
-from bonemet_shared.streams import NOTIFIER_GROUP, SUGGESTIONS
+from bonemet_shared.streams import NOTIFIER_GROUP, suggestions_stream
 
 log = get_logger()
 Clock = Callable[[], datetime]
@@ -163,7 +164,7 @@ async def build(
     config = load_config(settings, env)
     url = resolve_redis_url(settings)
     client = aredis.Redis.from_url(url)
-    await ensure_groups(client)
+    await ensure_groups(client, partitions=settings.partitions)
     store = Store(client)
     links = Links(settings.public_base_url, settings.link_key(), settings.notify_link_ttl_s, clock)
     channels = build_channels(config, settings, env, clock)
@@ -179,16 +180,27 @@ async def build(
     workers.append(EscalationWorker(store, config, links, timing, clock))
     await _warn_orphans(client, {w.destination for w in workers if isinstance(w, DestinationWorker)})
 
-    broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]  # None silences per-message logs
+    broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
+        url,
+        logger=None,  # type: ignore[arg-type]
+        middlewares=observability.broker_middlewares(),
+    )
     notifier = Notifier(store, config, links.make, clock)
-    subscribe(
+    # Replica i/N reads the suggestions partitions p with p % N == i (one reader + claimer each). The
+    # delivery and escalation workers run on every replica: their claims are atomic, leased Lua moves.
+    subscribe_partitions(
         broker,
-        stream=SUGGESTIONS,
+        streams=suggestions_stream,
+        partitions=settings.partitions,
+        replica=settings.replica_of,
         group=NOTIFIER_GROUP,
-        consumer=f"{settings.instance}-notifier",
+        instance=settings.instance,
+        service="notifier",
         handler=notifier.handle,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
+        trim_every=settings.trim_every,
+        trim_interval_s=settings.trim_interval_s,
     )
     displays = {rid: r.display for rid, r in config.recipients.items()}
     page = create_app(store, settings.link_key(), displays, clock)

@@ -198,6 +198,18 @@ def _audit(
     )
 
 
+def _entry_order(entry_id: str) -> tuple[int, int]:
+    ms_part, _, seq = entry_id.partition("-")
+    return int(ms_part), int(seq or 0)
+
+
+def _superseded(current: Mapping[str, str], delivery: Delivery) -> bool:
+    """True when the careplan's version in force came from a later entry of the same stream."""
+    if current.get("stream") != delivery.stream or not current.get("entry"):
+        return False
+    return _entry_order(delivery.entry_ids[-1]) < _entry_order(current["entry"])
+
+
 class Store:
     def __init__(self, client: aredis.Redis) -> None:
         self.client = client
@@ -219,8 +231,13 @@ class Store:
             while True:
                 try:
                     await pipe.watch(*keys)
-                    if await pipe.sismember(careplan_key(cp, "seen"), version):
+                    seen = await pipe.sismember(careplan_key(cp, "seen"), version)
+                    current = _hash(await pipe.hgetall(careplan_key(cp)))
+                    if seen or _superseded(current, delivery):
+                        # Seen, or older than the version in force: a reclaimed entry handled after a
+                        # newer one of the same careplan (same partition stream) must not undo it.
                         pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                        pipe.sadd(careplan_key(cp, "seen"), version)
                         ack_in(pipe, delivery)
                         await pipe.execute()
                         return None
@@ -229,6 +246,7 @@ class Store:
                     result = plan(pending, notified)
                     pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
                     self._write_plan(pipe, suggestion, result, now)
+                    pipe.hset(careplan_key(cp), mapping={"stream": delivery.stream, "entry": delivery.entry_ids[-1]})
                     ack_in(pipe, delivery)
                     await pipe.execute()
                     return result

@@ -14,7 +14,10 @@ import orjson
 from faststream.redis import RedisBroker
 
 from bonemet_shared.events import encode, utc_now
-from bonemet_shared.streams import SUGGESTIONS
+from bonemet_shared.streams import suggestions_stream
+
+SUGGESTIONS = suggestions_stream(0)
+"""A suggestions partition stream (the notifier reads every partition: it is replica 0/1)."""
 
 
 def webhooks(**urls: str) -> dict[str, Any]:

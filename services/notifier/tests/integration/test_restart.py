@@ -25,7 +25,10 @@ from faststream.redis import RedisBroker
 
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.events import encode
-from bonemet_shared.streams import NOTIFIER_GROUP, SUGGESTIONS
+from bonemet_shared.streams import NOTIFIER_GROUP, suggestions_stream
+
+SUGGESTIONS = suggestions_stream(0)
+"""A suggestions partition stream (the notifier reads every partition: it is replica 0/1)."""
 
 COUNT = 4
 

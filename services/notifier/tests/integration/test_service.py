@@ -15,7 +15,10 @@ from faststream.redis import RedisBroker
 from bonemet_notifier.config import ON_CALL_ID
 from bonemet_shared.consuming import Delivery, Unprocessable, ensure_groups, entry_body
 from bonemet_shared.events import SuggestionIssued, encode
-from bonemet_shared.streams import NOTIFIER_GROUP, SUGGESTIONS, dead_letters
+from bonemet_shared.streams import NOTIFIER_GROUP, dead_letters, suggestions_stream
+
+SUGGESTIONS = suggestions_stream(0)
+"""A suggestions partition stream (the notifier reads every partition: it is replica 0/1)."""
 
 DEST = f"{ON_CALL_ID}/outbox"
 
@@ -129,3 +132,27 @@ async def test_the_running_notifier_consumes_delivers_and_dead_letters(
     assert len(names(tmp_path / "outbox")) == 1
     ((_, fields),) = await client.xrange(dead_letters(SUGGESTIONS))
     assert fields[b"reason"] == b"schema"
+
+
+async def test_a_reclaimed_older_version_handled_after_a_newer_one_never_undoes_it(
+    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path, suggestion_factory: Callable[..., Any]
+) -> None:
+    """Found by the chaos test: v1 fails (server down), v2 is handled, then the claimer retries v1.
+
+    The version in force stays v2: v1 is only marked seen and acknowledged, never planned or sent.
+    """
+    notifier = await rig()
+    await broker.publish(encode(suggestion_factory(content_hash="v1")), stream=SUGGESTIONS, correlation_id="c1")
+    await broker.publish(encode(suggestion_factory(content_hash="v2")), stream=SUGGESTIONS, correlation_id="c2")
+    ((_, entries),) = await client.xreadgroup(NOTIFIER_GROUP, "test", {SUGGESTIONS: ">"}, count=2)
+    older, newer = (
+        Delivery(SUGGESTIONS, NOTIFIER_GROUP, (entry_id.decode(),), entry_body(fields), "c", 1)
+        for entry_id, fields in entries
+    )
+
+    await notifier.app.notifier.handle(newer, client)
+    await notifier.app.notifier.handle(older, client)  # the claimer's late retry
+
+    assert await pending(client) == 0
+    assert await notifier.drain() == 1
+    assert names(tmp_path / "outbox") == [f"cp-1.v2.{ON_CALL_ID}.json"]

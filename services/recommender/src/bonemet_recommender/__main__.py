@@ -1,4 +1,9 @@
-"""Run the recommender: ``python -m bonemet_recommender`` (``bonemet serve recommender`` does the same)."""
+"""Run the recommender: ``python -m bonemet_recommender`` (``bonemet serve recommender`` does the same).
+
+Besides consuming, the process serves ``/metrics``, ``/healthz`` and ``/readyz`` on
+``BONEMET_METRICS_PORT`` (default 9101; ``bonemet_shared.observability``). SIGTERM stops taking
+new entries and lets the one in hand finish (faststream's graceful timeout) before exiting 0.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import asyncio
 
 from bonemet_recommender.bootstrap import build
 from bonemet_shared.logging import configure_logging, get_logger
+from bonemet_shared.observability import ObservabilityServer, broker_check
 from bonemet_shared.settings import get_settings
 
 
@@ -13,8 +19,13 @@ async def run() -> None:
     settings = get_settings()
     configure_logging("recommender", settings.hash_key(), settings.log_level)
     app = await build(settings)
+    observability = ObservabilityServer("recommender", settings, checks=[broker_check(app.broker)])
+    await observability.start()
     get_logger().info("consuming")
-    await app.run()
+    try:
+        await app.run()
+    finally:
+        await observability.stop()
 
 
 def main() -> None:

@@ -10,10 +10,12 @@ from faststream.redis import RedisBroker
 from bonemet_recommender.engine import evaluate
 from bonemet_recommender.engine.plandefinition import plan_definition
 from bonemet_recommender.service import Recommender
-from bonemet_shared.consuming import ensure_groups, subscribe
+from bonemet_shared import observability
+from bonemet_shared.consuming import ensure_groups, subscribe_partitions
 from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.logging import get_logger
 from bonemet_shared.settings import Settings
-from bonemet_shared.streams import INTAKE, PLAN_DEFINITIONS, RECOMMENDER_GROUP
+from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_stream
 
 
 async def publish_plan_definition(client: aredis.Redis) -> None:
@@ -24,18 +26,31 @@ async def publish_plan_definition(client: aredis.Redis) -> None:
 
 
 async def build(settings: Settings) -> FastStream:
+    """The recommender replica ``BONEMET_REPLICA`` = i/N: one reader (+ claimer) per intake partition
+    p with p % N == i, so each partition has one active consumer and a patient's events keep their order."""
     url = resolve_redis_url(settings)
     async with aredis.Redis.from_url(url) as client:
-        await ensure_groups(client)  # before any consumer starts: groups at 0, nothing missed
+        # before any consumer starts: K checked, groups at 0, nothing missed
+        await ensure_groups(client, partitions=settings.partitions)
         await publish_plan_definition(client)
-    broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]  # None silences per-message logs
-    subscribe(
+    broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
+        url,
+        logger=None,  # type: ignore[arg-type]
+        middlewares=observability.broker_middlewares(),
+    )
+    owned = subscribe_partitions(
         broker,
-        stream=INTAKE,
+        streams=intake_stream,
+        partitions=settings.partitions,
+        replica=settings.replica_of,
         group=RECOMMENDER_GROUP,
-        consumer=f"{settings.instance}-recommender",
-        handler=Recommender(broker, evaluate).handle,
+        instance=settings.instance,
+        service="recommender",
+        handler=Recommender(broker, evaluate, settings.partitions).handle,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
+        trim_every=settings.trim_every,
+        trim_interval_s=settings.trim_interval_s,
     )
+    get_logger().info("partitions-owned", consumer=f"{settings.instance}-recommender", count=len(owned))
     return FastStream(broker, logger=None)

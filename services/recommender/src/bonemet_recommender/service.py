@@ -3,6 +3,11 @@
 The patient's keys are WATCHed while the handler runs, so a concurrent delivery for the same
 patient (a reclaimed entry, a second replica) makes the transaction retry instead of
 overwriting: per-patient state stays consistent without locks.
+
+Every key one transaction touches carries the patient's partition hash tag (docs/decisions/0006):
+the intake partition stream it acknowledges, the suggestions partition stream it writes, the
+picture and the last suggestion (``bonemet:picture:{pN}:<patient>``), so in Redis Cluster they
+share one slot. The audit record is the exception: the audit stream is single (one hash chain).
 """
 
 from __future__ import annotations
@@ -22,30 +27,49 @@ from bonemet_shared.audit import queue_audit
 from bonemet_shared.consuming import Delivery, Unprocessable, ack_in
 from bonemet_shared.events import decode_intake, encode, utc_now
 from bonemet_shared.logging import get_logger
-from bonemet_shared.streams import SUGGESTIONS
+from bonemet_shared.partitions import DEFAULT_PARTITIONS, hash_tag, partition_of
+from bonemet_shared.streams import intake_stream, suggestions_stream
 
 log = get_logger()
 
 
-def picture_key(patient: str) -> str:
-    return f"bonemet:picture:{patient}"
+def picture_key(patient: str, partitions: int = DEFAULT_PARTITIONS) -> str:
+    """``bonemet:picture:{pN}:<patient>``: the patient's held resources (hash), tagged by partition."""
+    return f"bonemet:picture:{hash_tag(partition_of(patient, partitions))}:{patient}"
 
 
-def suggestion_key(patient: str) -> str:
-    return f"bonemet:suggestion:{patient}"
+def suggestion_key(patient: str, partitions: int = DEFAULT_PARTITIONS) -> str:
+    """``bonemet:suggestion:{pN}:<patient>``: the last suggestion emitted for the patient."""
+    return f"bonemet:suggestion:{hash_tag(partition_of(patient, partitions))}:{patient}"
+
+
+def transaction_keys(patient: str, partitions: int) -> tuple[str, str, str, str]:
+    """Every key the transaction of one intake event of ``patient`` touches, except the audit stream:
+    intake partition stream, suggestions partition stream, picture, last suggestion (one cluster slot)."""
+    partition = partition_of(patient, partitions)
+    return (
+        intake_stream(partition),
+        suggestions_stream(partition),
+        picture_key(patient, partitions),
+        suggestion_key(patient, partitions),
+    )
 
 
 class Recommender:
-    def __init__(self, broker: RedisBroker, evaluate: Evaluate) -> None:
+    def __init__(self, broker: RedisBroker, evaluate: Evaluate, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._broker = broker
         self._evaluate = evaluate
+        self._partitions = partitions
 
     async def handle(self, delivery: Delivery, client: aredis.Redis) -> None:
         try:
             event = decode_intake(delivery.body)
         except ValidationError:
             raise Unprocessable("schema") from None
-        keys = (picture_key(event.patient), suggestion_key(event.patient))
+        source, output, *watched = transaction_keys(event.patient, self._partitions)
+        keys = tuple(watched)
+        if source != delivery.stream:  # written by hand, or K changed without a drain: still correct
+            log.warning("partition-mismatch", stream=delivery.stream, correlation_id=delivery.correlation_id)
         while True:
             async with client.pipeline(transaction=True) as pipe:
                 try:
@@ -62,7 +86,7 @@ class Recommender:
                         queue_audit(pipe, suggestion_audit(outcome.suggestion, last, utc_now()))
                         await self._broker.publish(
                             encode(outcome.suggestion),
-                            stream=SUGGESTIONS,
+                            stream=output,
                             pipeline=pipe,
                             correlation_id=delivery.correlation_id,
                         )

@@ -16,10 +16,14 @@ from bonemet_recommender.engine.decisions import Coding, LesionDecision, Patient
 from bonemet_recommender.service import Recommender, picture_key, suggestion_key
 from bonemet_shared.consuming import Delivery, Unprocessable, ensure_groups, entry_body, subscribe
 from bonemet_shared.events import ResourceAccepted, decode_suggestion, encode
-from bonemet_shared.streams import AUDIT, INTAKE, RECOMMENDER_GROUP, SUGGESTIONS
+from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
+from bonemet_shared.streams import AUDIT, RECOMMENDER_GROUP, intake_stream, suggestions_stream
 
 OCCURRED = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
 PATIENT = "Patient/p1"
+INTAKE = intake_stream(partition_of(PATIENT, DEFAULT_PARTITIONS))
+SUGGESTIONS = suggestions_stream(partition_of(PATIENT, DEFAULT_PARTITIONS))
+"""The patient's partition streams: the recommender reads one and writes the other (same partition)."""
 
 
 def fake_evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
