@@ -87,13 +87,17 @@ class Settings(BaseSettings):
         """The patient-hash key: configured, or created once per data dir and reused by every process."""
         if self.log_hash_key is not None:
             return self.log_hash_key.get_secret_value().encode()
-        path = self.data_dir / "log-hash.key"
+        return self.local_secret("log-hash")
+
+    def local_secret(self, name: str) -> bytes:
+        """A random key kept in the data dir as ``<name>.key``: created once, then read by every process."""
+        path = self.data_dir / f"{name}.key"
         if not path.exists():
             # `bonemet serve all` starts every service at once: each writes a private temporary file
             # (mkstemp: mode 0600 from the start) and links it into place only if no key exists yet,
             # so the first key wins and every process reads that one.
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".log-hash.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=f".{name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w") as handle:
                     handle.write(secrets.token_hex(32))

@@ -5,10 +5,6 @@ Operators rely on these names (docs/notifier.md); renaming one is a breaking cha
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import tempfile
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
@@ -54,17 +50,4 @@ class NotifierSettings(Settings):
         """The acknowledgement-link key: configured, or created once per data dir (first writer wins)."""
         if self.notify_link_secret is not None:
             return self.notify_link_secret.get_secret_value().encode()
-        path = self.data_dir / "notify-link.key"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=".notify-link.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_hex(32))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                with contextlib.suppress(FileExistsError):
-                    os.link(tmp, path)
-            finally:
-                os.unlink(tmp)
-        return path.read_text().strip().encode()
+        return self.local_secret("notify-link")
