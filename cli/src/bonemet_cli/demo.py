@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sys
 import time
 from contextlib import nullcontext
@@ -24,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from bonemet_audit.review import verify_command
 from bonemet_audit.settings import AuditSettings
 from bonemet_cli.demo_events import PATIENTS_WITH_LESIONS, demo_resources
-from bonemet_cli.supervisor import ALL, Supervisor
+from bonemet_cli.supervisor import ALL, Supervisor, free_port
 from bonemet_shared.consuming import entry_body
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.events import decode_suggestion
@@ -40,7 +39,7 @@ def run_demo(timeout: float) -> int:
     demo_dir = (settings.data_dir / "demo").resolve()
     shutil.rmtree(demo_dir, ignore_errors=True)
     demo_dir.mkdir(parents=True)
-    port, notify_port, audit_port = _free_port(), _free_port(), _free_port()
+    port, notify_port, audit_port = free_port(), free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
     server = embedded_server(demo_dir) if not settings.redis_url else nullcontext(settings.redis_url)
     with server as url:
@@ -161,9 +160,3 @@ def _queued_notifications(client: redis.Redis) -> int:
 
     keys = list(client.scan_iter(match=f"{PREFIX}queue:*", count=500))
     return sum(int(client.zcard(key)) for key in keys)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -67,6 +68,13 @@ def children_env(name: str, count: int, env: Mapping[str, str]) -> list[tuple[st
                 child["BONEMET_NOTIFY_PORT"] = "0"
         result.append((f"{name}-{index}", child))
     return result
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for a child that must listen somewhere known."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @dataclass

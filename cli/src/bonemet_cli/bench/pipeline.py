@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,7 +26,7 @@ import redis
 from bonemet_cli.bench.client import Connection
 from bonemet_cli.bench.stats import percentile, schedule
 from bonemet_cli.bench.traffic import Item, Traffic, batch_bundle
-from bonemet_cli.supervisor import Supervisor
+from bonemet_cli.supervisor import Supervisor, free_port
 from bonemet_recommender.engine.output import careplan_id
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.inspection import group_states
@@ -43,12 +42,6 @@ class Pipeline:
     data_dir: Path
     outbox: Path
     supervisor: Supervisor
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager
