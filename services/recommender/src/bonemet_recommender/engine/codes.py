@@ -14,7 +14,7 @@ and for the descendants RULES.md lists explicitly; an unlisted descendant is *no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -300,21 +300,71 @@ def classify_primary(codes: Iterable[Coding]) -> PrimaryCancer | None:
 
 
 # --- Classifiers ----------------------------------------------------------------------------------------
+#
+# Each classifier is asked once per resource, several per Condition: the code sets are built once here as
+# (system, code) pairs, so that a coding is tested with one set lookup. Codes are compared stripped.
+
+CodeSet = frozenset[tuple[str, str]]
 
 
-def _has(codes: Iterable[Coding], system: str, wanted: Iterable[str]) -> bool:
-    wanted = frozenset(wanted)
-    return any(c.system == system and c.code.strip() in wanted for c in codes)
+def _code_set(system: str, wanted: Iterable[str]) -> CodeSet:
+    return frozenset((system, code) for code in wanted)
 
 
-def _has_prefix(codes: Iterable[Coding], system: str, prefixes: Iterable[str]) -> bool:
-    prefixes = tuple(prefixes)
-    return any(c.system == system and c.code.strip().startswith(prefixes) for c in codes)
+def _any_in(codes: Iterable[Coding], wanted: CodeSet) -> bool:
+    """Some coding is one of ``wanted``."""
+    return any((c.system, c.code.strip()) in wanted for c in codes)
+
+
+def _any_prefixed(codes: Iterable[Coding], prefixes: Mapping[str, tuple[str, ...]]) -> bool:
+    """Some coding's code starts with one of the prefixes listed for its system."""
+    for c in codes:
+        wanted = prefixes.get(c.system)
+        if wanted is not None and c.code.strip().startswith(wanted):
+            return True
+    return False
+
+
+_BONE_SITE_CODES: Final = _code_set(SNOMED, BONE_SITES)
+_BONE_METASTASIS_CODES: Final = _code_set(SNOMED, {BONE_METASTASIS_SNOMED, BONE_MARROW_METASTASIS_SNOMED}) | _code_set(
+    ICD10CM, {BONE_METASTASIS_ICD10CM, BONE_MARROW_METASTASIS_ICD10CM}
+)
+_METASTATIC_NEOPLASM_CODES: Final = _code_set(SNOMED, {METASTATIC_NEOPLASM_SNOMED})
+_BONE_MARROW_CODES: Final = frozenset(
+    {(SNOMED, BONE_MARROW_METASTASIS_SNOMED), (ICD10CM, BONE_MARROW_METASTASIS_ICD10CM)}
+)
+_BONE_ONLY_CODES: Final = frozenset({(SNOMED, BONE_METASTASIS_SNOMED), (ICD10CM, BONE_METASTASIS_ICD10CM)})
+_MYELOMA_CODES: Final = _code_set(SNOMED, {MYELOMA_SNOMED})
+_MYELOMA_PREFIXES: Final = {ICD10CM: (MYELOMA_ICD10CM_PREFIX,)}
+_OTHER_METASTASIS_CODES: Final = _code_set(
+    SNOMED, {LIVER_METASTASIS_SNOMED, LUNG_METASTASIS_SNOMED, BRAIN_METASTASIS_SNOMED}
+)
+_OTHER_METASTASIS_PREFIXES: Final = {ICD10CM: NON_BONE_METASTASIS_ICD10CM_PREFIXES}
+_LIVER_METASTASIS_CODES: Final = frozenset({(SNOMED, LIVER_METASTASIS_SNOMED), (ICD10CM, "C78.7")})
+# Cauda equina is G83.4 in both ICD-10-CM and WHO ICD-10.
+_NEURO_DEFICIT_CODES: Final = frozenset(
+    {(SNOMED, SPINAL_CORD_COMPRESSION_SNOMED), (ICD10CM, CAUDA_EQUINA_ICD10CM), (ICD10, CAUDA_EQUINA_ICD10CM)}
+)
+_NEURO_DEFICIT_PREFIXES: Final = {
+    ICD10CM: (SPINAL_CORD_COMPRESSION_ICD10CM_PREFIX,),
+    ICD10: (SPINAL_CORD_COMPRESSION_ICD10_WHO,),
+}
+_FRACTURE_CODES: Final = _code_set(SNOMED, {PATHOLOGICAL_FRACTURE_SNOMED})
+_FRACTURE_PREFIXES: Final = {ICD10CM: (NEOPLASTIC_FRACTURE_ICD10CM_PREFIX,)}
+_HYPERCALCAEMIA_CODES: Final = frozenset({(SNOMED, HYPERCALCAEMIA_SNOMED), (ICD10CM, HYPERCALCAEMIA_ICD10CM)})
+_SPINE_SITES: Final = VERTEBRA_SITES | SPINAL_CANAL_SITES
+_BMA_CODES: Final = _code_set(RXNORM, BMA_INGREDIENTS) | _code_set(ATC, BMA_ATC)
+_OPIOID_CODES: Final = _code_set(RXNORM, OPIOID_INGREDIENTS)
+_OPIOID_PREFIXES: Final = {ATC: (OPIOID_ATC_PREFIX,)}
+_DEXAMETHASONE_CODES: Final = frozenset({(RXNORM, DEXAMETHASONE), (ATC, DEXAMETHASONE_ATC)})
+_SACT_CODES: Final = _code_set(ATC, RADIOLIGAND_ATC)
+_SACT_PREFIXES: Final = {ATC: SACT_ATC_PREFIXES}
+_CHEMOTHERAPY_PREFIXES: Final = {ATC: ("L01",)}
 
 
 def is_bone_body_site(body_sites: Iterable[Coding]) -> bool:
     """bodySite <<272673000 as far as RULES.md lists it (§1.5)."""
-    return _has(body_sites, SNOMED, BONE_SITES)
+    return _any_in(body_sites, _BONE_SITE_CODES)
 
 
 def is_bone_metastasis(codes: Iterable[Coding], body_sites: Iterable[Coding]) -> bool:
@@ -325,28 +375,22 @@ def is_bone_metastasis(codes: Iterable[Coding], body_sites: Iterable[Coding]) ->
     Clinical and verification status are checked by the caller (``ACTIVE_CLINICAL_STATUSES``).
     """
     codes = tuple(codes)
-    if _has(codes, SNOMED, {BONE_METASTASIS_SNOMED, BONE_MARROW_METASTASIS_SNOMED}):
-        return True
-    if _has(codes, ICD10CM, {BONE_METASTASIS_ICD10CM, BONE_MARROW_METASTASIS_ICD10CM}):
+    if _any_in(codes, _BONE_METASTASIS_CODES):
         return True
     # <<128462008: RULES.md lists 94222008 and 94217008 (already matched above) as its bone descendants.
-    return _has(codes, SNOMED, {METASTATIC_NEOPLASM_SNOMED}) and is_bone_body_site(body_sites)
+    return _any_in(codes, _METASTATIC_NEOPLASM_CODES) and is_bone_body_site(body_sites)
 
 
 def is_bone_marrow_only(codes: Iterable[Coding]) -> bool:
     """A marrow metastasis code without a bone one (§6 edge case: no focal RT target)."""
     codes = tuple(codes)
-    marrow = _has(codes, SNOMED, {BONE_MARROW_METASTASIS_SNOMED}) or _has(
-        codes, ICD10CM, {BONE_MARROW_METASTASIS_ICD10CM}
-    )
-    bone = _has(codes, SNOMED, {BONE_METASTASIS_SNOMED}) or _has(codes, ICD10CM, {BONE_METASTASIS_ICD10CM})
-    return marrow and not bone
+    return _any_in(codes, _BONE_MARROW_CODES) and not _any_in(codes, _BONE_ONLY_CODES)
 
 
 def is_myeloma(codes: Iterable[Coding]) -> bool:
     """Multiple myeloma (§1.1 note, §1.2): SNOMED 109989006 or ICD-10-CM C90.0-."""
     codes = tuple(codes)
-    return _has(codes, SNOMED, {MYELOMA_SNOMED}) or _has_prefix(codes, ICD10CM, (MYELOMA_ICD10CM_PREFIX,))
+    return _any_in(codes, _MYELOMA_CODES) or _any_prefixed(codes, _MYELOMA_PREFIXES)
 
 
 def is_myeloma_bone_lesion(codes: Iterable[Coding], body_sites: Iterable[Coding]) -> bool:
@@ -361,15 +405,12 @@ def is_metastasis_other_than_bone(codes: Iterable[Coding]) -> bool:
     since it needs the profile or the code <<128462008 together with the bodySite.
     """
     codes = tuple(codes)
-    return _has(codes, SNOMED, {LIVER_METASTASIS_SNOMED, LUNG_METASTASIS_SNOMED, BRAIN_METASTASIS_SNOMED}) or (
-        _has_prefix(codes, ICD10CM, NON_BONE_METASTASIS_ICD10CM_PREFIXES)
-    )
+    return _any_in(codes, _OTHER_METASTASIS_CODES) or _any_prefixed(codes, _OTHER_METASTASIS_PREFIXES)
 
 
 def is_liver_metastasis(codes: Iterable[Coding]) -> bool:
     """TEACHH hepatic metastases: SNOMED 94381002 [V] or ICD-10-CM C78.7 [R]."""
-    codes = tuple(codes)
-    return _has(codes, SNOMED, {LIVER_METASTASIS_SNOMED}) or _has(codes, ICD10CM, {"C78.7"})
+    return _any_in(codes, _LIVER_METASTASIS_CODES)
 
 
 def is_neuro_deficit_condition(codes: Iterable[Coding]) -> bool:
@@ -379,27 +420,18 @@ def is_neuro_deficit_condition(codes: Iterable[Coding]) -> bool:
     Onset (<= 30 days) and clinical status are checked by the caller.
     """
     codes = tuple(codes)
-    return (
-        _has(codes, SNOMED, {SPINAL_CORD_COMPRESSION_SNOMED})
-        or _has_prefix(codes, ICD10CM, (SPINAL_CORD_COMPRESSION_ICD10CM_PREFIX,))
-        or _has(codes, ICD10CM, {CAUDA_EQUINA_ICD10CM})
-        or _has_prefix(codes, ICD10, (SPINAL_CORD_COMPRESSION_ICD10_WHO,))
-        or _has(codes, ICD10, {CAUDA_EQUINA_ICD10CM})
-    )
+    return _any_in(codes, _NEURO_DEFICIT_CODES) or _any_prefixed(codes, _NEURO_DEFICIT_PREFIXES)
 
 
 def is_pathological_fracture(codes: Iterable[Coding]) -> bool:
     """§5.1 `fracture`: SNOMED 268029009 or ICD-10-CM M84.5-. Site matching is the caller's."""
     codes = tuple(codes)
-    return _has(codes, SNOMED, {PATHOLOGICAL_FRACTURE_SNOMED}) or _has_prefix(
-        codes, ICD10CM, (NEOPLASTIC_FRACTURE_ICD10CM_PREFIX,)
-    )
+    return _any_in(codes, _FRACTURE_CODES) or _any_prefixed(codes, _FRACTURE_PREFIXES)
 
 
 def is_hypercalcaemia(codes: Iterable[Coding]) -> bool:
     """§1.1 hypercalcaemia Condition: SNOMED 66931009 or ICD-10-CM E83.52."""
-    codes = tuple(codes)
-    return _has(codes, SNOMED, {HYPERCALCAEMIA_SNOMED}) or _has(codes, ICD10CM, {HYPERCALCAEMIA_ICD10CM})
+    return _any_in(codes, _HYPERCALCAEMIA_CODES)
 
 
 def classify_site(body_sites: Iterable[Coding]) -> SiteClass:
@@ -410,39 +442,33 @@ def classify_site(body_sites: Iterable[Coding]) -> SiteClass:
     code -> "unknown", which the rules treat as spine for safety checks (§5.1).
     """
     snomed = {c.code.strip() for c in body_sites if c.system == SNOMED}
-    if snomed & (VERTEBRA_SITES | SPINAL_CANAL_SITES):
+    if not snomed.isdisjoint(_SPINE_SITES):
         return "spine"
-    if snomed & LONG_BONE_SITES:
+    if not snomed.isdisjoint(LONG_BONE_SITES):
         return "long-bone"
-    if snomed & OTHER_BONE_SITES:
+    if not snomed.isdisjoint(OTHER_BONE_SITES):
         return "other"
     return "unknown"  # includes 272673000 alone: bone, but which one is not said
 
 
-def _ingredients(medications: Iterable[Coding]) -> tuple[tuple[Coding, ...], set[str]]:
-    meds = tuple(medications)
-    return meds, {c.code.strip() for c in meds if c.system == RXNORM}
+# Medications: RxNorm ingredient and ATC codes in one set per class. Product RXCUIs must be mapped to
+# ingredients (RxNav / ConceptMap) and RXCUIs to ATC (NLM RxClass) by the caller; this is pure.
 
 
 def is_bma(medications: Iterable[Coding]) -> bool:
-    """§1.4 bone-modifying agent: RxNorm ingredient in {993449, 77655, 11473} or its ATC code.
-
-    Product RXCUIs must be mapped to ingredients by the caller (RxNav / ConceptMap); this is pure.
-    """
-    meds, rx = _ingredients(medications)
-    return bool(rx & BMA_INGREDIENTS) or _has(meds, ATC, BMA_ATC)
+    """§1.4 bone-modifying agent: RxNorm ingredient in {993449, 77655, 11473} or its ATC code."""
+    return _any_in(medications, _BMA_CODES)
 
 
 def is_opioid(medications: Iterable[Coding]) -> bool:
     """§1.4 opioid: listed RxNorm ingredient or ATC N02A*."""
-    meds, rx = _ingredients(medications)
-    return bool(rx & OPIOID_INGREDIENTS) or _has_prefix(meds, ATC, (OPIOID_ATC_PREFIX,))
+    meds = tuple(medications)
+    return _any_in(meds, _OPIOID_CODES) or _any_prefixed(meds, _OPIOID_PREFIXES)
 
 
 def is_dexamethasone(medications: Iterable[Coding]) -> bool:
     """M4: RxNorm 3264 [V1] (ATC H02AB02 [R] accepted too)."""
-    meds, rx = _ingredients(medications)
-    return DEXAMETHASONE in rx or _has(meds, ATC, {DEXAMETHASONE_ATC})
+    return _any_in(medications, _DEXAMETHASONE_CODES)
 
 
 def is_sact(medications: Iterable[Coding]) -> bool:
@@ -451,9 +477,9 @@ def is_sact(medications: Iterable[Coding]) -> bool:
     SACT has no RxNorm list in RULES.md: the caller maps RXCUI -> ATC (NLM RxClass).
     """
     meds = tuple(medications)
-    return _has_prefix(meds, ATC, SACT_ATC_PREFIXES) or _has(meds, ATC, RADIOLIGAND_ATC)
+    return _any_prefixed(meds, _SACT_PREFIXES) or _any_in(meds, _SACT_CODES)
 
 
 def is_chemotherapy(medications: Iterable[Coding]) -> bool:
     """ATC L01 only (antineoplastic agents): TEACHH counts palliative chemotherapy courses (§3)."""
-    return _has_prefix(tuple(medications), ATC, ("L01",))
+    return _any_prefixed(medications, _CHEMOTHERAPY_PREFIXES)

@@ -12,9 +12,11 @@ Timestamps (``now``) only go into elements ``evaluation.content_hash`` ignores.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from bonemet_recommender.engine import codes
@@ -107,6 +109,7 @@ FLAG_DISPLAY: dict[str, str] = {
 }
 
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, CANONICAL_BASE)
+_ID_NAMESPACE_BYTES = _ID_NAMESPACE.bytes
 
 
 # --- ids and references -------------------------------------------------------------------------
@@ -119,8 +122,19 @@ def unversioned(reference: str) -> str:
 
 
 def stable_id(*parts: str) -> str:
-    """A FHIR id derived from the parts only (same parts, same id)."""
-    return str(uuid.uuid5(_ID_NAMESPACE, "|".join(parts)))
+    """A FHIR id derived from the parts only (same parts, same id).
+
+    ``str(uuid.uuid5(_ID_NAMESPACE, "|".join(parts)))``, written out: building the UUID object cost more
+    than the hash, and every evaluation needs a CarePlan id (tests/unit/engine/test_ids.py holds the two
+    equal).
+    """
+    digest = bytearray(
+        hashlib.sha1(_ID_NAMESPACE_BYTES + "|".join(parts).encode(), usedforsecurity=False).digest()[:16]
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def careplan_id(patient: str) -> str:
@@ -729,19 +743,22 @@ def _lesion_key(lesion: LesionDecision) -> list[Any]:
     ]
 
 
-def _regimen_key(regimen: Regimen) -> list[Any]:
+@lru_cache(maxsize=512)
+def _regimen_key(regimen: Regimen) -> tuple[Any, ...]:
+    # Regimens come from a fixed table and are shared between lesions (``rules._regimen``): their keys are
+    # formatted once. A tuple, so the cached key cannot be changed by a caller; orjson writes it as a list.
     eqd2 = regimen.eqd2_cord
-    return [
+    return (
         f"{regimen.total_dose_gy:g}",
         _number(regimen.total_dose_gy * 100),
         regimen.fractions,
         regimen.technique,
         _number(regimen.bed10),
         f"{regimen.bed10:.1f}",
-        None if eqd2 is None else [_number(eqd2), f"{eqd2:.1f}"],
+        None if eqd2 is None else (_number(eqd2), f"{eqd2:.1f}"),
         regimen.evidence,
         regimen.note or None,
-    ]
+    )
 
 
 def _suggestion_key(suggestion: CoSuggestion) -> list[Any]:

@@ -191,10 +191,13 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _dict(value: Any) -> Mapping[str, Any]:
-    # Parsed JSON is plain dicts: test the exact type first; the ABC check costs ~10x more.
-    if type(value) is dict or isinstance(value, Mapping):
+    # Parsed JSON is plain dicts, and an absent element is None: test those first; the ABC check costs
+    # ~10x more.
+    if type(value) is dict:
         return value
-    return _EMPTY
+    if value is None or not isinstance(value, Mapping):
+        return _EMPTY
+    return value
 
 
 def _list(value: Any) -> list[Any]:
@@ -208,16 +211,17 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def codings(concept: Any) -> tuple[Coding, ...]:
-    """The codings of a CodeableConcept (or of a list of them) that have both system and code."""
+def _coded(concept: Any) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """(system, code, coding) of each coding of a CodeableConcept (or of a list of them) that has both
+    system and code, stripped. Readers that need only the code (an Observation's) skip building Codings."""
     concepts = concept if isinstance(concept, list) else (concept,)
-    found: list[Coding] = []
+    found = []
     for item in concepts:
-        raw_codings = _dict(item).get("coding")
+        raw_codings = (item if type(item) is dict else _dict(item)).get("coding")
         if type(raw_codings) is not list:
             continue
         for raw in raw_codings:
-            coding = _dict(raw)
+            coding = raw if type(raw) is dict else _dict(raw)
             system, code = coding.get("system"), coding.get("code")
             # Both strings (the usual case): strip them here; _text handles everything else.
             if type(system) is str and type(code) is str:
@@ -225,13 +229,21 @@ def codings(concept: Any) -> tuple[Coding, ...]:
             else:
                 system, code = _text(system), _text(code)
             if system and code:
-                found.append(Coding(system, code, _text(coding.get("display"))))
-    return tuple(found)
+                found.append((system, code, coding))
+    return found
+
+
+def codings(concept: Any) -> tuple[Coding, ...]:
+    """The codings of a CodeableConcept (or of a list of them) that have both system and code."""
+    return tuple([Coding(system, code, _text(coding.get("display"))) for system, code, coding in _coded(concept)])
 
 
 def _status_code(concept: Any) -> str | None:
     """Code of a status CodeableConcept (clinicalStatus / verificationStatus), system not checked."""
-    for raw in _list(_dict(concept).get("coding")):
+    raw_codings = _dict(concept).get("coding")
+    if not isinstance(raw_codings, list):
+        return None
+    for raw in raw_codings:
         code = _text(_dict(raw).get("code"))
         if code:
             return code
@@ -240,17 +252,23 @@ def _status_code(concept: Any) -> str | None:
 
 def versioned(resource: Mapping[str, Any]) -> str | None:
     """``Type/id/_history/vid`` when meta.versionId is present, else ``Type/id``; None without id."""
-    kind, rid = _text(resource.get("resourceType")), _text(resource.get("id"))
+    kind, rid = resource.get("resourceType"), resource.get("id")
+    # Plain strings (the usual case) are stripped here; _text handles everything else.
+    kind = kind.strip() if type(kind) is str else _text(kind)
+    rid = rid.strip() if type(rid) is str else _text(rid)
     if not kind or not rid:
         return None
     meta = resource.get("meta")
-    version = _text(meta.get("versionId")) if type(meta) is dict else _text(_dict(meta).get("versionId"))
+    version = meta.get("versionId") if type(meta) is dict else _dict(meta).get("versionId")
+    version = version.strip() if type(version) is str else _text(version)
     return f"{kind}/{rid}/_history/{version}" if version else f"{kind}/{rid}"
 
 
 def plain(reference: str) -> str:
     """``Type/id`` of a (possibly absolute, possibly versioned) literal reference."""
     head = reference.split("/_history/", 1)[0]
+    if head.count("/") == 1 and head[0] != "/" and head[-1] != "/":
+        return head  # already ``Type/id`` (the usual case)
     parts = [p for p in head.split("/") if p]
     return "/".join(parts[-2:]) if len(parts) >= 2 else head
 
@@ -262,6 +280,8 @@ def _reference(value: Any) -> str | None:
 
 def parse_datetime(value: Any) -> datetime | None:
     """FHIR date/dateTime/instant to an aware UTC datetime; partial dates take their first instant."""
+    if value is None:
+        return None  # absent: the usual case for all but one of the candidate elements
     text = _text(value)
     if text is None:
         return None
@@ -273,7 +293,20 @@ def parse_datetime(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is None:
+        # The same value as parsed.replace(tzinfo=UTC), which costs ~1 µs on Python 3.11 (keyword parsing):
+        # a FHIR date without a zone is the common case, read once per dated resource.
+        return datetime.combine(parsed.date(), parsed.time(), UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00: valid FHIR, before datetime.min in UTC
+        return None
+
+
+def _status(resource: Mapping[str, Any]) -> str | None:
+    """``status`` when it is a code; anything else (a malformed dict or list) reads as absent."""
+    status = resource.get("status")
+    return status if isinstance(status, str) else None
 
 
 def aware(moment: datetime) -> datetime:
@@ -281,11 +314,12 @@ def aware(moment: datetime) -> datetime:
 
 
 def _effective(resource: Mapping[str, Any]) -> datetime | None:
+    moment = parse_datetime(resource.get("effectiveDateTime")) or parse_datetime(resource.get("effectiveInstant"))
+    if moment is not None:
+        return moment  # the usual case: the period is not looked at
     period = _dict(resource.get("effectivePeriod"))
     return (
-        parse_datetime(resource.get("effectiveDateTime"))
-        or parse_datetime(resource.get("effectiveInstant"))
-        or parse_datetime(period.get("end"))
+        parse_datetime(period.get("end"))
         or parse_datetime(period.get("start"))
         or parse_datetime(resource.get("issued"))
     )
@@ -320,7 +354,7 @@ def _int_value(obs: Mapping[str, Any]) -> int | None:
     if isinstance(value, int):
         return value
     number = _dict(obs.get("valueQuantity")).get("value")
-    if isinstance(number, int | float) and not isinstance(number, bool) and float(number).is_integer():
+    if isinstance(number, (int, float)) and not isinstance(number, bool) and float(number).is_integer():
         return int(number)
     return None
 
@@ -342,7 +376,7 @@ def _string_value(obs: Mapping[str, Any]) -> str | None:
 def _quantity_value(obs: Mapping[str, Any]) -> Quantity | None:
     quantity = _dict(obs.get("valueQuantity"))
     number = quantity.get("value")
-    if not isinstance(number, int | float) or isinstance(number, bool):
+    if not isinstance(number, (int, float)) or isinstance(number, bool):
         return None
     return Quantity(float(number), _text(quantity.get("code")) or _text(quantity.get("unit")))
 
@@ -356,50 +390,106 @@ def _site_key(site: Iterable[Coding]) -> frozenset[tuple[str, str]]:
     return frozenset((c.system, c.code) for c in site)
 
 
-# --- Grouping the input ---------------------------------------------------------------------------------
+# --- Reading each resource once ---------------------------------------------------------------------------
+#
+# Several readers need the same things from one resource: its versioned reference, a Condition's codes,
+# body sites and status, an Observation's code and time. Each is read once here into a small record the
+# readers share; reading them again in every reader was most of the engine's time (docs/performance.md).
+
+
+_Entry = tuple[Mapping[str, Any], str]
+"""A usable input resource (it has a type and an id) and its versioned reference."""
 
 
 @dataclass
 class _Input:
-    conditions: list[Mapping[str, Any]] = field(default_factory=list)
-    observations: list[Mapping[str, Any]] = field(default_factory=list)
-    medications: list[Mapping[str, Any]] = field(default_factory=list)
-    procedures: list[Mapping[str, Any]] = field(default_factory=list)
-    patients: list[Mapping[str, Any]] = field(default_factory=list)
+    conditions: list[_Entry] = field(default_factory=list)
+    observations: list[_Entry] = field(default_factory=list)
+    medications: list[_Entry] = field(default_factory=list)
+    procedures: list[_Entry] = field(default_factory=list)
+    patients: list[_Entry] = field(default_factory=list)
     medication_resources: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def _group(resources: Sequence[Mapping[str, Any]]) -> _Input:
     grouped = _Input()
     for resource in resources:
-        if not isinstance(resource, Mapping) or versioned(resource) is None:
+        # Parsed JSON is plain dicts: the exact type test spares them the ABC check.
+        if type(resource) is not dict and not isinstance(resource, Mapping):
+            continue
+        reference = versioned(resource)
+        if reference is None:
             continue
         kind = resource.get("resourceType")
         if kind == "Condition":
-            grouped.conditions.append(resource)
+            grouped.conditions.append((resource, reference))
         elif kind == "Observation":
-            if resource.get("status") not in _OBSERVATION_STATUSES_IGNORED:
-                grouped.observations.append(resource)
+            if _status(resource) not in _OBSERVATION_STATUSES_IGNORED:
+                grouped.observations.append((resource, reference))
         elif kind == "MedicationStatement":
-            grouped.medications.append(resource)
+            grouped.medications.append((resource, reference))
         elif kind == "Procedure":
-            grouped.procedures.append(resource)
+            grouped.procedures.append((resource, reference))
         elif kind == "Patient":
-            grouped.patients.append(resource)
+            grouped.patients.append((resource, reference))
         elif kind == "Medication":
             grouped.medication_resources[f"Medication/{resource['id']}"] = resource
     return grouped
 
 
-def _is_current_condition(condition: Mapping[str, Any]) -> tuple[bool, bool]:
-    """(counts as active, status assumed) per §1.5: active/recurrence, not refuted/entered-in-error."""
+@dataclass(slots=True)
+class _ConditionRead:
+    """A Condition as both the lesion pass and the other-conditions pass read it."""
+
+    resource: Mapping[str, Any]
+    reference: str
+    condition: str
+    """Unversioned ``Condition/id``."""
+    codes: tuple[Coding, ...]
+    sites: tuple[Coding, ...]
+    verification: str | None
+    active: bool
+    """Counts as active per §1.5: active/recurrence (or no clinicalStatus), not refuted/entered-in-error."""
+    status_assumed: bool
+    """clinicalStatus absent and read as active."""
+
+
+def _read_condition(entry: _Entry) -> _ConditionRead:
+    condition, reference = entry
     verification = _status_code(condition.get("verificationStatus"))
     if verification in codes.EXCLUDED_VERIFICATION_STATUSES:
-        return False, False
-    clinical = _status_code(condition.get("clinicalStatus"))
-    if clinical is None:
-        return True, True
-    return clinical in codes.ACTIVE_CLINICAL_STATUSES, False
+        active, assumed = False, False
+    else:
+        clinical = _status_code(condition.get("clinicalStatus"))
+        active, assumed = (True, True) if clinical is None else (clinical in codes.ACTIVE_CLINICAL_STATUSES, False)
+    return _ConditionRead(
+        resource=condition,
+        reference=reference,
+        condition=plain(reference),
+        codes=codings(condition.get("code")),
+        sites=_body_sites(condition),
+        verification=verification,
+        active=active,
+        status_assumed=assumed,
+    )
+
+
+@dataclass(slots=True)
+class _ObservationRead:
+    """An Observation with its time and its code, read once (a lesion descriptor may be read twice)."""
+
+    resource: Mapping[str, Any]
+    reference: str
+    when: datetime | None
+    loinc: str | None
+    local: str | None
+
+
+def _read_observation(entry: _Entry) -> _ObservationRead:
+    obs, reference = entry
+    when = _effective(obs)
+    loinc, local = _obs_code(obs)
+    return _ObservationRead(obs, reference, when, loinc, local)
 
 
 # --- Lesions ---------------------------------------------------------------------------------------------
@@ -411,6 +501,8 @@ class _LesionDraft:
     condition: str
     codes: tuple[Coding, ...]
     sites: tuple[Coding, ...]
+    site_key: frozenset[tuple[str, str]]
+    """(system, code) of the sites, which every bodySite match compares against."""
     site_class: SiteClass
     marrow_only: bool
     unconfirmed: bool
@@ -433,19 +525,18 @@ class _LesionDraft:
     courses: list[PriorCourse] = field(default_factory=list)
 
 
-def _lesion_draft(condition: Mapping[str, Any], reference: str, status_assumed: bool) -> _LesionDraft:
-    condition_codes = codings(condition.get("code"))
-    sites = _body_sites(condition)
-    marrow_only = codes.is_bone_marrow_only(condition_codes) and codes.classify_site(sites) == "unknown"
+def _lesion_draft(condition: _ConditionRead) -> _LesionDraft:
+    site_class = codes.classify_site(condition.sites)
     return _LesionDraft(
-        reference=reference,
-        condition=plain(reference),
-        codes=condition_codes,
-        sites=sites,
-        site_class=codes.classify_site(sites),
-        marrow_only=marrow_only,
-        unconfirmed=_status_code(condition.get("verificationStatus")) in _UNCONFIRMED,
-        status_assumed=status_assumed,
+        reference=condition.reference,
+        condition=condition.condition,
+        codes=condition.codes,
+        sites=condition.sites,
+        site_key=_site_key(condition.sites),
+        site_class=site_class,
+        marrow_only=codes.is_bone_marrow_only(condition.codes) and site_class == "unknown",
+        unconfirmed=condition.verification in _UNCONFIRMED,
+        status_assumed=condition.status_assumed,
     )
 
 
@@ -470,7 +561,7 @@ class _Attacher:
         key = _site_key(sites)
         if not key:
             return []
-        matches = [d for d in self.drafts if _site_key(d.sites) & key]
+        matches = [d for d in self.drafts if not d.site_key.isdisjoint(key)]
         return matches if len(matches) == 1 else []
 
     def attach(self, references: Iterable[str], sites: tuple[Coding, ...]) -> list[_LesionDraft]:
@@ -478,11 +569,11 @@ class _Attacher:
 
 
 def _focus_references(obs: Mapping[str, Any]) -> list[str]:
-    return [r for r in (_reference(f) for f in _list(obs.get("focus"))) if r]
+    return [r for f in _list(obs.get("focus")) if (r := _reference(f))]
 
 
 def _reason_references(resource: Mapping[str, Any]) -> list[str]:
-    return [r for r in (_reference(f) for f in _list(resource.get("reasonReference"))) if r]
+    return [r for f in _list(resource.get("reasonReference")) if (r := _reference(f))]
 
 
 # --- Observations ----------------------------------------------------------------------------------------
@@ -491,11 +582,11 @@ def _reason_references(resource: Mapping[str, Any]) -> list[str]:
 def _obs_code(obs: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """(LOINC code, local code) of an Observation, either possibly None."""
     loinc = local = None
-    for coding in codings(obs.get("code")):
-        if coding.system == codes.LOINC and loinc is None:
-            loinc = coding.code
-        elif coding.system == codes.OBSERVATION_SYSTEM and local is None:
-            local = coding.code
+    for system, code, _ in _coded(obs.get("code")):
+        if system == codes.LOINC and loinc is None:
+            loinc = code
+        elif system == codes.OBSERVATION_SYSTEM and local is None:
+            local = code
     return loinc, local
 
 
@@ -503,20 +594,27 @@ def latest(facts: Iterable[Fact[T]]) -> Fact[T] | None:
     """The most recent fact; undated facts rank before any dated one. Ties keep the last read."""
     best: Fact[T] | None = None
     for fact in facts:
-        if best is None or _rank(fact) >= _rank(best):
+        if best is None or _not_older(fact.when, best.when):
             best = fact
     return best
 
 
-def _rank(fact: Fact[Any]) -> tuple[int, datetime]:
-    return (0, datetime.min.replace(tzinfo=UTC)) if fact.when is None else (1, fact.when)
+def _not_older(when: datetime | None, than: datetime | None) -> bool:
+    """``when`` ranks at or after ``than``; undated ranks before any date."""
+    if when is None:
+        return than is None
+    return than is None or when >= than
+
+
+_ONE_DAY = timedelta(days=1)
+_NO_READING: Reading[Any] = Reading()
 
 
 def reading(facts: Iterable[Fact[T]], now: datetime, window: timedelta) -> Reading[T]:
     newest = latest(facts)
     if newest is None:
-        return Reading()
-    if newest.when is not None and now - window <= newest.when <= now + timedelta(days=1):
+        return _NO_READING  # immutable: one instance serves every missing reading
+    if newest.when is not None and now - window <= newest.when <= now + _ONE_DAY:
         return Reading(current=newest)
     return Reading(stale=newest)
 
@@ -554,7 +652,7 @@ class _PatientObservations:
     all_sites_treatable: list[Fact[bool]] = field(default_factory=list)
     unattributed_pain: list[Fact[int]] = field(default_factory=list)
     unattributed_neuro: list[Fact[bool]] = field(default_factory=list)
-    unattributed_lesion_obs: list[Mapping[str, Any]] = field(default_factory=list)
+    unattributed_lesion_obs: list[_ObservationRead] = field(default_factory=list)
 
 
 _LAB_LISTS: dict[str, str] = {
@@ -568,29 +666,19 @@ _LAB_LISTS: dict[str, str] = {
 }
 
 
-def _read_observations(observations: list[Mapping[str, Any]], attacher: _Attacher) -> _PatientObservations:
+def _read_observations(observations: list[_Entry], attacher: _Attacher) -> _PatientObservations:
     patient = _PatientObservations()
-    for obs in observations:
-        reference = versioned(obs)
-        if reference is None:
-            continue
-        when = _effective(obs)
-        loinc, local = _obs_code(obs)
-        if loinc is not None:
-            _read_loinc(obs, loinc, reference, when, attacher, patient)
-        elif local is not None:
-            _read_local(obs, local, reference, when, attacher, patient)
+    for entry in observations:
+        read = _read_observation(entry)
+        if read.loinc is not None:
+            _read_loinc(read, read.loinc, attacher, patient)
+        elif read.local is not None:
+            _read_local(read, read.local, attacher, patient)
     return patient
 
 
-def _read_loinc(
-    obs: Mapping[str, Any],
-    loinc: str,
-    reference: str,
-    when: datetime | None,
-    attacher: _Attacher,
-    patient: _PatientObservations,
-) -> None:
+def _read_loinc(read: _ObservationRead, loinc: str, attacher: _Attacher, patient: _PatientObservations) -> None:
+    obs, reference, when = read.resource, read.reference, read.when
     if loinc == codes.PAIN_NRS:
         value = _int_value(obs)
         if value is None or not 0 <= value <= 10:
@@ -615,14 +703,8 @@ def _read_loinc(
             getattr(patient, _LAB_LISTS[loinc]).append(Fact(quantity, reference, when))
 
 
-def _read_local(
-    obs: Mapping[str, Any],
-    local: str,
-    reference: str,
-    when: datetime | None,
-    attacher: _Attacher,
-    patient: _PatientObservations,
-) -> None:
+def _read_local(read: _ObservationRead, local: str, attacher: _Attacher, patient: _PatientObservations) -> None:
+    obs, reference, when = read.resource, read.reference, read.when
     if local == codes.LIFE_EXPECTANCY_CLINICIAN:
         value = _string_value(obs)
         if value in codes.LIFE_EXPECTANCY_VALUES:
@@ -648,14 +730,13 @@ def _read_local(
     elif local in codes.LOCAL_OBSERVATION_CODES:
         targets = attacher.attach(_focus_references(obs), _body_sites(obs))
         if not targets:
-            patient.unattributed_lesion_obs.append(obs)
+            patient.unattributed_lesion_obs.append(read)
         for draft in targets:
-            _lesion_observation(draft, obs, local, reference, when)
+            _lesion_observation(draft, read, local)
 
 
-def _lesion_observation(
-    draft: _LesionDraft, obs: Mapping[str, Any], local: str, reference: str, when: datetime | None
-) -> None:
+def _lesion_observation(draft: _LesionDraft, read: _ObservationRead, local: str) -> None:
+    obs, reference, when = read.resource, read.reference, read.when
     if local in _LESION_INT:
         number = _int_value(obs)
         if number is not None and _valid_int(local, number):
@@ -696,42 +777,39 @@ class _OtherConditions:
     hypercalcaemia: list[str] = field(default_factory=list)
 
 
-def _is_primary_condition(condition: Mapping[str, Any], condition_codes: tuple[Coding, ...]) -> bool:
-    return codes.PRIMARY_CANCER_CONDITION in _profiles(condition) or codes.classify_primary(condition_codes) is not None
-
-
 def _read_conditions(
-    conditions: list[Mapping[str, Any]], attacher: _Attacher, lesion_conditions: set[str], now: datetime
+    conditions: list[_ConditionRead], attacher: _Attacher, lesion_conditions: set[str], now: datetime
 ) -> _OtherConditions:
     other = _OtherConditions()
     for condition in conditions:
-        reference = versioned(condition)
-        if reference is None or plain(reference) in lesion_conditions:
+        reference, condition_codes = condition.reference, condition.codes
+        if condition.condition in lesion_conditions:
             # A myeloma lesion is also the primary: read its primary below, not its other roles.
-            if reference is not None and codes.is_myeloma(codings(condition.get("code"))):
+            if codes.is_myeloma(condition_codes):
                 other.myeloma = True
-                other.primaries.append((codes.classify_primary(codings(condition.get("code"))), reference))
+                other.primaries.append((codes.classify_primary(condition_codes), reference))
             continue
-        active, _ = _is_current_condition(condition)
-        if not active:
+        if not condition.active:
             continue
-        condition_codes = codings(condition.get("code"))
-        sites = _body_sites(condition)
         if codes.is_myeloma(condition_codes):
             other.myeloma = True
         if codes.is_neuro_deficit_condition(condition_codes):
-            _attach_neuro_condition(condition, reference, attacher, now)
+            _attach_neuro_condition(condition, attacher, now)
         elif codes.is_pathological_fracture(condition_codes):
-            for draft in attacher.by_site(sites) or attacher.by_reference(_evidence_references(condition)):
+            for draft in attacher.by_site(condition.sites) or attacher.by_reference(
+                _evidence_references(condition.resource)
+            ):
                 draft.fractures.append(reference)
         elif codes.is_hypercalcaemia(condition_codes):
             other.hypercalcaemia.append(reference)
-        elif _is_non_bone_metastasis(condition, condition_codes, sites):
+        elif _is_non_bone_metastasis(condition):
             other.non_bone.append(reference)
             if codes.is_liver_metastasis(condition_codes):
                 other.liver.append(reference)
-        elif _is_primary_condition(condition, condition_codes):
-            other.primaries.append((codes.classify_primary(condition_codes), reference))
+        else:
+            primary = codes.classify_primary(condition_codes)
+            if primary is not None or codes.PRIMARY_CANCER_CONDITION in _profiles(condition.resource):
+                other.primaries.append((primary, reference))
     return other
 
 
@@ -742,25 +820,24 @@ def _evidence_references(condition: Mapping[str, Any]) -> list[str]:
     return found
 
 
-def _is_non_bone_metastasis(
-    condition: Mapping[str, Any], condition_codes: tuple[Coding, ...], sites: tuple[Coding, ...]
-) -> bool:
+def _is_non_bone_metastasis(condition: _ConditionRead) -> bool:
+    condition_codes, sites = condition.codes, condition.sites
     if codes.is_metastasis_other_than_bone(condition_codes):
         return True
-    secondary = codes.SECONDARY_CANCER_CONDITION in _profiles(condition) or any(
+    secondary = codes.SECONDARY_CANCER_CONDITION in _profiles(condition.resource) or any(
         c.system == codes.SNOMED and c.code == codes.METASTATIC_NEOPLASM_SNOMED for c in condition_codes
     )
     # A secondary-cancer Condition with a bodySite that is not bone (§3); without a bodySite it is unknown.
     return secondary and bool(sites) and not codes.is_bone_body_site(sites)
 
 
-def _attach_neuro_condition(condition: Mapping[str, Any], reference: str, attacher: _Attacher, now: datetime) -> None:
-    onset = _onset(condition)
-    targets = attacher.by_site(_body_sites(condition)) or attacher.by_reference(_evidence_references(condition))
+def _attach_neuro_condition(condition: _ConditionRead, attacher: _Attacher, now: datetime) -> None:
+    onset = _onset(condition.resource)
+    targets = attacher.by_site(condition.sites) or attacher.by_reference(_evidence_references(condition.resource))
     if not targets:
         targets = [d for d in attacher.drafts if d.site_class in ("spine", "unknown")]
     for draft in targets:
-        draft.neuro_conditions.append(Fact(True, reference, onset))
+        draft.neuro_conditions.append(Fact(True, condition.reference, onset))
 
 
 # --- Procedures ---------------------------------------------------------------------------------------------
@@ -801,10 +878,9 @@ def _delivered_dose(procedure: Mapping[str, Any]) -> tuple[float | None, int | N
     return best
 
 
-def _read_procedures(procedures: list[Mapping[str, Any]], attacher: _Attacher, now: datetime) -> None:
-    for procedure in procedures:
-        reference = versioned(procedure)
-        if reference is None or procedure.get("status") not in _PROCEDURE_STATUSES_DONE:
+def _read_procedures(procedures: list[_Entry], attacher: _Attacher, now: datetime) -> None:
+    for procedure, reference in procedures:
+        if _status(procedure) not in _PROCEDURE_STATUSES_DONE:
             continue
         targets = attacher.attach(_reason_references(procedure), _body_sites(procedure))
         if not targets:
@@ -848,12 +924,11 @@ def _medication_codes(statement: Mapping[str, Any], known: Mapping[str, Mapping[
     return found
 
 
-def _read_medications(statements: list[Mapping[str, Any]], known: Mapping[str, Mapping[str, Any]]) -> _Medications:
+def _read_medications(statements: list[_Entry], known: Mapping[str, Mapping[str, Any]]) -> _Medications:
     meds = _Medications()
-    for statement in statements:
-        reference = versioned(statement)
-        status = statement.get("status")
-        if reference is None or status in ("entered-in-error", "not-taken"):
+    for statement, reference in statements:
+        status = _status(statement)
+        if status in ("entered-in-error", "not-taken"):
             continue
         medication = _medication_codes(statement, known)
         if codes.is_chemotherapy(medication):
@@ -875,11 +950,10 @@ def _read_medications(statements: list[Mapping[str, Any]], known: Mapping[str, M
 
 
 def _patient_reference(grouped: _Input, lesions: list[Mapping[str, Any]]) -> str:
-    for patient in grouped.patients:
-        ref = versioned(patient)
-        if ref:
-            return plain(ref)
-    for resource in [*lesions, *grouped.conditions, *grouped.observations]:
+    if grouped.patients:
+        return plain(grouped.patients[0][1])
+    others = [resource for resource, _ in (*grouped.conditions, *grouped.observations)]
+    for resource in [*lesions, *others]:
         subject = _reference(resource.get("subject"))
         if subject and subject.startswith("Patient/"):
             return subject
@@ -899,9 +973,7 @@ def _finish_neuro(draft: _LesionDraft, unattributed: list[Fact[bool]], now: date
     observed = draft.neuro or unattributed
     obs = reading(observed, now, NEURO_WINDOW)
     recent_conditions = [
-        f
-        for f in draft.neuro_conditions
-        if f.when is not None and now - NEURO_WINDOW <= f.when <= now + timedelta(days=1)
+        f for f in draft.neuro_conditions if f.when is not None and now - NEURO_WINDOW <= f.when <= now + _ONE_DAY
     ]
     if recent_conditions:
         # A coded cord compression of <= 30 days is a deficit whatever an observation says (red flag wins).
@@ -945,42 +1017,34 @@ def _finish_pain(
     return Reading(stale=own.stale or (shared.stale if single else None)), False
 
 
-def _first(facts: list[Fact[T]]) -> Fact[T] | None:
-    return latest(facts)
-
-
 def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture:
     """RULES.md A1/A2/§5.1: the typed picture of one patient's resources as of ``now``."""
     now = aware(now)
     grouped = _group(resources)
 
+    conditions = [_read_condition(entry) for entry in grouped.conditions]
     drafts: list[_LesionDraft] = []
     ended: list[str] = []
     lesion_conditions: list[Mapping[str, Any]] = []
-    for condition in grouped.conditions:
-        reference = versioned(condition)
-        condition_codes = codings(condition.get("code"))
-        sites = _body_sites(condition)
-        if reference is None or not (
-            codes.is_bone_metastasis(condition_codes, sites) or codes.is_myeloma_bone_lesion(condition_codes, sites)
+    for condition in conditions:
+        if not (
+            codes.is_bone_metastasis(condition.codes, condition.sites)
+            or codes.is_myeloma_bone_lesion(condition.codes, condition.sites)
         ):
             continue
-        active, assumed = _is_current_condition(condition)
-        if active:
-            drafts.append(_lesion_draft(condition, reference, assumed))
-            lesion_conditions.append(condition)
+        if condition.active:
+            drafts.append(_lesion_draft(condition))
+            lesion_conditions.append(condition.resource)
         else:
-            ended.append(reference)
+            ended.append(condition.reference)
 
     attacher = _Attacher(drafts)
     observations = _read_observations(grouped.observations, attacher)
     if len(drafts) == 1:
-        for obs in observations.unattributed_lesion_obs:
-            reference = versioned(obs)
-            _, local = _obs_code(obs)
-            if reference and local:
-                _lesion_observation(drafts[0], obs, local, reference, _effective(obs))
-    other = _read_conditions(grouped.conditions, attacher, {d.condition for d in drafts}, now)
+        for read in observations.unattributed_lesion_obs:
+            if read.local:
+                _lesion_observation(drafts[0], read, read.local)
+    other = _read_conditions(conditions, attacher, {d.condition for d in drafts}, now)
     _read_procedures(grouped.procedures, attacher, now)
     meds = _read_medications(grouped.medications, grouped.medication_resources)
 
@@ -1001,14 +1065,14 @@ def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pati
                 status_assumed=draft.status_assumed,
                 pain=pain,
                 pain_attributed=attributed,
-                sins=_first(draft.sins),
-                mirels=_first(draft.mirels),
-                escc=_first(draft.escc),
+                sins=latest(draft.sins),
+                mirels=latest(draft.mirels),
+                escc=latest(draft.escc),
                 neuro=_finish_neuro(draft, observations.unattributed_neuro, now),
-                max_diameter_mm=_first(draft.diameter),
-                cortical=_first(draft.cortical),
-                junctional=_first(draft.junctional),
-                posterior_element=_first(draft.posterior),
+                max_diameter_mm=latest(draft.diameter),
+                cortical=latest(draft.cortical),
+                junctional=latest(draft.junctional),
+                posterior_element=latest(draft.posterior),
                 fractures=tuple(draft.fractures),
                 surgery=surgeries[-1] if surgeries else None,
                 prior_courses=_finish_courses(draft),
@@ -1016,7 +1080,7 @@ def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pati
         )
 
     primary = next((p for p, _ in other.primaries if p is not None), None)
-    patient_resource = grouped.patients[0] if grouped.patients else {}
+    patient_resource, patient_reference = grouped.patients[0] if grouped.patients else (_EMPTY, None)
     birth = parse_datetime(patient_resource.get("birthDate"))
     birth_date = birth.date() if birth else None
     gender = _text(patient_resource.get("gender"))
@@ -1028,7 +1092,7 @@ def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pati
         primary=primary,
         primary_references=tuple(ref for _, ref in other.primaries),
         primary_unrecognised=primary is None and bool(other.primaries),
-        myeloma=other.myeloma or (primary is not None and codes.is_myeloma([Coding(codes.SNOMED, primary.snomed)])),
+        myeloma=other.myeloma or (primary is not None and primary.snomed == codes.MYELOMA_SNOMED),
         non_bone_metastases=tuple(other.non_bone),
         liver_metastases=tuple(other.liver),
         ecog=reading(observations.ecog, now, PERFORMANCE_WINDOW),
@@ -1051,7 +1115,7 @@ def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pati
         birth_date=birth_date,
         age_years=_age(birth_date, now),
         sex=gender,
-        patient_reference=versioned(patient_resource) if patient_resource else None,
+        patient_reference=patient_reference,
     )
 
 

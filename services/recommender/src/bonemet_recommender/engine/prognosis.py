@@ -23,6 +23,7 @@ ChowGroup = Literal["I", "II", "III"]
 TeachhGroup = Literal["A", "B", "C"]
 
 LIMITED_ESTIMATES: Final = frozenset({"<4w", "<3m"})  # §3 limited prognosis
+_ESTIMATES: Final = frozenset(get_args(ClinicianEstimate))
 
 # §3 [V1]: approximate ECOG -> KPS convention (two published tables agree; empirical
 # interconversion differs, Prasad 2018). Hence Chow "KPS <= 60" ~ ECOG >= 2.
@@ -150,7 +151,7 @@ def assess(
 
     estimate: ClinicianEstimate | None = None
     if clinician_estimate is not None:
-        if clinician_estimate in get_args(ClinicianEstimate):
+        if clinician_estimate in _ESTIMATES:
             estimate = cast(ClinicianEstimate, clinician_estimate)
         else:
             notes.append(f"clinician life expectancy {clinician_estimate!r} not recognised and ignored")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Final
 
 from bonemet_recommender.engine import codes, radiobiology
@@ -219,7 +220,8 @@ class _Draft:
         self.co.append(CoSuggestion(code, reason, priority, tuple(cites)))
 
     def need(self, coding: Coding, why: str, *, key: bool) -> None:
-        if all(m.coding != coding for m in self.missing):
+        # The codings asked for are this module's constants: the identity test settles most comparisons.
+        if all(m.coding is not coding and m.coding != coding for m in self.missing):
             self.missing.append(MissingInput(coding, why, key))
 
     def use(self, *references: str | None) -> None:
@@ -270,7 +272,16 @@ def _rx(
     evidence: Evidence = "V",
     note: str | None = None,
 ) -> Regimen:
-    return radiobiology.regimen(total, fractions, technique, spine=draft.spine, evidence=evidence, note=note)
+    return _regimen(total, fractions, technique, draft.spine, evidence, note)
+
+
+@lru_cache(maxsize=512)
+def _regimen(
+    total: float, fractions: int, technique: Technique, spine: bool, evidence: Evidence, note: str | None
+) -> Regimen:
+    # Regimens come from the fixed §5.2 table (a few dozen dose/note combinations) and are immutable:
+    # each is computed once per process and shared, not recomputed for every lesion of every patient.
+    return radiobiology.regimen(total, fractions, technique, spine=spine, evidence=evidence, note=note)
 
 
 def _raise(draft: _Draft, priority: Priority) -> None:

@@ -237,3 +237,40 @@ def test_public_mcode_fixtures_are_read() -> None:
         picture = build_picture([entry["resource"] for entry in bundle["entry"]], AS_OF)
         assert len(picture.lesions) == 1
         assert picture.lesions[0].status_assumed  # the STU1 fixtures omit clinicalStatus
+
+
+@pytest.mark.parametrize(
+    "malformed",
+    [
+        {"resourceType": "Observation", "id": "o1", "status": {"bad": 1}, "subject": {"reference": "Patient/p1"}},
+        {"resourceType": "Procedure", "id": "x1", "status": ["completed"], "subject": {"reference": "Patient/p1"}},
+        {"resourceType": "MedicationStatement", "id": "m1", "status": {}, "subject": {"reference": "Patient/p1"}},
+        {
+            "resourceType": "Observation",
+            "id": "o2",
+            "status": "final",
+            "subject": {"reference": "Patient/p1"},
+            "code": {"coding": [{"system": "http://loinc.org", "code": "89247-1"}]},
+            "valueInteger": 1,
+            "effectiveDateTime": "0001-01-01T00:00:00+01:00",
+        },
+    ],
+)
+def test_malformed_or_extreme_values_never_raise_they_read_as_missing(malformed: dict[str, Any]) -> None:
+    """Found by differential fuzzing: a bad status type or a date before datetime.min in UTC raised."""
+    from datetime import UTC, datetime
+
+    from bonemet_recommender.engine import evaluate
+
+    lesion = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": {"reference": "Patient/p1"},
+        "clinicalStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
+        },
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
+    }
+    result = evaluate([lesion, malformed], datetime(2026, 6, 1, tzinfo=UTC))
+    assert result is not None
+    assert result.decision.lesions[0].scenario == "insufficient-data"
