@@ -5,8 +5,8 @@ the per-resource version states and (for a notification) the subscription's gap 
 WATCHed and read; the pure ``decide`` says what to write; the events, keys, states, gap state
 and audit records commit in one MULTI/EXEC. Either all of it is on the server or none of it,
 so a retry after a failure is never mistaken for a duplicate, and a 2xx always means the stream
-holds the events. The reads run on a second connection in one round trip: WATCH guards them
-all the same (any change after WATCH aborts the EXEC).
+holds the events. WATCH and the reads go out in one round trip, MULTI..EXEC in a second, on one
+connection (any change to a WATCHed key after WATCH aborts the EXEC).
 
 Each event goes to its patient's partition stream (``crc32(patient) % BONEMET_PARTITIONS``,
 docs/decisions/0006), so a Bundle about several patients writes several partition streams in its
@@ -17,16 +17,22 @@ a DELETE names no patient, and a resource's subject may be corrected between ver
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+import hiredis
 import orjson
 import redis.asyncio as aredis
 from faststream.redis import RedisBroker
-from redis.exceptions import WatchError
+from faststream.redis.parser import BinaryMessageFormatV1
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bonemet_intake.acceptance import Snapshot, VersionState
 from bonemet_intake.handlers import Commit
@@ -46,6 +52,8 @@ VERSION_PREFIX = "bonemet:intake:version:"
 SUBSCRIPTION_PREFIX = "bonemet:intake:subscription:"
 SUBSCRIPTIONS = "bonemet:intake:subscriptions"
 """Set of the subscription state keys (for the gap query)."""
+DATA_KEY = "__data__"
+"""The stream field faststream reads a message from (``faststream.redis`` ``DATA_KEY``)."""
 
 
 class Contention(Exception):
@@ -76,6 +84,8 @@ def subscription_key(source: str, subscription: str) -> str:
 
 class EventLog:
     def __init__(self, broker: RedisBroker, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
+        # The broker no longer publishes here (``Frames`` writes faststream's format in our own MULTI);
+        # it is kept so callers and the composition root stay as they are.
         self._broker = broker
         self._client = client
         self.partitions = partitions
@@ -92,75 +102,64 @@ class EventLog:
         subscription: tuple[str, str] | None,
         decide: Callable[[Snapshot, GapState | None], Commit],
     ) -> Committed:
-        """Read what the decision depends on, decide, write it all in one MULTI/EXEC (retried on conflict)."""
+        """Read what the decision depends on, decide, write it all in one MULTI/EXEC (retried on conflict).
+
+        On one connection: ``WATCH`` + the reads in one round trip, then ``MULTI`` .. ``EXEC`` in a
+        second. Commands are packed by hiredis and answered by reading the replies straight off the
+        connection (redis-py's Pipeline costs ~10 µs of Python per queued command: a 100-entry batch
+        queues ~250). A connection whose exchange did not finish cleanly is closed, never reused.
+        """
         seen_redis = [seen_key(k) for k in seen_keys]
         version_redis = [version_key(k) for k in resource_keys]
         gap_redis = subscription_key(*subscription) if subscription else None
         watched = [*seen_redis, *version_redis, *([gap_redis] if gap_redis else [])]
+        reads: list[tuple[Any, ...]] = [
+            *(("EXISTS", key) for key in seen_redis),
+            *(("HGETALL", key) for key in version_redis),
+            *([("GET", gap_redis)] if gap_redis else []),
+        ]
+        pool = self._client.connection_pool
         for _ in range(MAX_ATTEMPTS):
-            async with self._client.pipeline(transaction=True) as pipe:
-                try:
-                    if watched:
-                        await pipe.watch(*watched)
-                    snapshot, gap_state = await self._read(
-                        seen_keys, seen_redis, resource_keys, version_redis, gap_redis
-                    )
-                    commit = decide(snapshot, gap_state)
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    xadd_positions = await self._queue(pipe, commit, gap_redis)
-                    results = await pipe.execute()
-                except WatchError:
-                    continue  # a concurrent request touched the same keys: read again and re-decide
-            return Committed(commit, tuple(_text(results[i]) for i in xadd_positions))
+            connection = await pool.get_connection()  # type: ignore[no-untyped-call]  # unannotated in redis-py
+            clean = False
+            try:
+                values = await _exchange(connection, [*([("WATCH", *watched)] if watched else []), *reads])
+                snapshot, gap_state = _snapshot(
+                    seen_keys, resource_keys, values[1:] if watched else values, gap_redis is not None
+                )
+                commit = decide(snapshot, gap_state)
+                commands, xadd_positions = await self._writes(commit, gap_redis)
+                results = await _transaction(connection, commands)
+                clean = True
+            finally:
+                if not clean:  # mid-exchange (error, timeout, cancellation): its state is unknown
+                    await connection.disconnect()
+                await pool.release(connection)
+            if results is not None:
+                return Committed(commit, tuple(_text(results[i]) for i in xadd_positions))
+            # EXEC answered nil: a concurrent request touched a WATCHed key; read again and re-decide
         raise Contention
 
-    async def _read(
-        self,
-        seen_keys: Sequence[str],
-        seen_redis: Sequence[str],
-        resource_keys: Sequence[str],
-        version_redis: Sequence[str],
-        gap_redis: str | None,
-    ) -> tuple[Snapshot, GapState | None]:
-        if not seen_redis and not version_redis and not gap_redis:
-            return Snapshot(frozenset(), {}), None
-        reads = self._client.pipeline(transaction=False)
-        for key in seen_redis:
-            reads.exists(key)
-        for key in version_redis:
-            reads.hgetall(key)
-        if gap_redis:
-            reads.get(gap_redis)
-        values: list[Any] = await reads.execute()
-        seen = frozenset(k for k, hit in zip(seen_keys, values[: len(seen_redis)], strict=True) if hit)
-        states = {}
-        for key, raw in zip(resource_keys, values[len(seen_redis) : len(seen_redis) + len(version_redis)], strict=True):
-            if raw:
-                states[key] = _state_from_hash(raw)
-        gap_state = GapState.from_json(values[-1]) if gap_redis and values[-1] else None
-        return Snapshot(seen, states), gap_state
-
-    async def _queue(self, pipe: Any, commit: Commit, gap_redis: str | None) -> list[int]:
+    async def _writes(self, commit: Commit, gap_redis: str | None) -> tuple[list[tuple[Any, ...]], list[int]]:
+        """The commands of the MULTI, and the positions of the intake XADDs among them."""
+        commands: list[tuple[Any, ...]] = []
         for key in commit.plan.seen:
-            pipe.set(seen_key(key), "1", ex=SEEN_TTL_S)
+            commands.append(("SET", seen_key(key), "1", "EX", SEEN_TTL_S))
         for key, state in commit.plan.states.items():
-            pipe.hset(version_key(key), mapping=_state_to_hash(state))
+            commands.append(("HSET", version_key(key), *_state_fields(state)))
         if gap_redis and commit.gap is not None:
-            pipe.set(gap_redis, commit.gap.state.to_json())
-            pipe.sadd(SUBSCRIPTIONS, gap_redis)
+            commands.append(("SET", gap_redis, commit.gap.state.to_json()))
+            commands.append(("SADD", SUBSCRIPTIONS, gap_redis))
         positions = []
+        frames = Frames()
         for event in commit.plan.events:
-            positions.append(len(pipe.command_stack))
-            await self._broker.publish(
-                encode(event),
-                stream=self.stream_of(event.patient),
-                pipeline=pipe,
-                correlation_id=event.correlation_id,
-                headers={"x-event-kind": event.kind},
-            )
+            positions.append(len(commands))
+            frame = await frames.frame(encode(event), event.correlation_id, {"x-event-kind": event.kind})
+            commands.append(("XADD", self.stream_of(event.patient), "*", DATA_KEY, frame))
+        recorder = _XaddRecorder(commands)
         for record in commit.audit:
-            queue_audit(pipe, record)
-        return positions
+            queue_audit(cast(Any, recorder), record)
+        return commands, positions
 
     async def audit(self, records: Sequence[AuditRecord]) -> None:
         """Audit records of a request that writes nothing else (rejections, reads)."""
@@ -241,6 +240,102 @@ class LagGate:
             return False
         backlog = await self.backlog()
         return backlog is not None and backlog > self._max_lag
+
+
+class Frames:
+    """Event bytes framed as faststream's ``BinaryMessageFormatV1`` (what ``broker.publish`` writes to a
+    stream and ``bonemet_shared.consuming.entry_body`` reads), without its per-message publish path.
+
+    The format is: magic, version, two offsets and the headers, then the body as the last part;
+    the offsets depend on the headers only. So the frame of a body is the frame faststream itself
+    encodes for an empty body with the same headers, followed by the body: one ``encode`` per
+    (correlation id, headers) instead of one per event (tests/unit/test_frames.py holds it byte
+    for byte against ``broker.publish``, and a faststream subscriber decodes it).
+    """
+
+    def __init__(self) -> None:
+        self._prefixes: dict[tuple[str, tuple[tuple[str, str], ...]], bytes] = {}
+
+    async def frame(self, body: bytes, correlation_id: str, headers: Mapping[str, str]) -> bytes:
+        key = (correlation_id, tuple(headers.items()))
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            prefix = await BinaryMessageFormatV1.encode(
+                message=b"", reply_to=None, headers=dict(headers), correlation_id=correlation_id
+            )
+            self._prefixes[key] = prefix
+        return prefix + body
+
+
+class _XaddRecorder:
+    """Stands in for the pipeline ``queue_audit`` writes to: its XADD becomes a command of our MULTI
+    (so the audit format stays ``bonemet_shared.audit``'s alone)."""
+
+    def __init__(self, commands: list[tuple[Any, ...]]) -> None:
+        self._commands = commands
+
+    def xadd(self, name: str, fields: Mapping[str, Any], **options: Any) -> None:
+        if options:
+            raise TypeError(f"unsupported XADD options: {sorted(options)}")
+        self._commands.append(("XADD", name, "*", *(part for pair in fields.items() for part in pair)))
+
+
+async def _exchange(connection: AbstractConnection, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """Send ``commands`` in one write and read their replies (an error reply raises ResponseError)."""
+    if not commands:
+        return []
+    await connection.send_packed_command([b"".join([hiredis.pack_command(command) for command in commands])])
+    # One deadline for all the replies rather than one timer per reply (``math.inf``: no per-read timer).
+    try:
+        async with asyncio.timeout(connection.socket_timeout):
+            return [await connection.read_response(timeout=math.inf) for _ in commands]
+    except TimeoutError:
+        raise RedisTimeoutError("Timeout reading from the server") from None
+
+
+async def _transaction(connection: AbstractConnection, commands: Sequence[tuple[Any, ...]]) -> list[Any] | None:
+    """MULTI, ``commands``, EXEC on a connection that holds the WATCH; None when EXEC was aborted by it.
+
+    A command the server refuses to queue raises (and EXEC then discards the whole transaction);
+    an error while executing one raises after EXEC, as redis-py's pipeline does.
+    """
+    replies = await _exchange(connection, [("MULTI",), *commands, ("EXEC",)])
+    results = replies[-1]
+    if results is None:
+        return None
+    for result in results:
+        if isinstance(result, ResponseError):
+            raise result
+    return cast(list[Any], results)
+
+
+def _snapshot(
+    seen_keys: Sequence[str], resource_keys: Sequence[str], values: Sequence[Any], with_gap: bool
+) -> tuple[Snapshot, GapState | None]:
+    """The replies of EXISTS (seen keys), HGETALL (version states) and GET (gap state), in that order."""
+    n_seen, n_states = len(seen_keys), len(resource_keys)
+    seen = frozenset(k for k, hit in zip(seen_keys, values[:n_seen], strict=True) if hit)
+    states = {}
+    for key, raw in zip(resource_keys, values[n_seen : n_seen + n_states], strict=True):
+        if raw:  # a flat field/value list in RESP2, a map in RESP3
+            fields = raw if isinstance(raw, dict) else dict(zip(raw[::2], raw[1::2], strict=True))
+            states[key] = _state_from_hash(fields)
+    gap_state = GapState.from_json(values[-1]) if with_gap and values[-1] else None
+    return Snapshot(seen, states), gap_state
+
+
+def _state_fields(state: VersionState) -> tuple[str, ...]:
+    """``_state_to_hash`` as HSET's field/value arguments."""
+    return (
+        "v",
+        state.version_id or "",
+        "u",
+        state.last_updated or "",
+        "d",
+        "1" if state.deleted else "",
+        "p",
+        state.patient or "",
+    )
 
 
 def _state_to_hash(state: VersionState) -> dict[str, str]:

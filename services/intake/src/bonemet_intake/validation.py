@@ -80,7 +80,29 @@ def parse_json(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
 
 
 def exceeds_depth(value: Any, max_depth: int) -> bool:
-    """True when containers nest deeper than ``max_depth`` (iterative: no recursion limit to hit)."""
+    """True when containers nest deeper than ``max_depth`` (the outermost container is level 1)."""
+    if max_depth < 1:
+        return True
+    if not isinstance(value, dict | list):
+        return False
+    if max_depth <= _RECURSIVE_DEPTH:
+        return _deeper(value, max_depth - 1)
+    return _exceeds_depth_iteratively(value, max_depth)
+
+
+_RECURSIVE_DEPTH = 256
+"""Up to this limit the check recurses (about twice as fast); above it, it walks with its own stack."""
+
+
+def _deeper(container: dict[str, Any] | list[Any], allowed: int) -> bool:
+    """True when a container inside ``container`` nests more than ``allowed`` levels below it."""
+    for child in container.values() if isinstance(container, dict) else container:
+        if isinstance(child, dict | list) and (allowed == 0 or _deeper(child, allowed - 1)):
+            return True
+    return False
+
+
+def _exceeds_depth_iteratively(value: Any, max_depth: int) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         current, depth = stack.pop()
@@ -114,9 +136,10 @@ def check_model(body: dict[str, Any], resource_type: str) -> None:
     except (TypeError, ValueError, RecursionError):
         # Defensive: a model validator that raises something other than ValidationError.
         raise IntakeError(400, Issue("invalid", f"The {resource_type} does not validate.")) from None
-    issues = json_type_issues(body, model, resource_type)
-    if issues:
-        raise IntakeError(400, *issues)
+    if not _json_types_checked(body, model):
+        issues = json_type_issues(body, model, resource_type)
+        if issues:
+            raise IntakeError(400, *issues)
 
 
 # --- FHIR JSON primitive representation ----------------------------------------------------------
@@ -170,6 +193,33 @@ def _model_named(name: str, owner: type) -> type | None:
         return get_fhir_model_class(name)
     except (KeyError, ValueError, AttributeError, ImportError):
         return None
+
+
+def json_types_valid(body: dict[str, Any], model: type) -> bool:
+    """True when ``json_type_issues`` finds nothing: the same walk, without building an element path
+    per value (only a failing body pays for the issues and their paths)."""
+    shape = _shape(model)
+    for key, value in body.items():
+        expected = shape.get(key)
+        if expected is None:
+            continue
+        kind, sub = expected
+        for item in value if isinstance(value, list) else (value,):
+            if item is None:
+                continue
+            if kind == "object":
+                if isinstance(item, dict) and sub is not None and not json_types_valid(item, sub):
+                    return False
+            elif not _json_kind_matches(kind, item):
+                return False
+    return True
+
+
+def _json_types_checked(body: dict[str, Any], model: type) -> bool:
+    try:
+        return json_types_valid(body, model)
+    except RecursionError:  # nesting allowed past Python's limit: the iterative walk decides
+        return False
 
 
 def json_type_issues(body: dict[str, Any], model: type, resource_type: str) -> list[Issue]:
