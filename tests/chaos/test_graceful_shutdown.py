@@ -1,7 +1,7 @@
 """SIGTERM during a slow handler: the entry in hand finishes, nothing is left pending, exit 0.
 
-Each consuming service runs as a real process whose handler is made slow for its first entry by a
-wrapper (``SLOW_WRAPPER``: the service's own ``__main__`` after patching its handler class), so the
+Each consuming service runs as a real process whose handler is made slow for its first entry (or
+batch) by a wrapper (``SLOW_WRAPPER``: the service's own ``__main__`` after patching its handler class), so the
 test can see the handler start (a marker file), send SIGTERM while it sleeps, and check that the
 handler finished, its output and acknowledgement were committed, ``/readyz`` turned 503 while it
 drained, and the process exited 0.
@@ -48,7 +48,20 @@ async def handle(self, delivery, client):
     await original(self, delivery, client)
     pathlib.Path(marker + ".finished").write_text(delivery.stream)
 
+original_batch = getattr(target, "handle_batch", None)
+
+async def handle_batch(self, deliveries, client):  # the reader of a batch-consuming service (decisions/0007)
+    if not state["first"]:
+        return await original_batch(self, deliveries, client)
+    state["first"] = False
+    pathlib.Path(marker + ".started").write_text(deliveries[0].stream)
+    await asyncio.sleep(float(slow))
+    await original_batch(self, deliveries, client)
+    pathlib.Path(marker + ".finished").write_text(deliveries[0].stream)
+
 target.handle = handle
+if original_batch is not None:
+    target.handle_batch = handle_batch
 entry = importlib.import_module(main)
 entry.main()
 """

@@ -104,6 +104,7 @@ async def test_each_owned_partition_gets_one_reader_that_trims_behind_itself(
             broker = RedisBroker(redis_url, logger=None, graceful_timeout=2.0)  # type: ignore[arg-type]
             owned = subscribe_partitions(
                 broker,
+                client=aredis.Redis.from_url(redis_url),
                 streams=intake_stream,
                 partitions=K,
                 replica=Replica(index, 2),

@@ -15,18 +15,27 @@ stream behind every group's acknowledged entries (``bonemet_shared.trimming``).
 
 A service handler receives a ``Delivery`` and must acknowledge it *inside the same MULTI/EXEC*
 as its output (``ack_in``), so output and acknowledgement commit together or not at all.
+
+Batch mode (docs/decisions/0007): with a ``batch_handler``, the reader takes up to ``batch_size``
+entries per XREADGROUP and hands them over as one list of ``Delivery``s in stream order; the batch
+handler commits all their outputs and one XACK of all their ids together. When it raises, the
+same entries are handled again one by one with the per-entry ``handler`` (handlers are idempotent,
+so what the batch may already have committed is skipped): a poison entry is isolated and takes the
+per-entry path (dead letter now if ``Unprocessable``, else left pending for the claimer and
+dead-lettered after ``max_deliveries``) while the others commit. The claimer stays per entry.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import redis.asyncio as aredis
 from faststream import AckPolicy
 from faststream.redis import RedisBroker, RedisStreamMessage, StreamSub
-from faststream.redis.annotations import Redis
 from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio.client import Pipeline
 
@@ -58,6 +67,11 @@ class Unprocessable(Exception):
 
 
 Handler = Callable[[Delivery, "aredis.Redis"], Awaitable[None]]
+BatchHandler = Callable[[Sequence[Delivery], "aredis.Redis"], Awaitable[None]]
+"""Handles fresh entries of one stream, in stream order; must commit all outputs with one ``ack_all_in``."""
+
+DEFAULT_BATCH_SIZE = 100
+"""Entries per XREADGROUP in batch mode (stream-notes section 4: ``max_records=100``)."""
 
 
 class PartitionsMismatch(RuntimeError):
@@ -106,6 +120,13 @@ def ack_in(pipe: Pipeline, delivery: Delivery) -> None:
     pipe.xack(delivery.stream, delivery.group, *delivery.entry_ids)
 
 
+def ack_all_in(pipe: Pipeline, deliveries: Sequence[Delivery]) -> None:
+    """Queue one XACK of every entry of ``deliveries`` (one batch: one stream, one group) in ``pipe``."""
+    if deliveries:
+        first = deliveries[0]
+        pipe.xack(first.stream, first.group, *(i for d in deliveries for i in d.entry_ids))
+
+
 async def dead_letter(client: aredis.Redis, delivery: Delivery, reason: str) -> None:
     """Move the entry to the dead-letter stream with its reason, acknowledging it atomically."""
     pipe = client.pipeline(transaction=True)
@@ -137,6 +158,7 @@ async def dead_letter(client: aredis.Redis, delivery: Delivery, reason: str) -> 
 def subscribe(
     broker: RedisBroker,
     *,
+    client: aredis.Redis,
     stream: str,
     group: str,
     consumer: str,
@@ -144,12 +166,43 @@ def subscribe(
     max_deliveries: int,
     claim_idle_ms: int,
     trimmer: Trimmer | None = None,
+    batch_handler: BatchHandler | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_linger_s: float = 0.0,
 ) -> None:
-    """Register the reader and the claimer of ``stream`` for ``group``; both run ``handler``.
+    """Register the reader and the claimer of ``stream`` for ``group``.
 
-    With a ``trimmer``, the stream is trimmed behind every group's acknowledged entries now and then."""
+    The claimer always runs ``handler`` per entry. The reader runs ``handler`` per entry too, or, with
+    a ``batch_handler``, reads up to ``batch_size`` entries at once and runs ``batch_handler`` on them
+    (falling back to ``handler`` one by one when it raises). ``batch_linger_s``: after a batch smaller
+    than ``batch_size`` (committed), wait that long before the next read, so that at a steady rate
+    entries gather into larger batches; it delays each entry by up to that much (for consumers off the
+    latency path, such as the archiver). With a ``trimmer``, the stream is trimmed behind every group's
+    acknowledged entries now and then."""
 
-    async def run(msg: RedisStreamMessage, client: Any, delivery_count: int) -> None:
+    async def run(delivery: Delivery, client: Any) -> bool:
+        """The per-entry path; False when the entry was left pending for the claimer."""
+        if delivery.delivery_count > max_deliveries:
+            await dead_letter(client, delivery, "max-deliveries")
+            return True
+        try:
+            await handler(delivery, client)
+        except Unprocessable as exc:
+            await dead_letter(client, delivery, exc.reason)
+        except Exception as exc:
+            # Left pending on purpose: the claimer retries it after claim_idle_ms, up to max_deliveries.
+            log.error(
+                "handling-failed",
+                stream=stream,
+                group=group,
+                error_type=type(exc).__name__,
+                delivery_count=delivery.delivery_count,
+                correlation_id=delivery.correlation_id,
+            )
+            return False
+        return True
+
+    async def run_one(msg: RedisStreamMessage, client: Any, delivery_count: int) -> None:
         delivery = Delivery(
             stream=stream,
             group=group,
@@ -158,34 +211,54 @@ def subscribe(
             correlation_id=msg.correlation_id or "",
             delivery_count=delivery_count,
         )
-        if delivery_count > max_deliveries:
-            await dead_letter(client, delivery, "max-deliveries")
-        else:
-            try:
-                await handler(delivery, client)
-            except Unprocessable as exc:
-                await dead_letter(client, delivery, exc.reason)
-            except Exception as exc:
-                # Left pending on purpose: the claimer retries it after claim_idle_ms, up to max_deliveries.
-                log.error(
-                    "handling-failed",
-                    stream=stream,
-                    group=group,
-                    error_type=type(exc).__name__,
-                    delivery_count=delivery_count,
-                    correlation_id=delivery.correlation_id,
-                )
-                return
-        if trimmer is not None:
+        if await run(delivery, client) and trimmer is not None:
             await trimmer.after_handled(client)
 
-    async def read_new(msg: RedisStreamMessage, redis: Redis) -> None:
-        await run(msg, redis, 1)  # entries read with ">" are on their first delivery
+    # The handlers below take faststream's message itself (``_the_message`` as decoder) and the service's own
+    # ``client``, rather than ``msg: RedisStreamMessage, redis: Redis`` through faststream's DI: each such
+    # context parameter is resolved by a sync function that fast-depends runs in a worker thread, twice per
+    # call, which was about half of the per-call cost (docs/decisions/0007).
+    async def read_new(msg: Any) -> None:
+        await run_one(msg, client, 1)  # entries read with ">" are on their first delivery
 
-    async def reclaim(msg: RedisStreamMessage, redis: Redis) -> None:
-        await run(msg, redis, await msg.get_delivery_count())
+    async def reclaim(msg: Any) -> None:
+        await run_one(msg, client, await msg.get_delivery_count())
 
-    broker.subscriber(stream=StreamSub(stream, group=group, consumer=consumer), ack_policy=AckPolicy.MANUAL)(read_new)
+    async def read_batch(msg: Any) -> None:
+        assert batch_handler is not None
+        redis = client
+        raw = msg.raw_message
+        deliveries = [
+            _delivery(stream, group, _text(entry_id), fields)
+            for entry_id, fields in zip(raw["message_ids"], raw["data"], strict=True)
+        ]
+        try:
+            await batch_handler(deliveries, redis)
+            handled = len(deliveries)
+        except Exception as exc:
+            # One by one through the per-entry path: a poison entry is isolated (dead-lettered, or left
+            # pending for the claimer) and the others commit; what the batch committed is skipped.
+            log.warning("batch-failed", stream=stream, group=group, size=len(deliveries), error_type=type(exc).__name__)
+            handled = 0
+            for delivery in deliveries:
+                handled += await run(delivery, redis)
+        if trimmer is not None and handled:
+            await trimmer.after_handled(redis, handled)
+        if batch_linger_s and len(deliveries) < batch_size:
+            await asyncio.sleep(batch_linger_s)  # rate shaping, not synchronisation: the next read gets more
+
+    if batch_handler is None:
+        broker.subscriber(
+            stream=StreamSub(stream, group=group, consumer=consumer),
+            ack_policy=AckPolicy.MANUAL,
+            decoder=_the_message,
+        )(read_new)
+    else:
+        broker.subscriber(
+            stream=StreamSub(stream, group=group, consumer=consumer, batch=True, max_records=batch_size),
+            ack_policy=AckPolicy.MANUAL,
+            decoder=_the_message,
+        )(read_batch)
     broker.subscriber(
         stream=StreamSub(
             stream,
@@ -195,12 +268,30 @@ def subscribe(
             polling_interval=min(claim_idle_ms, 1_000),
         ),
         ack_policy=AckPolicy.MANUAL,
+        decoder=_the_message,
     )(reclaim)
+
+
+async def _the_message(msg: Any, _default_decoder: Any) -> Any:
+    """Decoder: the handler's one argument is faststream's message (entry ids, fields, parsed body)."""
+    return msg
+
+
+def _delivery(stream: str, group: str, entry_id: str, fields: Mapping[bytes, bytes]) -> Delivery:
+    """A fresh entry of a batch (first delivery), as the per-entry path would have seen it."""
+    data = fields.get(b"__data__")
+    if data is None:  # not written by faststream: the JSON of the whole field map (as faststream gives it)
+        body, correlation_id = orjson.dumps({_text(k): _text(v) for k, v in fields.items()}), ""
+    else:
+        body, headers = BinaryMessageFormatV1.parse(data)
+        correlation_id = str(headers.get("correlation_id") or "")
+    return Delivery(stream, group, (entry_id,), body, correlation_id, 1)
 
 
 def subscribe_partitions(
     broker: RedisBroker,
     *,
+    client: aredis.Redis,
     streams: Callable[[int], str],
     partitions: int,
     replica: Replica,
@@ -212,14 +303,19 @@ def subscribe_partitions(
     claim_idle_ms: int,
     trim_every: int | None = None,
     trim_interval_s: float = 10.0,
+    batch_handler: BatchHandler | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_linger_s: float = 0.0,
 ) -> tuple[int, ...]:
     """One reader and one claimer for each partition ``replica`` owns, consumer ``{instance}-{service}-p{n}``;
-    returns the partitions subscribed. ``trim_every`` set: each partition stream is trimmed by its consumer."""
+    returns the partitions subscribed. ``trim_every`` set: each partition stream is trimmed by its consumer.
+    ``batch_handler`` set: each reader reads up to ``batch_size`` entries at once (see ``subscribe``)."""
     owned = replica.partitions(partitions)
     for partition in owned:
         stream = streams(partition)
         subscribe(
             broker,
+            client=client,
             stream=stream,
             group=group,
             consumer=consumer_name(instance, service, partition),
@@ -227,6 +323,9 @@ def subscribe_partitions(
             max_deliveries=max_deliveries,
             claim_idle_ms=claim_idle_ms,
             trimmer=Trimmer(stream, every=trim_every, interval_s=trim_interval_s) if trim_every else None,
+            batch_handler=batch_handler,
+            batch_size=batch_size,
+            batch_linger_s=batch_linger_s,
         )
     if not owned:
         log.warning("no-partitions-owned", consumer=f"{instance}-{service}", count=partitions)

@@ -72,7 +72,7 @@ MESSAGES = Counter(
 )
 HANDLER_SECONDS = Histogram(
     "bonemet_handler_duration_seconds",
-    "Time spent handling one stream entry (output and acknowledgement included).",
+    "Time spent in one handler call: one stream entry, or one batch (output and acknowledgement included).",
     ["stream", "group"],
     buckets=HANDLER_BUCKETS,
     registry=REGISTRY,
@@ -117,7 +117,8 @@ def group_label(stream: str) -> str:
 
 
 class ConsumeMetrics(BaseMiddleware):
-    """Counts and times every entry a subscriber handles (reader and claimer alike)."""
+    """Counts every entry a subscriber handles (reader and claimer alike) and times each call (one entry,
+    or one batch in batch mode)."""
 
     async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: Any) -> Any:
         raw = getattr(msg, "raw_message", None) or {}
@@ -131,7 +132,7 @@ class ConsumeMetrics(BaseMiddleware):
             return result
         finally:
             HANDLER_SECONDS.labels(stream, group).observe(time.perf_counter() - started)
-            MESSAGES.labels(stream, group, outcome).inc()
+            MESSAGES.labels(stream, group, outcome).inc(len(raw.get("message_ids") or ()) or 1)  # a batch: its entries
 
 
 def broker_middlewares() -> tuple[type[ConsumeMetrics], ...]:

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
         default=1_000, ge=1, description="A consumer trims its stream after this many handled entries ..."
     )
     trim_interval_s: float = Field(default=10.0, gt=0, description="... or when this much time has passed.")
+    batch_size: int = Field(
+        default=100,
+        ge=0,
+        description="Entries the recommender and the archiver read and commit at once (docs/decisions/0007); "
+        "0 reads and commits one entry at a time.",
+    )
+    batch_linger_ms: int = Field(
+        default=10,
+        ge=0,
+        description="Recommender: after a batch smaller than BONEMET_BATCH_SIZE, wait this long before reading "
+        "again, so that entries gather into batches at a steady rate (adds up to this much latency).",
+    )
     stream_max_backlog: int = Field(
         default=1_000_000,
         ge=1,

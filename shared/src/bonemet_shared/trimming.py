@@ -83,9 +83,9 @@ class Trimmer:
         self._handled = 0
         self._last = clock()
 
-    def due(self) -> bool:
-        """Count one handled entry; True when it is time to trim (then the count starts again)."""
-        self._handled += 1
+    def due(self, handled: int = 1) -> bool:
+        """Count ``handled`` entries (one, or a batch); True when it is time to trim (then the count starts again)."""
+        self._handled += handled
         now = self._clock()
         if self._handled >= self._every or now - self._last >= self._interval_s:
             self._handled = 0
@@ -93,9 +93,10 @@ class Trimmer:
             return True
         return False
 
-    async def after_handled(self, client: aredis.Redis) -> int:
-        """Call after each handled entry; trims when due. Trimming is housekeeping: errors are logged only."""
-        if not self.due():
+    async def after_handled(self, client: aredis.Redis, handled: int = 1) -> int:
+        """Call after each handled entry (or batch of ``handled``); trims when due. Trimming is housekeeping:
+        errors are logged only."""
+        if not self.due(handled):
             return 0
         try:
             trimmed = await trim_acknowledged(client, self.stream)

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import pytest
 import redis.asyncio as aredis
 from faststream.redis import RedisBroker
 
-from bonemet_shared.consuming import Delivery, Handler, Unprocessable, ack_in, ensure_groups, entry_body, subscribe
+from bonemet_shared.consuming import (
+    BatchHandler,
+    Delivery,
+    Handler,
+    Unprocessable,
+    ack_all_in,
+    ack_in,
+    ensure_groups,
+    entry_body,
+    subscribe,
+)
 from bonemet_shared.streams import dead_letters
 
 STREAM = "test:work:v1"
@@ -42,16 +52,26 @@ async def start_consumer(redis_url: str) -> AsyncIterator[StartConsumer]:
     """Start a broker with ``subscribe(...)`` on STREAM; every broker started is stopped afterwards."""
     started: list[RedisBroker] = []
 
-    async def start(handler: Handler, *, max_deliveries: int = 5, claim_idle_ms: int = 200) -> RedisBroker:
+    async def start(
+        handler: Handler,
+        *,
+        max_deliveries: int = 5,
+        claim_idle_ms: int = 200,
+        batch_handler: BatchHandler | None = None,
+        batch_size: int = 100,
+    ) -> RedisBroker:
         broker = RedisBroker(redis_url, logger=None, graceful_timeout=2.0)  # type: ignore[arg-type]
         subscribe(
             broker,
+            client=aredis.Redis.from_url(redis_url),
             stream=STREAM,
             group=GROUP,
             consumer="test-consumer",
             handler=handler,
             max_deliveries=max_deliveries,
             claim_idle_ms=claim_idle_ms,
+            batch_handler=batch_handler,
+            batch_size=batch_size,
         )
         started.append(broker)
         await broker.start()
@@ -229,3 +249,117 @@ async def test_output_and_acknowledgement_commit_together(
     ((_, fields),) = await client.xrange(OUTPUT)
     assert entry_body(fields) == b"derived"
     assert counts == [1, 2]
+
+
+# --- batch mode (docs/decisions/0007) ---------------------------------------------------------------
+
+
+async def acknowledge_all(deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+    pipe = client.pipeline(transaction=True)
+    ack_all_in(pipe, deliveries)
+    await pipe.execute()
+
+
+async def test_a_batch_reader_hands_over_the_entries_in_stream_order_and_acknowledges_them_at_once(
+    client: aredis.Redis, producer: RedisBroker, start_consumer: StartConsumer, poll: Poll
+) -> None:
+    await ensure_groups(client, CONSUMED)
+    ids = [await producer.publish(f"e{n}".encode(), stream=STREAM, correlation_id=f"c{n}") for n in range(7)]
+    await client.xadd(STREAM, {"plain": "field"})  # an entry not written by faststream
+    batches: list[list[Delivery]] = []
+
+    async def per_entry(delivery: Delivery, client: aredis.Redis) -> None:
+        raise AssertionError("the batch succeeded: no entry takes the per-entry path")
+
+    async def batch(deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+        batches.append(list(deliveries))
+        await acknowledge_all(deliveries, client)
+
+    await start_consumer(per_entry, batch_handler=batch, batch_size=5)
+
+    await poll(lambda: sum(len(b) for b in batches) == 8)
+    await poll(lambda: nothing_pending(client))
+    assert [len(b) for b in batches] == [5, 3]  # up to batch_size per read
+    handed = [d for b in batches for d in b]
+    assert [d.entry_ids[0].encode() for d in handed[:7]] == ids
+    assert [d.body for d in handed[:7]] == [f"e{n}".encode() for n in range(7)]
+    assert [d.correlation_id for d in handed[:7]] == [f"c{n}" for n in range(7)]
+    assert handed[7].body == b'{"plain":"field"}'  # as the per-entry path gives it
+    assert {d.delivery_count for d in handed} == {1}
+
+
+async def test_a_poison_entry_in_a_batch_is_dead_lettered_and_the_others_commit(
+    client: aredis.Redis, producer: RedisBroker, start_consumer: StartConsumer, poll: Poll
+) -> None:
+    await ensure_groups(client, CONSUMED)
+    for body in (b"a", b"unparsable", b"b", b"bug", b"c"):
+        await producer.publish(body, stream=STREAM)
+    per_entry_calls: list[tuple[bytes, int]] = []
+
+    async def per_entry(delivery: Delivery, client: aredis.Redis) -> None:
+        per_entry_calls.append((delivery.body, delivery.delivery_count))
+        if delivery.body == b"unparsable":
+            raise Unprocessable("schema")
+        if delivery.body == b"bug":
+            raise RuntimeError("always fails")
+        pipe = client.pipeline(transaction=True)
+        pipe.xadd(OUTPUT, {"from": delivery.body})
+        ack_in(pipe, delivery)
+        await pipe.execute()
+
+    async def batch(deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+        pipe = client.pipeline(transaction=True)
+        for delivery in deliveries:
+            if delivery.body in (b"unparsable", b"bug"):
+                raise RuntimeError("one bad entry fails the whole batch before anything is written")
+            pipe.xadd(OUTPUT, {"from": delivery.body})
+        ack_all_in(pipe, deliveries)
+        await pipe.execute()
+
+    await start_consumer(per_entry, batch_handler=batch, max_deliveries=2, claim_idle_ms=200)
+
+    await poll(lambda: _dead_letter_count(client, 2))
+    await poll(lambda: nothing_pending(client))
+    assert [fields[b"from"] for _, fields in await client.xrange(OUTPUT)] == [b"a", b"b", b"c"]  # once each
+    reasons = {fields[b"body"]: fields[b"reason"] for _, fields in await client.xrange(dead_letters(STREAM))}
+    assert reasons == {b"unparsable": b"schema", b"bug": b"max-deliveries"}
+    # the batch fell back to the per-entry path in stream order; the claimer retried only the failing one
+    assert per_entry_calls == [(b"a", 1), (b"unparsable", 1), (b"b", 1), (b"bug", 1), (b"c", 1), (b"bug", 2)]
+
+
+async def _dead_letter_count(client: aredis.Redis, count: int) -> bool:
+    return int(await client.xlen(dead_letters(STREAM))) == count
+
+
+async def test_a_batch_that_fails_after_its_commit_is_handled_again_without_duplicates(
+    client: aredis.Redis, producer: RedisBroker, start_consumer: StartConsumer, poll: Poll
+) -> None:
+    """Idempotent per-entry handling (here: output keyed by the entry id) makes the fallback safe."""
+    await ensure_groups(client, CONSUMED)
+    for body in (b"x", b"y", b"z"):
+        await producer.publish(body, stream=STREAM)
+
+    again: list[bytes] = []
+
+    async def per_entry(delivery: Delivery, client: aredis.Redis) -> None:
+        again.append(delivery.body)
+        pipe = client.pipeline(transaction=True)
+        pipe.hsetnx(OUTPUT, delivery.entry_ids[0], delivery.body)
+        ack_in(pipe, delivery)
+        await pipe.execute()
+
+    async def commits_then_fails(deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+        pipe = client.pipeline(transaction=True)
+        for delivery in deliveries:
+            pipe.hsetnx(OUTPUT, delivery.entry_ids[0], delivery.body)
+        ack_all_in(pipe, deliveries)
+        await pipe.execute()
+        raise RuntimeError("failed after EXEC")
+
+    await start_consumer(per_entry, batch_handler=commits_then_fails)
+
+    await poll(lambda: len(again) == 3)  # the fallback handled each entry again, in order
+    await poll(lambda: nothing_pending(client))
+    assert again == [b"x", b"y", b"z"]
+    assert sorted((await client.hgetall(OUTPUT)).values()) == [b"x", b"y", b"z"]
+    assert await client.exists(dead_letters(STREAM)) == 0

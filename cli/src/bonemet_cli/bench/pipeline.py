@@ -26,7 +26,7 @@ import redis
 from bonemet_cli.bench.client import Connection
 from bonemet_cli.bench.stats import percentile, schedule
 from bonemet_cli.bench.traffic import Item, Traffic, batch_bundle
-from bonemet_cli.supervisor import Supervisor, free_port
+from bonemet_cli.supervisor import ALL, Supervisor, free_port
 from bonemet_recommender.engine.output import careplan_id
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.inspection import group_states
@@ -46,7 +46,7 @@ class Pipeline:
 
 @contextlib.contextmanager
 def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
-    """Embedded server in a temporary data dir, free ports, intake + recommender + notifier (+ archiver)."""
+    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for CPU)."""
     with tempfile.TemporaryDirectory(prefix="bonemet-bench-") as folder:
         data_dir = Path(folder)
         with embedded_server(data_dir) as url:
@@ -60,10 +60,12 @@ def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
                 "BONEMET_INTAKE_PORT": str(port),
                 "BONEMET_PUBLIC_BASE_URL": base,
                 "BONEMET_NOTIFY_PORT": str(free_port()),
+                "BONEMET_AUDIT_PORT": str(free_port()),
+                "BONEMET_METRICS_PORT": "0",  # any free port: never collide with a running deployment
             }
             env.pop("BONEMET_INTAKE_TOKENS", None)  # loopback host, no token table: auth is off
             (data_dir / "logs").mkdir()
-            supervisor = Supervisor(["intake", "recommender", "notifier"], env, log_dir=str(data_dir / "logs"))
+            supervisor = Supervisor(ALL, env, log_dir=str(data_dir / "logs"))
             supervisor.start()
             try:
                 deadline = time.monotonic() + startup_timeout

@@ -4,12 +4,20 @@ The entry is acknowledged only after its row is committed. A crash between the t
 entry pending; the claimer redelivers it, the store finds its entry id already archived and
 skips it, and the entry is acknowledged: no duplicate, no gap. The stream is trimmed only below
 the lowest id some group has not yet acknowledged (``bonemet_shared.trimming``).
+
+``handle_batch`` (docs/decisions/0007) archives a batch of entries in ONE database transaction (their
+positions contiguous, in stream order; entry ids already archived skipped), then ONE XACK of all of
+them: a crash between the COMMIT and the XACK leaves them pending, and their redelivery (one by one,
+by the claimer) finds every entry id archived: no duplicate, no gap. An entry that is not an audit
+event makes the batch raise ``Unprocessable`` before anything is written; the consuming layer then
+handles the batch entry by entry, which dead-letters that one and archives the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import redis.asyncio as aredis
 
@@ -40,22 +48,37 @@ class Archiver:
         self._since_trim = 0
 
     async def handle(self, delivery: Delivery, client: aredis.Redis) -> None:
+        await self.handle_batch([delivery], client)
+
+    async def handle_batch(self, deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+        entries: list[tuple[str, dict[str, Any]]] = []
+        for delivery in deliveries:
+            try:
+                entries.append((delivery.entry_ids[0], decode_entry(delivery.body)))
+            except BadEvent as exc:
+                raise Unprocessable(f"audit-event:{exc}") from None
         try:
-            event = decode_entry(delivery.body)
-            appended = await asyncio.to_thread(self._store.append, [(delivery.entry_ids[0], event)], utc_now())
+            appended = await asyncio.to_thread(self._store.append, entries, utc_now())
         except BadEvent as exc:
             raise Unprocessable(f"audit-event:{exc}") from None
         for checkpoint in appended.checkpoints:
             await asyncio.to_thread(self._checkpoint_file.append, checkpoint)
         if self._after_commit is not None:
-            self._after_commit(delivery)  # fault injection for tests: a "crash" after COMMIT, before XACK
-        await client.xack(delivery.stream, delivery.group, *delivery.entry_ids)
+            for delivery in deliveries:
+                self._after_commit(delivery)  # fault injection for tests: a "crash" after COMMIT, before XACK
+        first = deliveries[0]
+        await client.xack(first.stream, first.group, *(i for d in deliveries for i in d.entry_ids))
         if appended.skipped:
-            log.info("already-archived", entry_id=delivery.entry_ids[0], delivery_count=delivery.delivery_count)
-        self._since_trim += 1
+            log.info(
+                "already-archived",
+                entry_id=appended.skipped[0],
+                count=len(appended.skipped),
+                delivery_count=first.delivery_count,
+            )
+        self._since_trim += len(deliveries)
         if self._since_trim >= self._trim_every:
             self._since_trim = 0
-            await self.trim(client, delivery.stream)
+            await self.trim(client, deliveries[0].stream)
 
     async def trim(self, client: aredis.Redis, stream: str) -> int:
         trimmed = await trim_acknowledged(client, stream)

@@ -40,10 +40,15 @@ def build_app(settings: AuditSettings) -> Starlette:
     archiver = Archiver(store, checkpoint_file, trim_every=settings.audit_trim_every)
     subscribe(
         broker,
+        client=client,
         stream=AUDIT,
         group=ARCHIVER_GROUP,
         consumer=f"{settings.instance}-archiver",
-        handler=archiver.handle,
+        handler=archiver.handle,  # the claimer's, and the fallback of a batch that failed
+        # one transaction and one XACK per batch (docs/decisions/0007)
+        batch_handler=archiver.handle_batch if settings.batch_size else None,
+        batch_size=settings.batch_size or 1,
+        batch_linger_s=settings.audit_batch_linger_ms / 1000,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
     )

@@ -151,28 +151,33 @@ class AuditStore:
         positions: list[int] = []
         skipped: list[str] = []
         checkpoints: list[Checkpoint] = []
-        with self._lock, self._transaction("write"):
+        with self._lock, self._transaction("write"):  # one transaction (and one fsync) for the whole batch
             ids = [entry_id for entry_id, _, _ in prepared]
             marks = ", ".join("?" for _ in ids)
             existing = f"SELECT entry_id FROM audit_event WHERE entry_id IN ({marks})"  # noqa: S608 - placeholders
             seen = {r[0] for r in self._execute(existing, ids)}
             head = self._execute("SELECT position, hash FROM audit_event ORDER BY position DESC LIMIT 1").fetchone()
             position, prev = (int(head[0]), str(head[1])) if head else (0, GENESIS)
+            rows: list[tuple[Any, ...]] = []
+            due: list[tuple[int, str]] = []
             for entry_id, text, index in prepared:
                 if entry_id in seen:
                     skipped.append(entry_id)
                     continue
                 seen.add(entry_id)
                 position, digest = position + 1, link(prev, text.encode())
-                self._execute(
-                    f"INSERT INTO audit_event ({_COLUMNS}, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
-                    (position, entry_id, index.recorded, index.event_type, index.patient, index.agent,
-                     index.outcome, text, prev, digest, archived_at),
-                )  # fmt: skip
+                rows.append((position, entry_id, index.recorded, index.event_type, index.patient, index.agent,
+                             index.outcome, text, prev, digest, archived_at))  # fmt: skip
                 positions.append(position)
                 if position % self._checkpoint_every == 0:
-                    checkpoints.append(self._insert_checkpoint(position, digest, archived_at))
+                    due.append((position, digest))
                 prev = digest
+            if rows:  # one statement for the batch (psycopg pipelines it: one round trip, not one per row)
+                self._executemany(
+                    f"INSERT INTO audit_event ({_COLUMNS}, archived_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                    rows,
+                )
+            checkpoints = [self._insert_checkpoint(at, digest, archived_at) for at, digest in due]
         return Appended(tuple(positions), tuple(skipped), tuple(checkpoints))
 
     def checkpoint(self, now: datetime) -> Checkpoint | None:
@@ -246,6 +251,15 @@ class AuditStore:
                 self._conn = self._connect_postgres()
             return self._conn.execute(sql.replace("?", "%s"), params or None)  # no literal "?" in our SQL
         return self._conn.execute(sql, params)
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self._postgres:
+            if self._conn.closed:
+                self._conn = self._connect_postgres()
+            with self._conn.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), rows)
+            return
+        self._conn.executemany(sql, rows)
 
     def _transaction(self, mode: str) -> _Transaction:
         return _Transaction(self, mode)

@@ -29,16 +29,19 @@ async def client(redis_url: str) -> AsyncIterator[aredis.Redis]:
         yield client
 
 
-async def start(redis_url: str, archiver: Archiver, claim_idle_ms: int = 200) -> RedisBroker:
+async def start(redis_url: str, archiver: Archiver, claim_idle_ms: int = 200, *, batch: bool = False) -> RedisBroker:
     broker = RedisBroker(redis_url, logger=None)  # type: ignore[arg-type]
     subscribe(
         broker,
+        client=aredis.Redis.from_url(redis_url),
         stream=AUDIT,
         group=ARCHIVER_GROUP,
         consumer="test-archiver",
         handler=archiver.handle,
         max_deliveries=5,
         claim_idle_ms=claim_idle_ms,
+        batch_handler=archiver.handle_batch if batch else None,
+        batch_size=5,
     )
     await broker.start()
     return broker
@@ -62,8 +65,9 @@ def archiver_for(url: str, tmp_path: Path, after_commit: Callable[[Delivery], No
     return Archiver(store, CheckpointFile(tmp_path / "cp.ndjson"), trim_every=1, after_commit=after_commit)
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["per-entry", "batch"])
 async def test_every_entry_is_archived_once_acknowledged_and_trimmed(
-    client: aredis.Redis, redis_url: str, sqlite_url: str, tmp_path: Path, make_event: Any, poll: Any
+    client: aredis.Redis, redis_url: str, sqlite_url: str, tmp_path: Path, make_event: Any, poll: Any, batch: bool
 ) -> None:
     record = AuditRecord(
         event="ingest-accepted", action="C", outcome="0", observer="bonemet-intake",
@@ -74,7 +78,7 @@ async def test_every_entry_is_archived_once_acknowledged_and_trimmed(
     await pipe.execute()
     ids = [(await client.xrange(AUDIT))[0][0].decode(), *await emit(client, [make_event(minute=i) for i in range(11)])]
     archiver = archiver_for(sqlite_url, tmp_path)
-    broker = await start(redis_url, archiver)
+    broker = await start(redis_url, archiver, batch=batch)
     try:
         await poll(lambda: drained(client))
     finally:
@@ -156,15 +160,55 @@ async def test_a_second_group_holds_the_trim_back(client: aredis.Redis, make_eve
     assert await trim_behind_archived(client, AUDIT) == 0
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["per-entry", "batch"])
 async def test_an_entry_that_is_not_an_audit_event_is_dead_lettered(
-    client: aredis.Redis, redis_url: str, sqlite_url: str, tmp_path: Path, make_event: Any, poll: Any
+    client: aredis.Redis, redis_url: str, sqlite_url: str, tmp_path: Path, make_event: Any, poll: Any, batch: bool
 ) -> None:
+    first = await emit(client, [make_event(minute=1)])
     await client.xadd(AUDIT, {"audit-event": b'{"resourceType": "Patient"}'})
-    await emit(client, [make_event()])
-    broker = await start(redis_url, archiver_for(sqlite_url, tmp_path))
+    last = await emit(client, [make_event(minute=2)])  # the three in one batch: the bad one is isolated
+    broker = await start(redis_url, archiver_for(sqlite_url, tmp_path), batch=batch)
     try:
         await poll(lambda: drained(client))
     finally:
         await broker.stop()
-    assert await client.xlen(dead_letters(AUDIT)) == 1
-    assert verify_store(AuditStore(sqlite_url), CheckpointFile(tmp_path / "none")).count == 1
+    ((_, dead),) = await client.xrange(dead_letters(AUDIT))
+    assert dead[b"reason"] == b"audit-event:not an AuditEvent"
+    store = AuditStore(sqlite_url)
+    assert [(r.position, r.entry_id) for r in store.rows()] == [(1, first[0]), (2, last[0])]
+    assert verify_store(store, CheckpointFile(tmp_path / "none")).count == 2
+
+
+async def test_a_crash_between_the_commit_and_the_ack_of_a_batch_leaves_no_duplicate_and_no_gap(
+    client: aredis.Redis, redis_url: str, database_url: str, tmp_path: Path, make_event: Any, poll: Any
+) -> None:
+    ids = await emit(client, [make_event(minute=i) for i in range(7)])
+    ((_, entries),) = await client.xreadgroup(ARCHIVER_GROUP, "test-archiver", {AUDIT: ">"}, count=100)
+    deliveries = [
+        Delivery(
+            AUDIT, ARCHIVER_GROUP, (i.decode(),), orjson.dumps({k.decode(): v.decode() for k, v in f.items()}), "", 1
+        )
+        for i, f in entries
+    ]
+
+    def killed(delivery: Delivery) -> None:
+        raise RuntimeError("killed after COMMIT, before XACK")
+
+    with pytest.raises(RuntimeError):
+        await archiver_for(database_url, tmp_path, killed).handle_batch(deliveries, client)
+    assert _archived(database_url, 7)  # committed in one transaction...
+    assert await _pending_ids(client, ids)  # ...and not acknowledged
+    # "restart": a new process, a new store connection; its claimer redelivers each pending entry
+    second = await start(redis_url, archiver_for(database_url, tmp_path), claim_idle_ms=100, batch=True)
+    try:
+        more = await emit(client, [make_event(minute=10), make_event(minute=11)])
+        await poll(lambda: drained(client))
+    finally:
+        await second.stop()
+    store = AuditStore(database_url)
+    rows = list(store.rows())
+    result = verify_store(store, CheckpointFile(tmp_path / "cp.ndjson"))
+    store.close()
+    assert [r.position for r in rows] == list(range(1, 10))  # no gap
+    assert [r.entry_id for r in rows] == ids + more  # no duplicate, stream order
+    assert result.ok

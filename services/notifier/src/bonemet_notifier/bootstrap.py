@@ -190,6 +190,7 @@ async def build(
     # delivery and escalation workers run on every replica: their claims are atomic, leased Lua moves.
     subscribe_partitions(
         broker,
+        client=client,
         streams=suggestions_stream,
         partitions=settings.partitions,
         replica=settings.replica_of,

@@ -29,28 +29,33 @@ async def build(settings: Settings) -> FastStream:
     """The recommender replica ``BONEMET_REPLICA`` = i/N: one reader (+ claimer) per intake partition
     p with p % N == i, so each partition has one active consumer and a patient's events keep their order."""
     url = resolve_redis_url(settings)
-    async with aredis.Redis.from_url(url) as client:
-        # before any consumer starts: K checked, groups at 0, nothing missed
-        await ensure_groups(client, partitions=settings.partitions)
-        await publish_plan_definition(client)
+    client = aredis.Redis.from_url(url)  # the handlers' connection; closed after the broker stops
+    # before any consumer starts: K checked, groups at 0, nothing missed
+    await ensure_groups(client, partitions=settings.partitions)
+    await publish_plan_definition(client)
     broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
         url,
         logger=None,  # type: ignore[arg-type]
         middlewares=observability.broker_middlewares(),
     )
+    recommender = Recommender(broker, evaluate, settings.partitions)
     owned = subscribe_partitions(
         broker,
+        client=client,
         streams=intake_stream,
         partitions=settings.partitions,
         replica=settings.replica_of,
         group=RECOMMENDER_GROUP,
         instance=settings.instance,
         service="recommender",
-        handler=Recommender(broker, evaluate, settings.partitions).handle,
+        handler=recommender.handle,  # the claimer's, and the fallback of a batch that failed
+        batch_handler=recommender.handle_batch if settings.batch_size else None,  # docs/decisions/0007
+        batch_size=settings.batch_size or 1,
+        batch_linger_s=settings.batch_linger_ms / 1000,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
         trim_every=settings.trim_every,
         trim_interval_s=settings.trim_interval_s,
     )
     get_logger().info("partitions-owned", consumer=f"{settings.instance}-recommender", count=len(owned))
-    return FastStream(broker, logger=None)
+    return FastStream(broker, logger=None, after_shutdown=[client.aclose])

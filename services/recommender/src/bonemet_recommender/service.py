@@ -8,11 +8,21 @@ Every key one transaction touches carries the patient's partition hash tag (docs
 the intake partition stream it acknowledges, the suggestions partition stream it writes, the
 picture and the last suggestion (``bonemet:picture:{pN}:<patient>``), so in Redis Cluster they
 share one slot. The audit record is the exception: the audit stream is single (one hash chain).
+
+``handle_batch`` does the same for a batch of entries of one partition (docs/decisions/0007): WATCH of
+every key of the batch's patients, one pipelined read of their pictures and last suggestions, the pure
+handler per event in stream order (a patient's next event sees the picture the previous one left),
+then one MULTI/EXEC with every write, every suggestion and audit XADD, and one XACK of all the ids.
+The batch's keys all carry its partition's tag, so it stays one cluster slot (the audit XADD aside).
+
+Held resources and last suggestions are stored as ``orjson.dumps(dataclass)``: the same bytes as
+``orjson.dumps(asdict(dataclass))`` without ``asdict``'s deep copy of every resource.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -21,11 +31,11 @@ from faststream.redis import RedisBroker
 from pydantic import ValidationError
 from redis.exceptions import WatchError
 
-from bonemet_recommender.handlers import Evaluate, LastSuggestion, on_intake_event, suggestion_audit
+from bonemet_recommender.handlers import Evaluate, LastSuggestion, Outcome, on_intake_event, suggestion_audit
 from bonemet_recommender.projection import HeldResource
 from bonemet_shared.audit import queue_audit
-from bonemet_shared.consuming import Delivery, Unprocessable, ack_in
-from bonemet_shared.events import decode_intake, encode, utc_now
+from bonemet_shared.consuming import Delivery, Unprocessable, ack_all_in, ack_in
+from bonemet_shared.events import ResourceAccepted, ResourceRetracted, SuggestionIssued, decode_intake, encode, utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, hash_tag, partition_of
 from bonemet_shared.streams import intake_stream, suggestions_stream
@@ -55,6 +65,16 @@ def transaction_keys(patient: str, partitions: int) -> tuple[str, str, str, str]
     )
 
 
+@dataclass
+class _PatientState:
+    """One patient's state while a batch is handled: what was read, then what the batch's events made of it."""
+
+    picture: dict[str, HeldResource]
+    last: LastSuggestion | None
+    changed: dict[str, HeldResource] = field(default_factory=dict)
+    last_changed: bool = False
+
+
 class Recommender:
     def __init__(self, broker: RedisBroker, evaluate: Evaluate, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._broker = broker
@@ -80,9 +100,9 @@ class Recommender:
                     outcome = on_intake_event(picture, last, event, self._evaluate)
                     pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
                     if outcome.change is not None:
-                        pipe.hset(keys[0], outcome.change.key, orjson.dumps(asdict(outcome.change.held)))
+                        pipe.hset(keys[0], outcome.change.key, orjson.dumps(outcome.change.held))
                     if outcome.suggestion is not None and outcome.last is not None:
-                        pipe.set(keys[1], orjson.dumps(asdict(outcome.last)))
+                        pipe.set(keys[1], orjson.dumps(outcome.last))
                         queue_audit(pipe, suggestion_audit(outcome.suggestion, last, utc_now()))
                         await self._broker.publish(
                             encode(outcome.suggestion),
@@ -96,14 +116,88 @@ class Recommender:
                     continue
             break
         if outcome.suggestion is not None:
-            log.info(
-                "suggestion-emitted",
-                patient=event.patient,
-                careplan_id=outcome.suggestion.careplan_id,
-                status=outcome.suggestion.status,
-                priority=outcome.suggestion.priority,
-                correlation_id=delivery.correlation_id,
-            )
+            _log_emitted(outcome.suggestion, delivery.correlation_id)
+
+    async def handle_batch(self, deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+        """Handle fresh entries of one partition stream, in order, in one transaction (see the module doc).
+
+        Raises ``Unprocessable`` when an entry cannot be decoded (nothing is written: the consuming layer
+        then handles the batch one entry at a time, which dead-letters that entry and commits the others)."""
+        events: list[ResourceAccepted | ResourceRetracted] = []
+        for delivery in deliveries:
+            try:
+                events.append(decode_intake(delivery.body))
+            except ValidationError:
+                raise Unprocessable("schema") from None
+        patients = list(dict.fromkeys(event.patient for event in events))  # first-seen order
+        keys = {patient: transaction_keys(patient, self._partitions) for patient in patients}
+        for delivery, event in zip(deliveries, events, strict=True):
+            if keys[event.patient][0] != delivery.stream:
+                log.warning("partition-mismatch", stream=delivery.stream, correlation_id=delivery.correlation_id)
+        watched = [key for patient in patients for key in keys[patient][2:]]
+        while True:
+            async with client.pipeline(transaction=True) as pipe:
+                try:
+                    await pipe.watch(*watched)
+                    # Read on another connection, one round trip: a write after the WATCH fails the EXEC anyway.
+                    reads = client.pipeline(transaction=False)
+                    for patient in patients:
+                        reads.hgetall(keys[patient][2])
+                        reads.get(keys[patient][3])
+                    read = await reads.execute()
+                    states = {
+                        patient: _PatientState(
+                            {_text(k): _held(v) for k, v in read[2 * n].items()},
+                            LastSuggestion(**orjson.loads(read[2 * n + 1])) if read[2 * n + 1] else None,
+                        )
+                        for n, patient in enumerate(patients)
+                    }
+                    emitted: list[tuple[SuggestionIssued, LastSuggestion | None, Delivery]] = []
+                    for delivery, event in zip(deliveries, events, strict=True):
+                        state = states[event.patient]
+                        outcome: Outcome = on_intake_event(state.picture, state.last, event, self._evaluate)
+                        if outcome.change is not None:
+                            state.picture[outcome.change.key] = outcome.change.held
+                            state.changed[outcome.change.key] = outcome.change.held
+                        if outcome.suggestion is not None and outcome.last is not None:
+                            emitted.append((outcome.suggestion, state.last, delivery))
+                            state.last, state.last_changed = outcome.last, True
+                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                    for patient, state in states.items():
+                        if state.changed:
+                            pipe.hset(
+                                keys[patient][2],
+                                mapping={k: orjson.dumps(held) for k, held in state.changed.items()},
+                            )
+                        if state.last_changed and state.last is not None:
+                            pipe.set(keys[patient][3], orjson.dumps(state.last))
+                    recorded = utc_now()
+                    for suggestion, previous, delivery in emitted:
+                        queue_audit(pipe, suggestion_audit(suggestion, previous, recorded))
+                        await self._broker.publish(
+                            encode(suggestion),
+                            stream=keys[suggestion.patient][1],
+                            pipeline=pipe,
+                            correlation_id=delivery.correlation_id,
+                        )
+                    ack_all_in(pipe, deliveries)
+                    await pipe.execute()
+                except WatchError:
+                    continue
+            break
+        for suggestion, _, delivery in emitted:
+            _log_emitted(suggestion, delivery.correlation_id)
+
+
+def _log_emitted(suggestion: SuggestionIssued, correlation_id: str) -> None:
+    log.info(
+        "suggestion-emitted",
+        patient=suggestion.patient,
+        careplan_id=suggestion.careplan_id,
+        status=suggestion.status,
+        priority=suggestion.priority,
+        correlation_id=correlation_id,
+    )
 
 
 def _text(value: bytes | str) -> str:

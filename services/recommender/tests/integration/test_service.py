@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
+import redis
 import redis.asyncio as aredis
 from faststream.redis import RedisBroker
 
@@ -15,9 +16,9 @@ from bonemet_recommender.engine import Evaluation
 from bonemet_recommender.engine.decisions import Coding, LesionDecision, PatientDecision, Prognosis, Regimen
 from bonemet_recommender.service import Recommender, picture_key, suggestion_key
 from bonemet_shared.consuming import Delivery, Unprocessable, ensure_groups, entry_body, subscribe
-from bonemet_shared.events import ResourceAccepted, decode_suggestion, encode
+from bonemet_shared.events import ResourceAccepted, ResourceRetracted, decode_suggestion, encode
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
-from bonemet_shared.streams import AUDIT, RECOMMENDER_GROUP, intake_stream, suggestions_stream
+from bonemet_shared.streams import AUDIT, RECOMMENDER_GROUP, dead_letters, intake_stream, suggestions_stream
 
 OCCURRED = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
 PATIENT = "Patient/p1"
@@ -197,6 +198,7 @@ async def test_the_subscribed_recommender_consumes_from_the_stream(
     consumer = RedisBroker(redis_url, logger=None, graceful_timeout=2.0)  # type: ignore[arg-type]
     subscribe(
         consumer,
+        client=client,
         stream=INTAKE,
         group=RECOMMENDER_GROUP,
         consumer="test-recommender",
@@ -215,3 +217,176 @@ async def test_the_subscribed_recommender_consumes_from_the_stream(
     finally:
         await consumer.stop()
     assert await client.xlen(SUGGESTIONS) == 1
+
+
+# --- batch handling (docs/decisions/0007) ---------------------------------------------------------------
+
+NEIGHBOUR = next(
+    f"Patient/n{n}"
+    for n in range(100)
+    if partition_of(f"Patient/n{n}", DEFAULT_PARTITIONS) == partition_of(PATIENT, DEFAULT_PARTITIONS)
+)
+"""Another patient of PATIENT's partition: the same intake stream, so the same batches."""
+
+
+def retracted(resource_id: str, patient: str = PATIENT) -> ResourceRetracted:
+    return ResourceRetracted(
+        correlation_id=f"corr-del-{resource_id}",
+        patient=patient,
+        occurred_at=OCCURRED,
+        idempotency_key=f"s|Condition|{resource_id}|deleted",
+        source="s",
+        resource_type="Condition",
+        resource_id=resource_id,
+    )
+
+
+def for_patient(event: ResourceAccepted, patient: str) -> ResourceAccepted:
+    resource = {**event.resource, "subject": {"reference": patient}}
+    return event.model_copy(update={"patient": patient, "resource": resource})
+
+
+def story() -> list[ResourceAccepted | ResourceRetracted]:
+    """Two patients' events interleaved, with a duplicate, an update, retractions and a revocation."""
+    return [
+        accepted("c1"),
+        for_patient(accepted("c9"), NEIGHBOUR),
+        accepted("c2"),
+        accepted("c1"),  # the same version again: already held
+        accepted("c1", version="2"),
+        for_patient(accepted("c8"), NEIGHBOUR),
+        retracted("c1"),
+        retracted("c2"),  # no condition left: the suggestion is revoked
+        retracted("c9", patient=NEIGHBOUR),
+        accepted("c3"),
+    ]
+
+
+async def deliver_all(broker: RedisBroker, client: aredis.Redis, bodies: Sequence[bytes]) -> list[Delivery]:
+    """Put ``bodies`` on the intake stream and read them as one batch (first delivery), in stream order."""
+    for n, body in enumerate(bodies):
+        await broker.publish(body, stream=INTAKE, correlation_id=f"corr-{n}")
+    ((_, entries),) = await client.xreadgroup(RECOMMENDER_GROUP, "test", {INTAKE: ">"}, count=100)
+    return [
+        Delivery(INTAKE, RECOMMENDER_GROUP, (entry_id.decode(),), entry_body(fields), f"corr-{n}", 1)
+        for n, (entry_id, fields) in enumerate(entries)
+    ]
+
+
+async def outputs(client: aredis.Redis) -> dict[str, Any]:
+    """Everything the recommender wrote, minus what differs between runs (event ids, record times)."""
+    suggestions = [
+        decode_suggestion(entry_body(f)).model_dump(exclude={"event_id"}) for _, f in await client.xrange(SUGGESTIONS)
+    ]
+    audits = [orjson.loads(f[b"audit-event"]) for _, f in await client.xrange(AUDIT)]
+    for audit in audits:
+        audit.pop("recorded")
+    state = {}
+    for patient in (PATIENT, NEIGHBOUR):
+        picture = await client.hgetall(picture_key(patient))
+        last = await client.get(suggestion_key(patient))
+        state[patient] = ({k: orjson.loads(v) for k, v in picture.items()}, orjson.loads(last) if last else None)
+    return {"suggestions": suggestions, "audits": audits, "state": state, "pending": await pending(client)}
+
+
+async def test_a_batch_gives_the_same_pictures_and_suggestions_as_one_by_one_handling(
+    redis_url: str, broker: RedisBroker, client: aredis.Redis
+) -> None:
+    bodies = [encode(event) for event in story()]
+    recommender = Recommender(broker, fake_evaluate)
+    for delivery in await deliver_all(broker, client, bodies):
+        await recommender.handle(delivery, client)
+    one_by_one = await outputs(client)
+    await client.flushdb()
+    await ensure_groups(client)
+
+    await recommender.handle_batch(await deliver_all(broker, client, bodies), client)
+
+    batched = await outputs(client)
+    assert batched == one_by_one
+    hashes = [s["content_hash"] for s in batched["suggestions"]]
+    assert hashes == [
+        "hash-c1",
+        "hash-c9",
+        "hash-c1-c2",
+        "hash-c8-c9",
+        "hash-c2",
+        "revoked:hash-c2",
+        "hash-c8",
+        "hash-c3",
+    ]
+    assert batched["pending"] == 0
+
+
+async def test_a_batch_handled_again_after_its_commit_writes_nothing_twice(
+    broker: RedisBroker, client: aredis.Redis
+) -> None:
+    """A crash after EXEC, or a batch that failed after it and fell back to one-by-one: the entries come again."""
+    deliveries = await deliver_all(broker, client, [encode(event) for event in story()])
+    recommender = Recommender(broker, fake_evaluate)
+    await recommender.handle_batch(deliveries, client)
+    first = await outputs(client)
+
+    await recommender.handle_batch(deliveries, client)
+    for delivery in deliveries:
+        await recommender.handle(delivery, client)
+
+    assert await outputs(client) == first
+    assert len(first["suggestions"]) == 8
+
+
+async def test_a_concurrent_write_to_a_watched_key_makes_the_batch_start_again(
+    redis_url: str, broker: RedisBroker, client: aredis.Redis
+) -> None:
+    deliveries = await deliver_all(broker, client, [encode(accepted("c1")), encode(accepted("c2"))])
+    calls: list[int] = []
+
+    def racing_evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
+        if not calls:  # a second delivery for the patient commits while the batch is being evaluated
+            resource = {"resourceType": "Condition", "id": "c0", "subject": {"reference": PATIENT}}
+            held = {"version_id": "1", "last_updated": None, "retracted": False, "resource": resource}
+            with redis.Redis.from_url(redis_url) as other:
+                other.hset(picture_key(PATIENT), "Condition/c0", orjson.dumps(held))
+        calls.append(len(resources))
+        return fake_evaluate(resources, now)
+
+    await Recommender(broker, racing_evaluate).handle_batch(deliveries, client)
+
+    assert calls == [1, 2, 2, 3]  # the first attempt was thrown away at EXEC and the batch re-read
+    hashes = [decode_suggestion(entry_body(f)).content_hash for _, f in await client.xrange(SUGGESTIONS)]
+    assert hashes == ["hash-c0-c1", "hash-c0-c1-c2"]
+    assert await audit_codes(client) == ["suggestion-created", "suggestion-changed"]
+    assert await pending(client) == 0
+
+
+async def test_a_poison_entry_in_a_batch_is_dead_lettered_and_the_others_commit(
+    redis_url: str, broker: RedisBroker, client: aredis.Redis, poll: Callable[..., Awaitable[Any]]
+) -> None:
+    for body in (encode(accepted("c1")), b'{"kind": "resource-accepted", "patient": 5}', encode(accepted("c2"))):
+        await broker.publish(body, stream=INTAKE)
+    consumer = RedisBroker(redis_url, logger=None, graceful_timeout=2.0)  # type: ignore[arg-type]
+    recommender = Recommender(consumer, fake_evaluate)
+    subscribe(
+        consumer,
+        client=client,
+        stream=INTAKE,
+        group=RECOMMENDER_GROUP,
+        consumer="test-recommender",
+        handler=recommender.handle,
+        batch_handler=recommender.handle_batch,
+        max_deliveries=3,
+        claim_idle_ms=200,
+    )
+    await consumer.start()
+    try:
+
+        async def settled() -> bool:
+            return await client.xlen(dead_letters(INTAKE)) == 1 and await pending(client) == 0
+
+        await poll(settled)
+    finally:
+        await consumer.stop()
+    ((_, dead),) = await client.xrange(dead_letters(INTAKE))
+    assert dead[b"reason"] == b"schema"
+    hashes = [decode_suggestion(entry_body(f)).content_hash for _, f in await client.xrange(SUGGESTIONS)]
+    assert hashes == ["hash-c1", "hash-c1-c2"]
