@@ -29,7 +29,7 @@ import pytest
 import redis
 
 from bonemet_recommender.engine import evaluate
-from bonemet_recommender.service import suggestion_key
+from bonemet_recommender.service import decode_last, suggestion_key
 from bonemet_shared.inspection import all_drained
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
 from bonemet_shared.streams import NOTIFIER_GROUP, RECOMMENDER_GROUP, consumed, intake_stream, suggestions_stream
@@ -299,13 +299,13 @@ def test_replicas_keep_per_patient_order_and_deliver_once(redis_url: str, tmp_pa
     for n in range(PATIENTS):
         raw = client.get(suggestion_key(f"Patient/scale-{n}", K))
         assert raw is not None, f"no suggestion for patient {n}"
-        last = orjson.loads(raw)  # type: ignore[arg-type]
+        last = decode_last(raw)  # type: ignore[arg-type]
         expected = evaluate(final_resources(steps[n]), now)
         if expected is None:
-            assert last["status"] == "revoked", n
+            assert last.status == "revoked", n
             revoked += 1
         else:
-            assert (last["status"], last["content_hash"]) == ("draft", expected.content_hash), n
+            assert (last.status, last.content_hash) == ("draft", expected.content_hash), n
     assert revoked == sum(1 for n in range(PATIENTS) if n % 8 == 3)
 
     # Each partition was consumed by exactly one replica, r(p % 2), under its stable per-partition name,

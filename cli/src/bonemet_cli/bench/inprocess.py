@@ -11,7 +11,6 @@ import json
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from bonemet_cli.bench.traffic import Item, Traffic
 from bonemet_recommender.engine import evaluate
 from bonemet_recommender.handlers import on_intake_event
 from bonemet_recommender.projection import Change, HeldResource, apply
-from bonemet_recommender.service import picture_key, suggestion_key
+from bonemet_recommender.service import encode_state, picture_key, suggestion_key
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.events import ResourceAccepted
 
@@ -131,7 +130,7 @@ def engine(patients: Sequence[tuple[list[Mapping[str, Any]], datetime]], seconds
 
 def state(traffic: Traffic, patients: int) -> dict[str, Any]:
     """Project ``patients`` synthetic patients' events with the recommender's own functions and
-    serialisation (``projection.apply``, ``handlers.on_intake_event``, orjson of the dataclasses, as
+    serialisation (``projection.apply``, ``handlers.on_intake_event``, ``service.encode_state``, as
     ``service.Recommender.handle`` writes them) into a fresh server; bytes per patient by MEMORY USAGE
     over the patient keys and by the used_memory delta."""
     now = datetime.combine(traffic.today, datetime.min.time(), UTC).replace(hour=12)
@@ -152,14 +151,14 @@ def state(traffic: Traffic, patients: int) -> dict[str, Any]:
                 change = apply(picture, event)
                 if isinstance(change, Change):
                     picture[change.key] = change.held
-                    fields[change.key] = orjson.dumps(asdict(change.held))
+                    fields[change.key] = encode_state(change.held)
             outcome = on_intake_event(picture, None, events[-1], evaluate)
             if outcome.change is not None:
-                fields[outcome.change.key] = orjson.dumps(asdict(outcome.change.held))
+                fields[outcome.change.key] = encode_state(outcome.change.held)
             pipe.hset(picture_key(patient), mapping=fields)  # type: ignore[arg-type]
             keys.append(picture_key(patient))
             if outcome.last is not None:
-                pipe.set(suggestion_key(patient), orjson.dumps(asdict(outcome.last)))
+                pipe.set(suggestion_key(patient), encode_state(outcome.last))
                 keys.append(suggestion_key(patient))
             if len(pipe) >= 500:
                 pipe.execute()

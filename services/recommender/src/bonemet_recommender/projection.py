@@ -3,6 +3,10 @@
 Correct when events arrive twice or out of order: a resource version older than the one held
 is ignored (by ``meta.versionId`` when both are integers, else by ``meta.lastUpdated``), and a
 retraction leaves a tombstone so a late, older copy cannot bring the resource back.
+
+The picture holds a slim copy of each resource (``slim``): only the top-level elements the engine reads
+(``ENGINE_ELEMENTS``), so the state stays small (issue 8: <= 4 KiB per patient) and narrative, names,
+identifiers, addresses, telecom and notes are not kept (data minimisation).
 """
 
 from __future__ import annotations
@@ -10,9 +14,73 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Literal
 
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
+
+# What the picture keeps of a resource: the top-level elements that engine/picture.py reads per resource
+# type (its ``.get("...")`` of resources: _group, versioned, _status, _effective, _onset, _performed_end,
+# _profiles, _int/_bool/_string/_quantity_value, _body_sites, _focus/_reason_references, _evidence_references,
+# _delivered_dose, _medication_codes, _patient_reference, build_picture), plus Patient.managingOrganization,
+# which handlers.managing_organization reads (routing metadata). Every type keeps resourceType, id and meta
+# reduced to _META (meta.versionId: versioned references; meta.profile: _profiles; meta.lastUpdated: the
+# projection's version order). A type the engine does not read keeps only those. When picture.py reads a
+# new element, add it here: tests/unit/test_slim.py checks every vignette and fixture evaluates the same.
+_ALWAYS = frozenset({"resourceType", "id", "meta"})
+_META = ("versionId", "lastUpdated", "profile")
+ENGINE_ELEMENTS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "Condition": _ALWAYS
+        | {
+            "clinicalStatus",
+            "verificationStatus",
+            "code",
+            "bodySite",
+            "onsetDateTime",
+            "onsetPeriod",
+            "recordedDate",
+            "evidence",
+            "subject",
+        },
+        "Observation": _ALWAYS
+        | {
+            "status",
+            "code",
+            "effectiveDateTime",
+            "effectiveInstant",
+            "effectivePeriod",
+            "issued",
+            "valueInteger",
+            "valueQuantity",
+            "valueBoolean",
+            "valueString",
+            "valueCodeableConcept",
+            "valueDateTime",
+            "focus",
+            "bodySite",
+            "subject",
+        },
+        "Procedure": _ALWAYS
+        | {"status", "code", "bodySite", "reasonReference", "extension", "performedPeriod", "performedDateTime"},
+        "MedicationStatement": _ALWAYS | {"status", "medicationCodeableConcept", "medicationReference", "contained"},
+        "Medication": _ALWAYS | {"code"},
+        "Patient": _ALWAYS | {"birthDate", "gender", "managingOrganization"},
+    }
+)
+
+
+def slim(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """A shallow copy of ``resource`` with only the elements of ``ENGINE_ELEMENTS`` for its type."""
+    kind = resource.get("resourceType")
+    kept = ENGINE_ELEMENTS.get(kind, _ALWAYS) if isinstance(kind, str) else _ALWAYS
+    copy = {name: value for name, value in resource.items() if name in kept}
+    meta = copy.pop("meta", None)
+    if isinstance(meta, Mapping):
+        reduced = {name: meta[name] for name in _META if name in meta}
+        if reduced:
+            copy["meta"] = reduced
+    return copy
 
 
 @dataclass(frozen=True)
@@ -47,7 +115,7 @@ def apply(picture: Picture, event: ResourceAccepted | ResourceRetracted) -> Chan
         version = current.version_id if current else None
         return Change(key, HeldResource(version, current.last_updated if current else None, True, None))
     meta = event.resource.get("meta") or {}
-    incoming = HeldResource(event.version_id, meta.get("lastUpdated"), False, event.resource)
+    incoming = HeldResource(event.version_id, meta.get("lastUpdated"), False, slim(event.resource))
     if current is not None:
         order = _compare(incoming, current)
         if order < 0 or (order == 0 and current.retracted):

@@ -15,12 +15,16 @@ handler per event in stream order (a patient's next event sees the picture the p
 then one MULTI/EXEC with every write, every suggestion and audit XADD, and one XACK of all the ids.
 The batch's keys all carry its partition's tag, so it stays one cluster slot (the audit XADD aside).
 
-Held resources and last suggestions are stored as ``orjson.dumps(dataclass)``: the same bytes as
-``orjson.dumps(asdict(dataclass))`` without ``asdict``'s deep copy of every resource.
+Held resources (slim copies, see ``projection.slim``) and last suggestions are stored by ``encode_state``:
+a one-byte format marker, then ``orjson.dumps(dataclass)`` (the same bytes as ``orjson.dumps(asdict(...))``
+without ``asdict``'s deep copy) compressed with raw DEFLATE at level 1 (``_DEFLATE``). ``decode_held`` and
+``decode_last`` also read the previous version's values, plain JSON (they start with ``{``); a legacy held
+resource is read back slim.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +36,7 @@ from pydantic import ValidationError
 from redis.exceptions import WatchError
 
 from bonemet_recommender.handlers import Evaluate, LastSuggestion, Outcome, on_intake_event, suggestion_audit
-from bonemet_recommender.projection import HeldResource
+from bonemet_recommender.projection import HeldResource, slim
 from bonemet_shared.audit import queue_audit
 from bonemet_shared.consuming import Delivery, Unprocessable, ack_all_in, ack_in
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted, SuggestionIssued, decode_intake, encode, utc_now
@@ -94,15 +98,15 @@ class Recommender:
             async with client.pipeline(transaction=True) as pipe:
                 try:
                     await pipe.watch(*keys)
-                    picture = {_text(k): _held(v) for k, v in (await pipe.hgetall(keys[0])).items()}
+                    picture = {_text(k): decode_held(v) for k, v in (await pipe.hgetall(keys[0])).items()}
                     last_raw = await pipe.get(keys[1])
-                    last = LastSuggestion(**orjson.loads(last_raw)) if last_raw else None
+                    last = decode_last(last_raw) if last_raw else None
                     outcome = on_intake_event(picture, last, event, self._evaluate)
                     pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
                     if outcome.change is not None:
-                        pipe.hset(keys[0], outcome.change.key, orjson.dumps(outcome.change.held))
+                        pipe.hset(keys[0], outcome.change.key, encode_state(outcome.change.held))
                     if outcome.suggestion is not None and outcome.last is not None:
-                        pipe.set(keys[1], orjson.dumps(outcome.last))
+                        pipe.set(keys[1], encode_state(outcome.last))
                         queue_audit(pipe, suggestion_audit(outcome.suggestion, last, utc_now()))
                         await self._broker.publish(
                             encode(outcome.suggestion),
@@ -147,8 +151,8 @@ class Recommender:
                     read = await reads.execute()
                     states = {
                         patient: _PatientState(
-                            {_text(k): _held(v) for k, v in read[2 * n].items()},
-                            LastSuggestion(**orjson.loads(read[2 * n + 1])) if read[2 * n + 1] else None,
+                            {_text(k): decode_held(v) for k, v in read[2 * n].items()},
+                            decode_last(read[2 * n + 1]) if read[2 * n + 1] else None,
                         )
                         for n, patient in enumerate(patients)
                     }
@@ -167,10 +171,10 @@ class Recommender:
                         if state.changed:
                             pipe.hset(
                                 keys[patient][2],
-                                mapping={k: orjson.dumps(held) for k, held in state.changed.items()},
+                                mapping={k: encode_state(held) for k, held in state.changed.items()},
                             )
                         if state.last_changed and state.last is not None:
-                            pipe.set(keys[patient][3], orjson.dumps(state.last))
+                            pipe.set(keys[patient][3], encode_state(state.last))
                     recorded = utc_now()
                     for suggestion, previous, delivery in emitted:
                         queue_audit(pipe, suggestion_audit(suggestion, previous, recorded))
@@ -204,6 +208,37 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _held(raw: bytes | str) -> HeldResource:
-    fields: dict[str, Any] = orjson.loads(raw)
-    return HeldResource(**fields)
+_DEFLATE = b"\x01"
+"""Format marker: raw DEFLATE (no zlib header or checksum: 6 bytes fewer per value) of the orjson bytes."""
+_LEGACY = b"{"
+"""The previous version's values: plain orjson of the dataclass."""
+
+
+def encode_state(value: HeldResource | LastSuggestion) -> bytes:
+    """A held resource or last suggestion as stored: ``_DEFLATE`` + raw DEFLATE level 1 of its JSON."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return _DEFLATE + compressor.compress(orjson.dumps(value)) + compressor.flush()
+
+
+def _json(raw: bytes | str) -> dict[str, Any]:
+    data = raw.encode() if isinstance(raw, str) else raw
+    if data[:1] == _DEFLATE:
+        fields: dict[str, Any] = orjson.loads(zlib.decompress(data[1:], -15))
+    elif data[:1] == _LEGACY:
+        fields = orjson.loads(data)
+    else:
+        raise ValueError(f"unknown state format {data[:1]!r}")
+    return fields
+
+
+def decode_held(raw: bytes | str) -> HeldResource:
+    """A stored held resource, either format; a legacy (whole) resource comes back slim, as ``apply`` holds it."""
+    held = HeldResource(**_json(raw))
+    if held.resource is not None and raw[:1] in (_LEGACY, "{"):
+        return HeldResource(held.version_id, held.last_updated, held.retracted, slim(held.resource))
+    return held
+
+
+def decode_last(raw: bytes | str) -> LastSuggestion:
+    """A stored last suggestion, either format."""
+    return LastSuggestion(**_json(raw))

@@ -14,7 +14,7 @@ from faststream.redis import RedisBroker
 
 from bonemet_recommender.engine import Evaluation
 from bonemet_recommender.engine.decisions import Coding, LesionDecision, PatientDecision, Prognosis, Regimen
-from bonemet_recommender.service import Recommender, picture_key, suggestion_key
+from bonemet_recommender.service import Recommender, decode_held, decode_last, picture_key, suggestion_key
 from bonemet_shared.consuming import Delivery, Unprocessable, ensure_groups, entry_body, subscribe
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted, decode_suggestion, encode
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
@@ -129,9 +129,9 @@ async def test_an_intake_event_becomes_one_suggestion_and_is_acknowledged(
     assert b"corr-c1" in fields[b"__data__"]  # the stream correlation id travels on
     picture = await client.hgetall(picture_key(PATIENT))
     assert list(picture) == [b"Condition/c1"]
-    assert orjson.loads(picture[b"Condition/c1"])["version_id"] == "1"
-    last = orjson.loads(await client.get(suggestion_key(PATIENT)))
-    assert (last["careplan_id"], last["content_hash"], last["status"]) == ("cp-p1", "hash-c1", "draft")
+    assert decode_held(picture[b"Condition/c1"]).version_id == "1"
+    last = decode_last(await client.get(suggestion_key(PATIENT)))
+    assert (last.careplan_id, last.content_hash, last.status) == ("cp-p1", "hash-c1", "draft")
     assert await audit_codes(client) == ["suggestion-created"]
     assert await pending(client) == 0
 
@@ -285,7 +285,7 @@ async def outputs(client: aredis.Redis) -> dict[str, Any]:
     for patient in (PATIENT, NEIGHBOUR):
         picture = await client.hgetall(picture_key(patient))
         last = await client.get(suggestion_key(patient))
-        state[patient] = ({k: orjson.loads(v) for k, v in picture.items()}, orjson.loads(last) if last else None)
+        state[patient] = ({k: decode_held(v) for k, v in picture.items()}, decode_last(last) if last else None)
     return {"suggestions": suggestions, "audits": audits, "state": state, "pending": await pending(client)}
 
 
@@ -345,7 +345,7 @@ async def test_a_concurrent_write_to_a_watched_key_makes_the_batch_start_again(
         if not calls:  # a second delivery for the patient commits while the batch is being evaluated
             resource = {"resourceType": "Condition", "id": "c0", "subject": {"reference": PATIENT}}
             held = {"version_id": "1", "last_updated": None, "retracted": False, "resource": resource}
-            with redis.Redis.from_url(redis_url) as other:
+            with redis.Redis.from_url(redis_url) as other:  # the previous version's format (plain JSON)
                 other.hset(picture_key(PATIENT), "Condition/c0", orjson.dumps(held))
         calls.append(len(resources))
         return fake_evaluate(resources, now)

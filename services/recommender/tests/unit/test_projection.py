@@ -114,11 +114,11 @@ def test_non_numeric_version_ids_fall_back_to_last_updated() -> None:
 
 
 def test_unknown_order_counts_as_newer() -> None:
-    picture = fold(accepted(note=[{"text": "first"}]))
-    applied = apply(picture, accepted(note=[{"text": "second"}]))
+    picture = fold(accepted(recordedDate="2025-01-01"))
+    applied = apply(picture, accepted(recordedDate="2025-02-01"))
     assert isinstance(applied, Change)
     assert applied.held.resource is not None
-    assert applied.held.resource["note"] == [{"text": "second"}]
+    assert applied.held.resource["recordedDate"] == "2025-02-01"
 
 
 def test_a_retraction_leaves_a_tombstone_that_keeps_the_version() -> None:
