@@ -562,16 +562,18 @@ def _r2(draft: _Draft, patient: _Patient) -> None:
     draft.cite("ESCC", "NOMS", "ASTRO-2024")
 
 
+def _without_surgery(draft: _Draft, patient: _Patient, note: str) -> list[Regimen]:
+    """R3a/R3b when the surgery comes first but does not happen: 8/1 or 20/5; 8/1 only if prognosis is limited (M1)."""
+    if patient.limited:
+        return [_rx(draft, 8, 1, note=f"{note}; prognosis limited (M1)")]
+    return [_rx(draft, 8, 1, note=note), _rx(draft, 20, 5, note=note)]
+
+
 def _r3a(draft: _Draft, patient: _Patient) -> None:
     sins = _sins(draft.lesion)
     draft.rule, draft.priority = "R3a", "urgent"
     draft.use(draft.lesion.sins.reference if draft.lesion.sins else None)
-    note = "if surgical stabilisation is declined or not possible"
-    draft.regimens = (
-        [_rx(draft, 8, 1, note=f"{note}; prognosis limited (M1)")]
-        if patient.limited
-        else [_rx(draft, 8, 1, note=note), _rx(draft, 20, 5, note=note)]
-    )
+    draft.regimens = _without_surgery(draft, patient, "if surgical stabilisation is declined or not possible")
     draft.suggest(
         "spine-surgery-consult",
         f"SINS {sins} (>= 13, unstable): surgical stabilisation consult, then post-operative RT",
@@ -601,12 +603,7 @@ def _r3b(draft: _Draft, patient: _Patient) -> None:
         draft.approximations.append(
             "axial cortical involvement > 30 mm approximated by the lesion's maximum diameter > 30 mm"
         )
-    note = "if not operable; protected weight bearing"
-    draft.regimens = (
-        [_rx(draft, 8, 1, note=f"{note}; prognosis limited (M1)")]
-        if patient.limited
-        else [_rx(draft, 8, 1, note=note), _rx(draft, 20, 5, note=note)]
-    )
+    draft.regimens = _without_surgery(draft, patient, "if not operable; protected weight bearing")
     draft.suggest(
         "orthopaedic-consult",
         f"Long bone, {', '.join(reasons)}: orthopaedic consult for (prophylactic) fixation, then post-operative RT",
