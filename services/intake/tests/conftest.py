@@ -11,7 +11,6 @@ import httpx
 import orjson
 import pytest
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 
 from bonemet_intake.auth import Clients, parse_clients
 from bonemet_intake.event_log import EventLog, LagGate
@@ -97,8 +96,6 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
     """Build the app (auth on, token of client 'ehr' sent by default); keyword arguments override limits."""
     store = aredis.Redis.from_url(redis_url)
     await ensure_groups(store)
-    broker = RedisBroker(redis_url, logger=None)  # type: ignore[arg-type]
-    await broker.connect()
     opened: list[httpx.AsyncClient] = []
 
     async def make(
@@ -108,7 +105,7 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
         max_lag: int = 0,
         **limits: Any,
     ) -> Intake:
-        event_log = EventLog(broker, store)
+        event_log = EventLog(store)
         metrics = Metrics()
         app = create_app(
             event_log,
@@ -127,7 +124,6 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
     yield make
     for http in opened:
         await http.aclose()
-    await broker.stop()
     await store.aclose()
 
 

@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 from starlette.applications import Starlette
 
 from bonemet_intake.auth import Clients, ConfigError, is_loopback, parse_clients
@@ -45,19 +44,16 @@ def build_app(settings: Settings) -> Starlette:
     url = resolve_redis_url(settings)
     timeout = settings.intake_redis_timeout_s
     client = aredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-    broker = RedisBroker(url, logger=None, socket_timeout=timeout)  # type: ignore[arg-type]  # None: no per-message logs
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await broker.connect()
         await ensure_groups(client, partitions=settings.partitions)
         try:
             yield
         finally:
-            await broker.stop()
             await client.aclose()
 
-    event_log = EventLog(broker, client, settings.partitions)
+    event_log = EventLog(client, settings.partitions)
     return create_app(
         event_log,
         max_body_bytes=settings.intake_max_body_bytes,

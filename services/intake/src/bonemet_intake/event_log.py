@@ -28,7 +28,6 @@ from typing import Any, cast
 import hiredis
 import orjson
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ResponseError
@@ -83,10 +82,7 @@ def subscription_key(source: str, subscription: str) -> str:
 
 
 class EventLog:
-    def __init__(self, broker: RedisBroker, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
-        # The broker no longer publishes here (``Frames`` writes faststream's format in our own MULTI);
-        # it is kept so callers and the composition root stay as they are.
-        self._broker = broker
+    def __init__(self, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._client = client
         self.partitions = partitions
 

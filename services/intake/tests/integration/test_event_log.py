@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 from redis.exceptions import ResponseError
 
 from bonemet_intake.acceptance import Snapshot, Upsert, keys_to_read
@@ -45,7 +44,7 @@ async def store(redis_url: str) -> AsyncIterator[aredis.Redis]:
 
 @pytest.fixture
 async def event_log(redis_url: str, store: aredis.Redis) -> EventLog:
-    return EventLog(RedisBroker(redis_url, logger=None), store)  # type: ignore[arg-type]
+    return EventLog(store)
 
 
 async def commit(event_log: EventLog, operations: list[Any], decider: Any = None) -> Any:

@@ -13,7 +13,6 @@ import httpx
 import orjson
 import pytest
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 from starlette.applications import Starlette
 from structlog.testing import capture_logs
 
@@ -42,8 +41,8 @@ def condition(**changes: Any) -> dict[str, Any]:
     }
 
 
-def build_app(broker: RedisBroker, client: aredis.Redis) -> Starlette:
-    return create_app(EventLog(broker, client), max_body_bytes=MAX_BODY, clock=lambda: NOW)
+def build_app(client: aredis.Redis) -> Starlette:
+    return create_app(EventLog(client), max_body_bytes=MAX_BODY, clock=lambda: NOW)
 
 
 def http_client(app: Starlette) -> httpx.AsyncClient:
@@ -59,12 +58,9 @@ async def store(redis_url: str) -> AsyncIterator[aredis.Redis]:
 
 
 @pytest.fixture
-async def http(redis_url: str, store: aredis.Redis) -> AsyncIterator[httpx.AsyncClient]:
-    broker = RedisBroker(redis_url, logger=None)  # type: ignore[arg-type]
-    await broker.connect()
-    async with http_client(build_app(broker, store)) as client:
+async def http(store: aredis.Redis) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(build_app(store)) as client:
         yield client
-    await broker.stop()
 
 
 async def intake_length(store: aredis.Redis) -> int:
@@ -275,9 +271,8 @@ def closed_port() -> int:
 async def test_an_unreachable_store_answers_503_with_retry_after(closed_port: int) -> None:
     url = f"redis://127.0.0.1:{closed_port}/0"
     client = aredis.Redis.from_url(url, socket_connect_timeout=1)
-    broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]
     try:
-        async with http_client(build_app(broker, client)) as http:
+        async with http_client(build_app(client)) as http:
             response = await http.post("/fhir/Condition", content=orjson.dumps(condition()), headers=FHIR)
             ready = await http.get("/readyz")
             health = await http.get("/healthz")
