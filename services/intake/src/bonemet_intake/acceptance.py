@@ -15,6 +15,7 @@ from typing import Literal
 
 from bonemet_intake.validation import ValidResource
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
+from bonemet_shared.versions import version_order as shared_version_order
 
 
 @dataclass(frozen=True)
@@ -209,25 +210,5 @@ def plan(
 
 
 def version_order(incoming: VersionState, held: VersionState) -> int:
-    """-1 older, 0 same version, 1 newer than ``held``. Unknown order counts as newer: the latest word wins.
-
-    The same rule as the recommender's projection: integer versionIds compare as numbers, equal
-    versionIds are the same version, otherwise ``meta.lastUpdated`` decides when both are present.
-    """
-    if incoming.version_id and held.version_id:
-        if incoming.version_id.isdigit() and held.version_id.isdigit():
-            new, old = int(incoming.version_id), int(held.version_id)
-            return (new > old) - (new < old)
-        if incoming.version_id == held.version_id:
-            return 0
-    new_t, old_t = _instant(incoming.last_updated), _instant(held.last_updated)
-    if new_t is not None and old_t is not None:
-        return (new_t > old_t) - (new_t < old_t)  # equal instants are the same version, as in the projection
-    return 1
-
-
-def _instant(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """-1 older, 0 same version, 1 newer than ``held``: the rule the recommender's projection applies too."""
+    return shared_version_order(incoming.version_id, incoming.last_updated, held.version_id, held.last_updated)

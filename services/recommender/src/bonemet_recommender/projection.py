@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Literal
 
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
+from bonemet_shared.versions import version_order
 
 # What the picture keeps of a resource: the top-level elements that engine/picture.py reads per resource
 # type (its ``.get("...")`` of resources: _group, versioned, _status, _effective, _onset, _performed_end,
@@ -130,21 +130,5 @@ def resources(picture: Picture) -> list[dict[str, Any]]:
 
 
 def _compare(incoming: HeldResource, current: HeldResource) -> int:
-    """-1 older, 0 same version, 1 newer (unknown order counts as newer: the latest word wins)."""
-    if incoming.version_id and current.version_id:
-        if incoming.version_id.isdigit() and current.version_id.isdigit():
-            newer, older = int(incoming.version_id), int(current.version_id)
-            return (newer > older) - (newer < older)
-        if incoming.version_id == current.version_id:
-            return 0
-    new, old = _instant(incoming.last_updated), _instant(current.last_updated)
-    if new is not None and old is not None:
-        return (new > old) - (new < old)  # equal instants are the same version (a tombstone must hold)
-    return 1
-
-
-def _instant(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """-1 older, 0 same version, 1 newer: the intake's rule too (a tombstone holds against an equal copy)."""
+    return version_order(incoming.version_id, incoming.last_updated, current.version_id, current.last_updated)
