@@ -38,7 +38,7 @@ from redis.exceptions import WatchError
 from bonemet_recommender.handlers import Evaluate, LastSuggestion, Outcome, on_intake_event, suggestion_audit
 from bonemet_recommender.projection import HeldResource, slim
 from bonemet_shared.audit import queue_audit
-from bonemet_shared.consuming import Delivery, Unprocessable, ack_all_in, ack_in
+from bonemet_shared.consuming import Delivery, Unprocessable, ack_all_in
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted, SuggestionIssued, decode_intake, encode, utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, hash_tag, partition_of
@@ -86,41 +86,8 @@ class Recommender:
         self._partitions = partitions
 
     async def handle(self, delivery: Delivery, client: aredis.Redis) -> None:
-        try:
-            event = decode_intake(delivery.body)
-        except ValidationError:
-            raise Unprocessable("schema") from None
-        source, output, *watched = transaction_keys(event.patient, self._partitions)
-        keys = tuple(watched)
-        if source != delivery.stream:  # written by hand, or K changed without a drain: still correct
-            log.warning("partition-mismatch", stream=delivery.stream, correlation_id=delivery.correlation_id)
-        while True:
-            async with client.pipeline(transaction=True) as pipe:
-                try:
-                    await pipe.watch(*keys)
-                    picture = {_text(k): decode_held(v) for k, v in (await pipe.hgetall(keys[0])).items()}
-                    last_raw = await pipe.get(keys[1])
-                    last = decode_last(last_raw) if last_raw else None
-                    outcome = on_intake_event(picture, last, event, self._evaluate)
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    if outcome.change is not None:
-                        pipe.hset(keys[0], outcome.change.key, encode_state(outcome.change.held))
-                    if outcome.suggestion is not None and outcome.last is not None:
-                        pipe.set(keys[1], encode_state(outcome.last))
-                        queue_audit(pipe, suggestion_audit(outcome.suggestion, last, utc_now()))
-                        await self._broker.publish(
-                            encode(outcome.suggestion),
-                            stream=output,
-                            pipeline=pipe,
-                            correlation_id=delivery.correlation_id,
-                        )
-                    ack_in(pipe, delivery)
-                    await pipe.execute()
-                except WatchError:
-                    continue
-            break
-        if outcome.suggestion is not None:
-            _log_emitted(outcome.suggestion, delivery.correlation_id)
+        """One entry (the claimer's retries, and the fallback of a failed batch): the batch of one."""
+        await self.handle_batch([delivery], client)
 
     async def handle_batch(self, deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
         """Handle fresh entries of one partition stream, in order, in one transaction (see the module doc).
