@@ -35,7 +35,7 @@ def _orjson_exact(value: Any) -> bool:
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
-        return -_I_JSON_INT <= value <= _I_JSON_INT
+        return bool(-_I_JSON_INT <= value <= _I_JSON_INT)
     if kind is dict:
         return all(type(key) is str and key.isascii() and _orjson_exact(item) for key, item in value.items())
     if kind is list:
