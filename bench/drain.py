@@ -99,8 +99,8 @@ async def recommender(url: str, events: int, batch: int, rate: float, linger_ms:
         if extra and linger_ms:
             extra["batch_linger_s"] = linger_ms / 1000
         consuming.subscribe_partitions(
-            broker, streams=intake_stream, partitions=PARTITIONS, replica=Replica(0, 1), group=RECOMMENDER_GROUP,
-            instance="bench", service="recommender", handler=service.handle, max_deliveries=5,
+            broker, client=client, streams=intake_stream, partitions=PARTITIONS, replica=Replica(0, 1),
+            group=RECOMMENDER_GROUP, instance="bench", service="recommender", handler=service.handle, max_deliveries=5,
             claim_idle_ms=30_000, trim_every=1000, **extra,
         )  # fmt: skip
         await broker.start()
@@ -181,8 +181,8 @@ async def archiver(
             if extra and linger_ms:
                 extra["batch_linger_s"] = linger_ms / 1000
             consuming.subscribe(
-                broker, stream=AUDIT, group=ARCHIVER_GROUP, consumer="bench-archiver", handler=archive.handle,
-                max_deliveries=5, claim_idle_ms=30_000, **extra,
+                broker, client=client, stream=AUDIT, group=ARCHIVER_GROUP, consumer="bench-archiver",
+                handler=archive.handle, max_deliveries=5, claim_idle_ms=30_000, **extra,
             )  # fmt: skip
             await broker.start()
             producer_cpu: list[float] = []
