@@ -257,6 +257,7 @@ def subscribe(
         broker.subscriber(
             stream=StreamSub(stream, group=group, consumer=consumer, batch=True, max_records=batch_size),
             ack_policy=AckPolicy.MANUAL,
+            parser=_entries_unparsed,
             decoder=_the_message,
         )(read_batch)
     broker.subscriber(
@@ -270,6 +271,16 @@ def subscribe(
         ack_policy=AckPolicy.MANUAL,
         decoder=_the_message,
     )(reclaim)
+
+
+async def _entries_unparsed(raw: Mapping[str, Any], default_parser: Any) -> Any:
+    """Parser of the batch readers: faststream's own JSON-decodes every entry's body and encodes the list
+    again as the message body (~15% of the recommender's CPU), which ``read_batch`` never reads: it takes
+    the raw entries (``_delivery``). So faststream builds its message from no entries, and the message
+    carries the raw batch."""
+    message = await default_parser({**raw, "data": ()})
+    message.raw_message = raw
+    return message
 
 
 async def _the_message(msg: Any, _default_decoder: Any) -> Any:
