@@ -1017,6 +1017,27 @@ def _finish_pain(
     return Reading(stale=own.stale or (shared.stale if single else None)), False
 
 
+def _is_lesion(condition_codes: tuple[Coding, ...], sites: tuple[Coding, ...]) -> bool:
+    """A Condition coded as a bone metastasis or a myeloma bone lesion (whatever its status)."""
+    return codes.is_bone_metastasis(condition_codes, sites) or codes.is_myeloma_bone_lesion(condition_codes, sites)
+
+
+def has_bone_metastasis(resources: Sequence[Mapping[str, Any]]) -> bool:
+    """``build_picture(resources, now).has_bone_metastasis``, reading the Conditions only.
+
+    Most patients in an oncology feed have no bone-metastasis Condition, and for them ``decide`` answers
+    None whatever else they hold: this spares building their picture on every event."""
+    for resource in resources:
+        if (
+            (type(resource) is dict or isinstance(resource, Mapping))
+            and resource.get("resourceType") == "Condition"
+            and versioned(resource) is not None
+            and _is_lesion(codings(resource.get("code")), _body_sites(resource))
+        ):
+            return True
+    return False
+
+
 def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture:
     """RULES.md A1/A2/§5.1: the typed picture of one patient's resources as of ``now``."""
     now = aware(now)
@@ -1027,10 +1048,7 @@ def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pati
     ended: list[str] = []
     lesion_conditions: list[Mapping[str, Any]] = []
     for condition in conditions:
-        if not (
-            codes.is_bone_metastasis(condition.codes, condition.sites)
-            or codes.is_myeloma_bone_lesion(condition.codes, condition.sites)
-        ):
+        if not _is_lesion(condition.codes, condition.sites):
             continue
         if condition.active:
             drafts.append(_lesion_draft(condition))
