@@ -32,7 +32,7 @@ from bonemet_notifier.config import (
     load_routing,
     validate_routing,
 )
-from bonemet_notifier.delivery import DestinationWorker, EscalationWorker, Links, Timing
+from bonemet_notifier.delivery import DestinationWorker, EscalationWorker, Links, Timing, nudger
 from bonemet_notifier.planning import destination
 from bonemet_notifier.retry import RetryPolicy
 from bonemet_notifier.service import Notifier
@@ -170,14 +170,18 @@ async def build(
     channels = build_channels(config, settings, env, clock)
     timing = Timing(settings.notify_lease_ms, settings.notify_poll_ms / 1000, settings.notify_send_timeout_s)
     retry = RetryPolicy(settings.notify_max_attempts, settings.notify_backoff_base_ms, settings.notify_backoff_max_ms)
-    workers: list[DestinationWorker | EscalationWorker] = [
+    destinations = [
         DestinationWorker(
             destination(rid, address.channel), channels[address.channel], store, config, links, retry, timing, clock
         )
         for rid, recipient in config.recipients.items()
         for address in recipient.deliver
     ]
-    workers.append(EscalationWorker(store, config, links, timing, clock))
+    queued = nudger(destinations)
+    workers: list[DestinationWorker | EscalationWorker] = [
+        *destinations,
+        EscalationWorker(store, config, links, timing, clock, queued),
+    ]
     await _warn_orphans(client, {w.destination for w in workers if isinstance(w, DestinationWorker)})
 
     broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
@@ -185,7 +189,7 @@ async def build(
         logger=None,  # type: ignore[arg-type]
         middlewares=observability.broker_middlewares(),
     )
-    notifier = Notifier(store, config, links.make, clock)
+    notifier = Notifier(store, config, links.make, clock, queued)
     # Replica i/N reads the suggestions partitions p with p % N == i (one reader + claimer each). The
     # delivery and escalation workers run on every replica: their claims are atomic, leased Lua moves.
     subscribe_partitions(

@@ -2,15 +2,17 @@
 
 A worker claims the first due job of its own queue, sends it, and records the outcome durably.
 Workers never wait on each other, so a slow or failing endpoint delays only its own queue.
+An idle worker looks again every poll interval, or at once when this process queued a job for it
+(``nudge``): a stat alert must not wait out the poll interval (it was most of the end-to-end latency).
+Jobs queued by another replica are found by the poll.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -72,6 +74,8 @@ class DestinationWorker:
         self._timing = timing
         self._clock = clock
         self._jitter = jitter
+        self.nudged = asyncio.Event()
+        """Set when a job was queued for this worker: the idle wait ends at once."""
 
     async def run_once(self) -> bool:
         """Send the first due job, if any; True when there was one."""
@@ -150,16 +154,43 @@ class DestinationWorker:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        await _loop(self.run_once, stop, self._timing.poll_s, "delivery-worker-error", self._channel.kind)
+        await _loop(self.run_once, stop, self.nudged, self._timing.poll_s, "delivery-worker-error", self._channel.kind)
+
+
+Queued = Callable[[Iterable[str]], None]
+"""Told the destinations of jobs just committed (so their workers look now)."""
+
+
+def nudger(workers: Iterable[DestinationWorker]) -> Queued:
+    """The ``Queued`` callback that nudges the workers of this process."""
+    by_destination = {worker.destination: worker for worker in workers}
+
+    def queued(destinations: Iterable[str]) -> None:
+        for name in destinations:
+            worker = by_destination.get(name)
+            if worker is not None:
+                worker.nudged.set()
+
+    return queued
 
 
 class EscalationWorker:
-    def __init__(self, store: Store, config: RoutingConfig, links: Links, timing: Timing, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: RoutingConfig,
+        links: Links,
+        timing: Timing,
+        clock: Clock,
+        queued: Queued = lambda _: None,
+    ) -> None:
         self._store = store
         self._config = config
         self._links = links
         self._timing = timing
         self._clock = clock
+        self._queued = queued
+        self._nudged = asyncio.Event()  # nothing nudges escalations: they fall due by the clock
 
     async def run_once(self) -> bool:
         now = self._clock()
@@ -171,6 +202,7 @@ class EscalationWorker:
             now,
             lambda alert, step, level: plan_escalation(self._config, alert, step, level, now, self._links.make),
         )
+        self._queued(job.destination for job in jobs)
         for job in jobs:
             log.warning(
                 "escalated",
@@ -182,16 +214,24 @@ class EscalationWorker:
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        await _loop(self.run_once, stop, self._timing.poll_s, "escalation-worker-error", "escalation")
+        await _loop(self.run_once, stop, self._nudged, self._timing.poll_s, "escalation-worker-error", "escalation")
 
 
-async def _loop(step: Callable[[], object], stop: asyncio.Event, poll_s: float, error: str, channel: str) -> None:
-    while not stop.is_set():
-        try:
-            busy = await step()  # type: ignore[misc]
-        except Exception as exc:  # Redis down, a bug: log by type, wait, go on
-            log.error(error, error_type=type(exc).__name__, channel=channel)
-            busy = False
-        if not busy:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), poll_s)
+async def _loop(
+    step: Callable[[], object], stop: asyncio.Event, nudged: asyncio.Event, poll_s: float, error: str, channel: str
+) -> None:
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            nudged.clear()  # before the step: a job queued while it runs is looked for right after
+            try:
+                busy = await step()  # type: ignore[misc]
+            except Exception as exc:  # Redis down, a bug: log by type, wait, go on
+                log.error(error, error_type=type(exc).__name__, channel=channel)
+                busy = False
+            if not busy and not nudged.is_set():
+                woken = asyncio.ensure_future(nudged.wait())
+                await asyncio.wait((stopping, woken), timeout=poll_s, return_when=asyncio.FIRST_COMPLETED)
+                woken.cancel()
+    finally:
+        stopping.cancel()

@@ -7,7 +7,7 @@ stream entry. A redelivered entry finds its version already seen and is only ack
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import redis.asyncio as aredis
@@ -26,12 +26,18 @@ log = get_logger()
 
 class Notifier:
     def __init__(
-        self, store: Store, config: RoutingConfig, link: Callable[[str], str], clock: Callable[[], datetime]
+        self,
+        store: Store,
+        config: RoutingConfig,
+        link: Callable[[str], str],
+        clock: Callable[[], datetime],
+        queued: Callable[[Iterable[str]], None] = lambda _: None,
     ) -> None:
         self._store = store
         self._config = config
         self._link = link
         self._clock = clock
+        self._queued = queued
 
     async def handle(self, delivery: Delivery, client: aredis.Redis) -> None:
         try:
@@ -48,6 +54,7 @@ class Notifier:
         if result is None:
             log.info("already-routed", careplan_id=suggestion.careplan_id, correlation_id=delivery.correlation_id)
             return
+        self._queued(job.destination for job in result.jobs)
         for job in result.jobs:
             log.info(
                 "queued",

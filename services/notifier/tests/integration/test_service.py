@@ -156,3 +156,25 @@ async def test_a_reclaimed_older_version_handled_after_a_newer_one_never_undoes_
     assert await pending(client) == 0
     assert await notifier.drain() == 1
     assert names(tmp_path / "outbox") == [f"cp-1.v2.{ON_CALL_ID}.json"]
+
+
+async def test_a_queued_job_is_sent_at_once_not_after_the_poll_interval(
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    poll: Callable[..., Awaitable[Any]],
+    suggestion_factory: Callable[..., SuggestionIssued],
+) -> None:
+    """The consumer nudges the worker it queued for: with a one-minute poll interval the second
+    suggestion (queued while the worker idles, after the first was sent) still arrives within seconds."""
+    notifier = await rig(notify_poll_ms=60_000)
+    running = asyncio.create_task(notifier.app.run(handle_signals=False))
+    try:
+        await broker.publish(encode(suggestion_factory(careplan_id="cp-1", priority="stat")), stream=SUGGESTIONS)
+        await poll(lambda: len(names(tmp_path / "outbox")) == 1, 15)
+        await broker.publish(encode(suggestion_factory(careplan_id="cp-2", priority="stat")), stream=SUGGESTIONS)
+        await poll(lambda: len(names(tmp_path / "outbox")) == 2, 15)
+    finally:
+        notifier.app.stop.set()
+        await running
