@@ -231,8 +231,14 @@ class Store:
             while True:
                 try:
                     await pipe.watch(*keys)
-                    seen = await pipe.sismember(careplan_key(cp, "seen"), version)
-                    current = _hash(await pipe.hgetall(careplan_key(cp)))
+                    # The reads in one round trip on another connection: a write after the WATCH fails the EXEC anyway.
+                    reads = self.client.pipeline(transaction=False)
+                    reads.sismember(careplan_key(cp, "seen"), version)
+                    reads.hgetall(careplan_key(cp))
+                    reads.smembers(careplan_key(cp, "pending"))
+                    reads.hgetall(careplan_key(cp, "notified"))
+                    seen, current_fields, pending_members, notified_fields = await reads.execute()
+                    current = _hash(current_fields)
                     if seen or _superseded(current, delivery):
                         # Seen, or older than the version in force: a reclaimed entry handled after a
                         # newer one of the same careplan (same partition stream) must not undo it.
@@ -241,9 +247,8 @@ class Store:
                         ack_in(pipe, delivery)
                         await pipe.execute()
                         return None
-                    pending = [Pending.decode(_text(m)) for m in await pipe.smembers(careplan_key(cp, "pending"))]
-                    notified = _hash(await pipe.hgetall(careplan_key(cp, "notified")))
-                    result = plan(pending, notified)
+                    pending = [Pending.decode(_text(m)) for m in pending_members]
+                    result = plan(pending, _hash(notified_fields))
                     pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
                     self._write_plan(pipe, suggestion, result, now)
                     pipe.hset(careplan_key(cp), mapping={"stream": delivery.stream, "entry": delivery.entry_ids[-1]})
