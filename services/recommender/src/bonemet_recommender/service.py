@@ -27,6 +27,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -198,10 +199,24 @@ def _json(raw: bytes | str) -> dict[str, Any]:
     return fields
 
 
+DECODED_HELD_CACHE = 8_192
+"""Held resources kept decoded, by their stored bytes (about 2 KB each): a patient whose record is
+arriving has their whole picture read for every event, and decoding it (~16 µs a resource) was the largest
+part of the recommender's work per event (issue 8). Keyed by content, so never stale."""
+
+
 def decode_held(raw: bytes | str) -> HeldResource:
-    """A stored held resource, either format; a legacy (whole) resource comes back slim, as ``apply`` holds it."""
+    """A stored held resource, either format; a legacy (whole) resource comes back slim, as ``apply`` holds it.
+
+    The same bytes give the same (shared) object: nothing may change a held resource in place (the engine
+    and the projection only read them; ``tests/unit/test_decoded_cache.py``)."""
+    return _decode_held(raw.encode() if isinstance(raw, str) else raw)
+
+
+@lru_cache(maxsize=DECODED_HELD_CACHE)
+def _decode_held(raw: bytes) -> HeldResource:
     held = HeldResource(**_json(raw))
-    if held.resource is not None and raw[:1] in (_LEGACY, "{"):
+    if held.resource is not None and raw[:1] == _LEGACY:
         return HeldResource(held.version_id, held.last_updated, held.retracted, slim(held.resource))
     return held
 
