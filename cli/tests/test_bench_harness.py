@@ -60,3 +60,41 @@ def test_mixed_traffic_is_about_two_percent_lesions_each_after_its_patients_work
     bundle = batch_bundle(items[:3])
     assert bundle["type"] == "batch"
     assert bundle["entry"][0]["request"]["method"] == "PUT"
+
+
+def test_cpu_per_resource_and_share_over_the_window() -> None:
+    from bonemet_cli.bench.cpu import per_resource
+
+    before = {"wall": 10.0, "intake": 1.0, "recommender": 2.0, "client": 0.5}
+    after = {"wall": 12.0, "intake": 2.5, "recommender": 2.8, "client": 0.7}
+    figures = per_resource(before, after, resources=5_000)
+    assert figures["cpu_us_per_resource_intake"] == pytest.approx(300.0)
+    assert figures["cpu_us_per_resource_recommender"] == pytest.approx(160.0)
+    assert figures["cpu_share_intake"] == pytest.approx(0.75)
+    assert figures["cpu_us_per_resource_total"] == pytest.approx(300.0 + 160.0 + 40.0)
+    assert per_resource({}, after, 5_000) == {}
+    assert per_resource(before, after, 0) == {}
+
+
+def test_cpu_snapshot_reads_each_child_from_proc() -> None:
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from bonemet_cli.bench.cpu import snapshot
+
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("no /proc here")
+    busy = subprocess.Popen([sys.executable, "-c", "sum(i * i for i in range(3_000_000)); import time; time.sleep(60)"])
+    supervisor = SimpleNamespace(children=[SimpleNamespace(module="bonemet_intake", process=busy)])
+    try:
+        deadline = time.monotonic() + 60
+        while (taken := snapshot(supervisor))["intake"] < 0.05:  # type: ignore[arg-type]
+            assert time.monotonic() < deadline, "the child's CPU never showed"
+            time.sleep(0.05)  # polling a child's CPU counter, not synchronising on an event
+    finally:
+        busy.kill()
+        busy.wait()
+    assert {"wall", "client", "intake", "server"} <= set(taken)

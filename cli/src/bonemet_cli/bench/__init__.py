@@ -113,6 +113,7 @@ async def _pipeline(plan: Plan, run: str, today: date, yardstick: Callable[[str]
             out[f"intake_{name}_resources_per_s"] = result["resources_per_s"]
             out[f"intake_{name}_rejected"] = result["rejected"]
             out[f"intake_{name}_clients_out_of_work"] = result["clients_out_of_work"]
+            out.update({f"{name}_{key}": value for key, value in result.items() if key.startswith("cpu_")})
             out[f"recommender_backlog_after_{name}"] = pipeline.recommender_backlog(running.url)
             if batch:
                 out["recommender_drain_per_s"] = await pipeline.drain_rate(running.url, 3.0)
@@ -201,6 +202,17 @@ def _print(doc: dict[str, Any]) -> None:
             value = f"{_fmt(doc.get('e2e_offered_resources_per_s'))} / {_fmt(doc.get(key))}"
         table.add_row(label, value, verdict)
     console.print(table)
+    spent = [
+        f"{name} {doc[key]:,.0f}"
+        for name in ("intake", "recommender", "notifier", "audit", "server", "client")
+        if isinstance(doc.get(key := f"batch_cpu_us_per_resource_{name}"), float)
+    ]
+    if spent:
+        console.print(
+            f"CPU per accepted resource during (b) batch, µs: {', '.join(spent)}; "
+            f"total {doc.get('batch_cpu_us_per_resource_total', 0):,.0f} (two cores: at most "
+            f"{2e6 / max(doc.get('batch_cpu_us_per_resource_total') or 1, 1):,.0f} resources/s)"
+        )
     console.print(
         f"machine: {doc['machine']}; load average at start {doc.get('load_average_at_start')}; "
         f"{doc.get('bench_seconds')} s"

@@ -23,6 +23,7 @@ import httpx
 import orjson
 import redis
 
+from bonemet_cli.bench import cpu
 from bonemet_cli.bench.client import Connection
 from bonemet_cli.bench.stats import percentile, schedule
 from bonemet_cli.bench.traffic import Item, Traffic, batch_bundle
@@ -273,6 +274,7 @@ async def throughput(
             exhausted += 1
         await connection.close()
 
+    cpu_before = cpu.snapshot(pipeline.supervisor)
     started = loop.time()
     await asyncio.gather(*(client(bodies) for bodies in prepared))
     elapsed = loop.time() - started
@@ -282,6 +284,7 @@ async def throughput(
         "rejected": rejected,
         "seconds": elapsed,
         "clients_out_of_work": exhausted,
+        **cpu.per_resource(cpu_before, cpu.snapshot(pipeline.supervisor), accepted),
     }
 
 
