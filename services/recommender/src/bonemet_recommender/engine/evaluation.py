@@ -18,7 +18,7 @@ import orjson
 
 from bonemet_recommender.engine.decisions import PatientDecision
 from bonemet_recommender.engine.output import careplan_id, content_key, decision_bundle
-from bonemet_recommender.engine.picture import build_picture, has_bone_metastasis
+from bonemet_recommender.engine.picture import lesion_picture
 from bonemet_recommender.engine.rendering import render
 from bonemet_recommender.engine.rules import decide
 
@@ -87,9 +87,10 @@ class Evaluation:
 
 
 def evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
-    if not has_bone_metastasis(resources):
+    picture = lesion_picture(resources, now)
+    if picture is None:
         return None  # what decide() answers for such a picture, without building it
-    decision = decide(build_picture(resources, now), now)
+    decision = decide(picture, now)
     if decision is None:
         return None
     return Evaluation(

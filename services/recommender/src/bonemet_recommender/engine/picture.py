@@ -411,16 +411,20 @@ class _Input:
     medication_resources: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
-def _group(resources: Sequence[Mapping[str, Any]]) -> _Input:
+def _group(resources: Sequence[Mapping[str, Any]], conditions: bool = True) -> _Input:
+    """The resources by type, each with its versioned reference; Conditions left out when ``conditions``
+    is False (``lesion_picture`` has read them already)."""
     grouped = _Input()
     for resource in resources:
         # Parsed JSON is plain dicts: the exact type test spares them the ABC check.
         if type(resource) is not dict and not isinstance(resource, Mapping):
             continue
+        kind = resource.get("resourceType")
+        if kind == "Condition" and not conditions:
+            continue
         reference = versioned(resource)
         if reference is None:
             continue
-        kind = resource.get("resourceType")
         if kind == "Condition":
             grouped.conditions.append((resource, reference))
         elif kind == "Observation":
@@ -1022,28 +1026,35 @@ def _is_lesion(condition_codes: tuple[Coding, ...], sites: tuple[Coding, ...]) -
     return codes.is_bone_metastasis(condition_codes, sites) or codes.is_myeloma_bone_lesion(condition_codes, sites)
 
 
-def has_bone_metastasis(resources: Sequence[Mapping[str, Any]]) -> bool:
-    """``build_picture(resources, now).has_bone_metastasis``, reading the Conditions only.
-
-    Most patients in an oncology feed have no bone-metastasis Condition, and for them ``decide`` answers
-    None whatever else they hold: this spares building their picture on every event."""
+def lesion_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture | None:
+    """``build_picture(resources, now)``, or None when no Condition is a bone metastasis (or myeloma bone
+    lesion), active or ended: then ``decide`` answers None whatever else is held, and only the Conditions
+    are read. Most patients of an oncology feed have none, so the recommender builds few pictures; for a
+    patient with one, the Conditions read here are the picture's (nothing is read twice)."""
+    conditions: list[_ConditionRead] = []
+    lesion = False
     for resource in resources:
-        if (
-            (type(resource) is dict or isinstance(resource, Mapping))
-            and resource.get("resourceType") == "Condition"
-            and versioned(resource) is not None
-            and _is_lesion(codings(resource.get("code")), _body_sites(resource))
-        ):
-            return True
-    return False
+        if (type(resource) is dict or isinstance(resource, Mapping)) and resource.get("resourceType") == "Condition":
+            reference = versioned(resource)
+            if reference is not None:
+                read = _read_condition((resource, reference))
+                conditions.append(read)
+                lesion = lesion or _is_lesion(read.codes, read.sites)
+    if not lesion:
+        return None
+    grouped = _group(resources, conditions=False)
+    grouped.conditions = [(read.resource, read.reference) for read in conditions]
+    return _assemble(grouped, conditions, aware(now))
 
 
 def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture:
     """RULES.md A1/A2/§5.1: the typed picture of one patient's resources as of ``now``."""
-    now = aware(now)
     grouped = _group(resources)
+    return _assemble(grouped, [_read_condition(entry) for entry in grouped.conditions], aware(now))
 
-    conditions = [_read_condition(entry) for entry in grouped.conditions]
+
+def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) -> PatientPicture:
+    """The picture from the grouped resources and their Conditions (read once each, in input order)."""
     drafts: list[_LesionDraft] = []
     ended: list[str] = []
     lesion_conditions: list[Mapping[str, Any]] = []

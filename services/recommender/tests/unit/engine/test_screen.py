@@ -1,5 +1,5 @@
 """``evaluate`` skips building the picture of a patient without a bone-metastasis Condition: the screen
-(``picture.has_bone_metastasis``) must answer exactly what the full picture answers, for any input."""
+(``picture.lesion_picture``) must answer exactly what the full picture answers, for any input."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bonemet_recommender.engine import evaluation, picture
+from bonemet_recommender.engine import picture
 from bonemet_recommender.engine.evaluation import evaluate
-from bonemet_recommender.engine.picture import build_picture, has_bone_metastasis
+from bonemet_recommender.engine.picture import build_picture, lesion_picture
 from bonemet_recommender.engine.rules import decide
 
 
@@ -81,7 +81,7 @@ def conditions(draw: st.DrawFn, index: int) -> dict[str, Any]:
 @st.composite
 def records(draw: st.DrawFn) -> list[Any]:
     """A patient's resources: some Conditions of every kind, the usual others, now and then junk."""
-    resources: list[Any] = [f.patient()]
+    resources: list[Any] = [f.patient()] if draw(st.booleans()) else []  # without one, the subject names the patient
     resources += [draw(conditions(index)) for index in range(draw(st.integers(0, 3)))]
     if draw(st.booleans()):
         resources.append(f.loinc("ecog", "89247-1", draw(st.integers(0, 4))))
@@ -94,7 +94,8 @@ def records(draw: st.DrawFn) -> list[Any]:
 
 def assert_screen_agrees(resources: list[Any]) -> None:
     full = build_picture(resources, AS_OF)
-    assert has_bone_metastasis(resources) == full.has_bone_metastasis
+    screened_picture = lesion_picture(resources, AS_OF)
+    assert screened_picture == (full if full.has_bone_metastasis else None)
     decision = decide(full, AS_OF)
     screened = evaluate(resources, AS_OF)
     assert (screened is None) == (decision is None)
@@ -123,7 +124,7 @@ def test_vignettes_and_fixtures_with_each_resource_left_out() -> None:
 def test_a_patient_without_bone_metastasis_is_not_pictured(monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the screen: no picture is built for such a patient (a slip here would show)."""
     resources = [f.patient(), f.primary("primary", "254837009"), f.loinc("ecog", "89247-1", 1)]
-    monkeypatch.setattr(evaluation, "build_picture", lambda *_: pytest.fail("built the picture"))
+    monkeypatch.setattr(picture, "_assemble", lambda *_: pytest.fail("built the picture"))
     assert evaluate(resources, AS_OF) is None
     monkeypatch.undo()
     assert picture.build_picture(resources, AS_OF).has_bone_metastasis is False
