@@ -209,7 +209,7 @@ def decode_held(raw: bytes | str) -> HeldResource:
     """A stored held resource, either format; a legacy (whole) resource comes back slim, as ``apply`` holds it.
 
     The same bytes give the same (shared) object: nothing may change a held resource in place (the engine
-    and the projection only read them; ``tests/unit/test_decoded_cache.py``)."""
+    and the projection only read them; ``tests/unit/test_slim.py``)."""
     return _decode_held(raw.encode() if isinstance(raw, str) else raw)
 
 
