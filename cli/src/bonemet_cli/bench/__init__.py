@@ -1,13 +1,15 @@
 """``bonemet bench [--quick] [--json FILE]``: the figures of docs/performance.md, measured in one run.
 
 (a) the yardstick (raw redis-py pipelined XADD + XREADGROUP/XACK + R4B validation, in one process);
-(b) intake throughput over HTTP with the recommender and notifier running (single resources and
-100-entry batch Bundles); (c) end-to-end latency at 500 resources/s of mixed traffic; (d) engine
-evaluations/s; (e) state bytes per patient for 10,000 synthetic patients.
+(b) intake throughput over HTTP with the recommender, notifier and audit archiver running (single
+resources and 100-entry batch Bundles), with each process's CPU per accepted resource; (c) end-to-end
+latency at 500 resources/s of mixed traffic; (d) engine evaluations/s; (e) state bytes per patient for
+10,000 synthetic patients.
 
-In-process figures are measured first, with the machine to themselves; then the services start as
-separate processes (as ``bonemet demo`` starts them) for (c) and (b). A command, not a test: the
-targets are reported, never asserted.
+(d) and (e) are measured first, in process, with the machine to themselves; then the services start as
+separate processes (as ``bonemet demo`` starts them) for (c) and (b); the yardstick (a) runs right
+before and right after the batch figure of (b). A command, not a test: the targets are reported, never
+asserted.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ STATE_PATIENTS = 10_000
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bonemet bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs (about a minute and a half)")
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter runs (under two minutes; about one on a quiet two-core machine)"
+    )
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
