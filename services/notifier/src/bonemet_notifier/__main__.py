@@ -11,11 +11,11 @@ sends in hand finish, then exits 0.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from pathlib import Path
 
+import uvloop
 from pydantic import ValidationError
 
 from bonemet_notifier.bootstrap import build
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     configure_logging("notifier", settings.hash_key(), settings.log_level)
     try:
-        asyncio.run(run(settings))
+        uvloop.run(run(settings))  # as uvicorn runs the intake and the archiver (docs/performance.md)
     except RoutingError as exc:
         print(exc.report(), file=sys.stderr)
         get_logger().error("routing-invalid", reason="routing-file")
