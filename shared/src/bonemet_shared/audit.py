@@ -16,6 +16,7 @@ from typing import Any, Literal
 import orjson
 from redis.asyncio.client import Pipeline
 
+from bonemet_shared.exchange import Commands
 from bonemet_shared.streams import AUDIT
 
 CANONICAL_BASE = "https://bonemet.example/fhir"
@@ -131,7 +132,7 @@ def to_audit_event(record: AuditRecord) -> dict[str, Any]:
     }
 
 
-def queue_audit(pipe: Pipeline, record: AuditRecord) -> None:
+def queue_audit(pipe: Pipeline | Commands, record: AuditRecord) -> None:
     """Queue the record on the audit stream in ``pipe`` (use the action's own MULTI when there is one)."""
     pipe.xadd(AUDIT, {"audit-event": orjson.dumps(to_audit_event(record))})
 

@@ -39,6 +39,7 @@ from faststream.redis import RedisBroker, RedisStreamMessage, StreamSub
 from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio.client import Pipeline
 
+from bonemet_shared.exchange import Commands
 from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import Replica, consumer_name
 from bonemet_shared.settings import get_settings
@@ -115,8 +116,8 @@ async def ensure_groups(
                     raise
 
 
-def ack_in(pipe: Pipeline, delivery: Delivery) -> None:
-    """Queue the acknowledgement of ``delivery`` in ``pipe`` (a MULTI pipeline)."""
+def ack_in(pipe: Pipeline | Commands, delivery: Delivery) -> None:
+    """Queue the acknowledgement of ``delivery`` in ``pipe`` (a MULTI pipeline, or the writes of a ``transaction``)."""
     pipe.xack(delivery.stream, delivery.group, *delivery.entry_ids)
 
 

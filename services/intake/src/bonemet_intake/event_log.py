@@ -17,27 +17,22 @@ a DELETE names no patient, and a resource's subject may be corrected between ver
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-import hiredis
 import orjson
 import redis.asyncio as aredis
 from faststream.redis.parser import BinaryMessageFormatV1
-from redis.asyncio.connection import AbstractConnection
-from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bonemet_intake.acceptance import Snapshot, VersionState
 from bonemet_intake.handlers import Commit
 from bonemet_intake.notifications import GapState
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.events import encode
+from bonemet_shared.exchange import Commands, exchange, pooled, transaction
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
 from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_stream, intake_streams
 
@@ -101,9 +96,8 @@ class EventLog:
         """Read what the decision depends on, decide, write it all in one MULTI/EXEC (retried on conflict).
 
         On one connection: ``WATCH`` + the reads in one round trip, then ``MULTI`` .. ``EXEC`` in a
-        second. Commands are packed by hiredis and answered by reading the replies straight off the
-        connection (redis-py's Pipeline costs ~10 µs of Python per queued command: a 100-entry batch
-        queues ~250). A connection whose exchange did not finish cleanly is closed, never reused.
+        second (``bonemet_shared.exchange``: redis-py's Pipeline costs ~10 µs of Python per queued
+        command, and a 100-entry batch queues ~250).
         """
         seen_redis = [seen_key(k) for k in seen_keys]
         version_redis = [version_key(k) for k in resource_keys]
@@ -114,23 +108,15 @@ class EventLog:
             *(("HGETALL", key) for key in version_redis),
             *([("GET", gap_redis)] if gap_redis else []),
         ]
-        pool = self._client.connection_pool
         for _ in range(MAX_ATTEMPTS):
-            connection = await pool.get_connection()  # type: ignore[no-untyped-call]  # unannotated in redis-py
-            clean = False
-            try:
-                values = await _exchange(connection, [*([("WATCH", *watched)] if watched else []), *reads])
+            async with pooled(self._client) as connection:
+                values = await exchange(connection, [*([("WATCH", *watched)] if watched else []), *reads])
                 snapshot, gap_state = _snapshot(
                     seen_keys, resource_keys, values[1:] if watched else values, gap_redis is not None
                 )
                 commit = decide(snapshot, gap_state)
                 commands, xadd_positions = await self._writes(commit, gap_redis)
-                results = await _transaction(connection, commands)
-                clean = True
-            finally:
-                if not clean:  # mid-exchange (error, timeout, cancellation): its state is unknown
-                    await connection.disconnect()
-                await pool.release(connection)
+                results = await transaction(connection, commands)
             if results is not None:
                 return Committed(commit, tuple(_text(results[i]) for i in xadd_positions))
             # EXEC answered nil: a concurrent request touched a WATCHed key; read again and re-decide
@@ -152,10 +138,10 @@ class EventLog:
             positions.append(len(commands))
             frame = await frames.frame(encode(event), event.correlation_id, {"x-event-kind": event.kind})
             commands.append(("XADD", self.stream_of(event.patient), "*", DATA_KEY, frame))
-        recorder = _XaddRecorder(commands)
+        audit = Commands()
         for record in commit.audit:
-            queue_audit(cast(Any, recorder), record)
-        return commands, positions
+            queue_audit(audit, record)
+        return [*commands, *audit.queued], positions
 
     async def audit(self, records: Sequence[AuditRecord]) -> None:
         """Audit records of a request that writes nothing else (rejections, reads)."""
@@ -261,48 +247,6 @@ class Frames:
             )
             self._prefixes[key] = prefix
         return prefix + body
-
-
-class _XaddRecorder:
-    """Stands in for the pipeline ``queue_audit`` writes to: its XADD becomes a command of our MULTI
-    (so the audit format stays ``bonemet_shared.audit``'s alone)."""
-
-    def __init__(self, commands: list[tuple[Any, ...]]) -> None:
-        self._commands = commands
-
-    def xadd(self, name: str, fields: Mapping[str, Any], **options: Any) -> None:
-        if options:
-            raise TypeError(f"unsupported XADD options: {sorted(options)}")
-        self._commands.append(("XADD", name, "*", *(part for pair in fields.items() for part in pair)))
-
-
-async def _exchange(connection: AbstractConnection, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
-    """Send ``commands`` in one write and read their replies (an error reply raises ResponseError)."""
-    if not commands:
-        return []
-    await connection.send_packed_command([b"".join([hiredis.pack_command(command) for command in commands])])
-    # One deadline for all the replies rather than one timer per reply (``math.inf``: no per-read timer).
-    try:
-        async with asyncio.timeout(connection.socket_timeout):
-            return [await connection.read_response(timeout=math.inf) for _ in commands]
-    except TimeoutError:
-        raise RedisTimeoutError("Timeout reading from the server") from None
-
-
-async def _transaction(connection: AbstractConnection, commands: Sequence[tuple[Any, ...]]) -> list[Any] | None:
-    """MULTI, ``commands``, EXEC on a connection that holds the WATCH; None when EXEC was aborted by it.
-
-    A command the server refuses to queue raises (and EXEC then discards the whole transaction);
-    an error while executing one raises after EXEC, as redis-py's pipeline does.
-    """
-    replies = await _exchange(connection, [("MULTI",), *commands, ("EXEC",)])
-    results = replies[-1]
-    if results is None:
-        return None
-    for result in results:
-        if isinstance(result, ResponseError):
-            raise result
-    return cast(list[Any], results)
 
 
 def _snapshot(
