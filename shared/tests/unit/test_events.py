@@ -14,8 +14,10 @@ from bonemet_shared.events import (
     ResourceAccepted,
     ResourceRetracted,
     SuggestionIssued,
+    SuggestionSummary,
     decode_intake,
     decode_suggestion,
+    decode_suggestion_summary,
     encode,
 )
 
@@ -160,3 +162,19 @@ def test_envelopes_are_immutable() -> None:
 def test_utc_instants_survive() -> None:
     event = accepted(occurred_at=datetime(2025, 1, 1, tzinfo=UTC))
     assert decode_intake(encode(event)).occurred_at == datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_the_summary_reads_every_field_of_a_suggestion_but_its_bundle() -> None:
+    event = suggestion()
+    summary = decode_suggestion_summary(encode(event))
+    assert summary.model_dump() == event.model_dump(exclude={"bundle"})
+    assert set(SuggestionIssued.model_fields) - set(SuggestionSummary.model_fields) == {"bundle"}
+
+
+def test_the_summary_still_refuses_a_suggestion_without_what_it_reads() -> None:
+    body = orjson.loads(encode(suggestion()))
+    del body["lesions"]
+    with pytest.raises(ValidationError):
+        decode_suggestion_summary(orjson.dumps(body))
+    with pytest.raises(ValidationError):
+        decode_suggestion_summary(encode(accepted()))

@@ -79,15 +79,26 @@ class DestinationWorker:
 
     async def run_once(self) -> bool:
         """Send the first due job, if any; True when there was one."""
+        return await self._send_next() is not None
+
+    async def _more_due(self) -> bool:
+        """The loop's step: send the first due job; True when another was already due (look again at once)."""
+        return await self._send_next() is True
+
+    async def _send_next(self) -> bool | None:
+        """Send the first due job; None when none was due, else whether another was due when it was claimed."""
         now = self._clock()
-        jid = await self._store.claim(self.destination, now, self._timing.lease_ms)
-        if jid is None:
-            return False
-        record = await self._store.load(jid)
+        claimed = await self._store.claim_job(self.destination, now, self._timing.lease_ms)
+        if claimed is None:
+            return None
+        record = claimed.record
         if record is None or record.state != "pending":
-            if record is not None:
-                await self._store.drop(record)
+            await self._store.drop(self.destination, claimed.job_id)
             return True
+        await self._send(record, now)
+        return claimed.more
+
+    async def _send(self, record: JobRecord, now: datetime) -> None:
         records = [record]
         notification = record.notification
         if record.digest_slot_ms is not None:
@@ -118,9 +129,8 @@ class DestinationWorker:
                 self._log("notified", r, latency_ms=latency)
             for job in owed:
                 log.info("withdrawal-queued", careplan_id=job.notification.careplan_id, recipient_id=self.recipient_id)
-            return True
+            return
         await self._failed(records, failure)
-        return True
 
     async def _failed(self, records: list[JobRecord], failure: SendFailed) -> None:
         attempt = records[0].attempts + 1
@@ -154,7 +164,7 @@ class DestinationWorker:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        await _loop(self.run_once, stop, self.nudged, self._timing.poll_s, "delivery-worker-error", self._channel.kind)
+        await _loop(self._more_due, stop, self.nudged, self._timing.poll_s, "delivery-worker-error", self._channel.kind)
 
 
 Queued = Callable[[Iterable[str]], None]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bonemet_shared.events import SuggestionIssued
+from bonemet_shared.events import SuggestionSummary
 
 Kind = Literal["alert", "withdrawal", "escalation", "digest"]
 
@@ -43,7 +43,7 @@ def notification_id(careplan_id: str, content_hash: str, recipient_id: str, suff
     return f"{careplan_id}.{content_hash}.{recipient_id}{suffix}"
 
 
-def _lesion_lines(suggestion: SuggestionIssued) -> list[str]:
+def _lesion_lines(suggestion: SuggestionSummary) -> list[str]:
     return [
         f"- {lesion.site}: {lesion.scenario}; "
         f"{lesion.preferred_regimen or 'no radiotherapy suggested'}; priority {lesion.priority}"
@@ -51,7 +51,7 @@ def _lesion_lines(suggestion: SuggestionIssued) -> list[str]:
     ]
 
 
-def compose(suggestion: SuggestionIssued, recipient: Recipient, link: str) -> Notification:
+def compose(suggestion: SuggestionSummary, recipient: Recipient, link: str) -> Notification:
     """The alert for a draft suggestion, or the withdrawal for a revoked one."""
     if suggestion.status == "revoked":
         return compose_withdrawal(suggestion.careplan_id, suggestion.content_hash, recipient, link)

@@ -21,7 +21,7 @@ from bonemet_notifier.messages import (
     notification_id,
 )
 from bonemet_notifier.routing import Decision, EscalationPlan
-from bonemet_shared.events import SuggestionIssued
+from bonemet_shared.events import SuggestionSummary
 
 LinkMaker = Callable[[str], str]
 """Notification id -> the signed acknowledgement link (the clock and key are bound by the caller)."""
@@ -101,7 +101,7 @@ def _jobs_for(
 
 
 def plan_suggestion(
-    suggestion: SuggestionIssued,
+    suggestion: SuggestionSummary,
     decision: Decision,
     config: RoutingConfig,
     pending: list[Pending],

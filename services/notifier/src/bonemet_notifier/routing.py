@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bonemet_notifier.config import WEEKDAYS, Match, RoutingConfig, Schedule, Target
-from bonemet_shared.events import SuggestionIssued
+from bonemet_shared.events import SuggestionSummary
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class RoutingFacts:
     organization: str | None = None
 
 
-def routing_facts(suggestion: SuggestionIssued) -> RoutingFacts:
+def routing_facts(suggestion: SuggestionSummary) -> RoutingFacts:
     return RoutingFacts(
         priority=suggestion.priority,
         lesion_sites=tuple(lesion.site for lesion in suggestion.lesions),

@@ -18,7 +18,7 @@ from bonemet_notifier.planning import Pending, SuggestionPlan, plan_suggestion
 from bonemet_notifier.routing import decide, routing_facts
 from bonemet_notifier.store import Store
 from bonemet_shared.consuming import Delivery, Unprocessable
-from bonemet_shared.events import decode_suggestion
+from bonemet_shared.events import decode_suggestion_summary
 from bonemet_shared.logging import get_logger
 
 log = get_logger()
@@ -41,7 +41,7 @@ class Notifier:
 
     async def handle(self, delivery: Delivery, client: aredis.Redis) -> None:
         try:
-            suggestion = decode_suggestion(delivery.body)
+            suggestion = decode_suggestion_summary(delivery.body)
         except ValidationError:
             raise Unprocessable("schema") from None
         now = self._clock()

@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 import redis.asyncio as aredis
-from redis.asyncio.client import Pipeline
-from redis.exceptions import WatchError
 
 from bonemet_notifier.messages import Notification, Recipient
 from bonemet_notifier.planning import Job, Pending, SuggestionPlan
 from bonemet_notifier.routing import EscalationPlan
 from bonemet_shared.audit import AuditEventCode, AuditRecord, Outcome, queue_audit
 from bonemet_shared.consuming import Delivery, ack_in
-from bonemet_shared.events import SuggestionIssued
+from bonemet_shared.events import SuggestionSummary
+from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
 
 PREFIX = "bonemet:notify:"
 ESCALATIONS = PREFIX + "escalations"
@@ -48,6 +48,17 @@ if #due == 0 then return false end
 redis.call('ZADD', KEYS[1], ARGV[2], due[1])
 return due[1]
 """
+
+_CLAIM_JOB = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 2)
+if #due == 0 then return false end
+redis.call('ZADD', KEYS[1], ARGV[2], due[1])
+return {due[1], redis.call('HGETALL', ARGV[3] .. due[1]), #due}
+"""
+"""Claim the first due job of a queue and read it in the same round trip; also says whether another job is
+due (the worker then looks again at once instead of after a claim that finds nothing). It reads the job's
+hash by name, not through KEYS: fine on one server; Redis Cluster would need the queue's hash tag on the
+job keys (the notifier's keys are not laid out for Cluster yet)."""
 
 
 def job_key(jid: str) -> str:
@@ -82,8 +93,9 @@ def ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def encode_notification(notification: Notification) -> str:
-    return json.dumps(asdict(notification), separators=(",", ":"))
+def encode_notification(notification: Notification) -> bytes:
+    # orjson writes a dataclass (the nested Recipient too) as asdict would, without the deep copy.
+    return orjson.dumps(notification)
 
 
 def decode_notification(raw: str | bytes) -> Notification:
@@ -97,6 +109,15 @@ def _text(value: Any) -> str:
 
 def _hash(raw: Mapping[Any, Any]) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in raw.items()}
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A job claimed by a worker: its record (None when the job hash is gone) and whether another is due."""
+
+    job_id: str
+    record: JobRecord | None
+    more: bool
 
 
 @dataclass(frozen=True)
@@ -130,12 +151,12 @@ class JobRecord:
         )
 
 
-def _queue_job(pipe: Pipeline, job: Job, patient: str | None, correlation_id: str | None, now: datetime) -> None:
+def _queue_job(writes: Commands, job: Job, patient: str | None, correlation_id: str | None, now: datetime) -> None:
     n = job.notification
     slot = ms(job.digest_slot) if job.digest_slot else None
-    pipe.hset(
+    writes.hset(
         job_key(job.job_id),
-        mapping={
+        {
             "destination": job.destination,
             "channel": job.channel,
             "kind": n.kind,
@@ -149,14 +170,16 @@ def _queue_job(pipe: Pipeline, job: Job, patient: str | None, correlation_id: st
             "created_ms": ms(now),
         },
     )
-    pipe.zadd(queue_key(job.destination), {job.job_id: ms(job.due)})
+    writes.add("ZADD", queue_key(job.destination), ms(job.due), job.job_id)
     if n.careplan_id:
-        pipe.sadd(careplan_key(n.careplan_id, "pending"), Pending(n.kind, job.destination, job.job_id).encode())
+        writes.add(
+            "SADD", careplan_key(n.careplan_id, "pending"), Pending(n.kind, job.destination, job.job_id).encode()
+        )
     if slot is not None:
-        pipe.sadd(digest_key(job.destination, slot), job.job_id)
-    pipe.hset(
+        writes.add("SADD", digest_key(job.destination, slot), job.job_id)
+    writes.hset(
         link_key(n.notification_id),
-        mapping={
+        {
             "careplan_id": n.careplan_id,
             "content_hash": n.content_hash,
             "recipient_id": n.recipient.id,
@@ -168,7 +191,7 @@ def _queue_job(pipe: Pipeline, job: Job, patient: str | None, correlation_id: st
 
 
 def _audit(
-    pipe: Pipeline,
+    writes: Commands,
     event: AuditEventCode,
     now: datetime,
     *,
@@ -182,7 +205,7 @@ def _audit(
 ) -> None:
     entities = tuple(e for e in (f"CarePlan/{careplan_id}" if careplan_id else None, recipient_reference) if e)
     queue_audit(
-        pipe,
+        writes,
         AuditRecord(
             event=event,
             action="C" if event != "notification-acknowledged" else "U",
@@ -211,65 +234,72 @@ def _superseded(current: Mapping[str, str], delivery: Delivery) -> bool:
 
 
 class Store:
+    """Every read-decide-write below is one optimistic transaction on one connection
+    (``bonemet_shared.exchange``): WATCH and the reads in one round trip, MULTI..EXEC in a second,
+    read and decided again when a concurrent write to a watched key aborts the EXEC."""
+
     def __init__(self, client: aredis.Redis) -> None:
         self.client = client
         self._claim = client.register_script(_CLAIM)
+        self._claim_job = client.register_script(_CLAIM_JOB)
+
+    async def _commit(self, writes: Commands) -> None:
+        """A MULTI..EXEC of ``writes`` that depends on nothing read (so nothing can abort it)."""
+        async with pooled(self.client) as connection:
+            await transaction(connection, writes.queued)
 
     # --- the consumer: one suggestion -> jobs, in the MULTI of its XACK -------------------------
 
     async def commit_suggestion(
         self,
         delivery: Delivery,
-        suggestion: SuggestionIssued,
+        suggestion: SuggestionSummary,
         plan: Callable[[list[Pending], dict[str, str]], SuggestionPlan],
         now: datetime,
     ) -> SuggestionPlan | None:
         """Plan and commit a suggestion version once; None when it was handled before (then only XACK)."""
         cp, version = suggestion.careplan_id, suggestion.content_hash
         keys = [careplan_key(cp), careplan_key(cp, "seen"), careplan_key(cp, "pending"), careplan_key(cp, "notified")]
-        async with self.client.pipeline(transaction=True) as pipe:
+        reads = [
+            ("WATCH", *keys),
+            ("SISMEMBER", careplan_key(cp, "seen"), version),
+            ("HGETALL", careplan_key(cp)),
+            ("SMEMBERS", careplan_key(cp, "pending")),
+            ("HGETALL", careplan_key(cp, "notified")),
+        ]
+        async with pooled(self.client) as connection:
             while True:
-                try:
-                    await pipe.watch(*keys)
-                    # The reads in one round trip on another connection: a write after the WATCH fails the EXEC anyway.
-                    reads = self.client.pipeline(transaction=False)
-                    reads.sismember(careplan_key(cp, "seen"), version)
-                    reads.hgetall(careplan_key(cp))
-                    reads.smembers(careplan_key(cp, "pending"))
-                    reads.hgetall(careplan_key(cp, "notified"))
-                    seen, current_fields, pending_members, notified_fields = await reads.execute()
-                    current = _hash(current_fields)
-                    if seen or _superseded(current, delivery):
-                        # Seen, or older than the version in force: a reclaimed entry handled after a
-                        # newer one of the same careplan (same partition stream) must not undo it.
-                        pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                        pipe.sadd(careplan_key(cp, "seen"), version)
-                        ack_in(pipe, delivery)
-                        await pipe.execute()
-                        return None
+                _, seen, current_fields, pending_members, notified_fields = await exchange(connection, reads)
+                current = hash_reply(current_fields)
+                writes = Commands()
+                result: SuggestionPlan | None = None
+                if seen or _superseded(current, delivery):
+                    # Seen, or older than the version in force: a reclaimed entry handled after a
+                    # newer one of the same careplan (same partition stream) must not undo it.
+                    writes.add("SADD", careplan_key(cp, "seen"), version)
+                else:
                     pending = [Pending.decode(_text(m)) for m in pending_members]
-                    result = plan(pending, _hash(notified_fields))
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    self._write_plan(pipe, suggestion, result, now)
-                    pipe.hset(careplan_key(cp), mapping={"stream": delivery.stream, "entry": delivery.entry_ids[-1]})
-                    ack_in(pipe, delivery)
-                    await pipe.execute()
+                    result = plan(pending, hash_reply(notified_fields))
+                    self._write_plan(writes, suggestion, result, now)
+                    writes.hset(careplan_key(cp), {"stream": delivery.stream, "entry": delivery.entry_ids[-1]})
+                ack_in(writes, delivery)
+                if await transaction(connection, writes.queued) is not None:
                     return result
-                except WatchError:
-                    continue
 
-    def _write_plan(self, pipe: Pipeline, suggestion: SuggestionIssued, result: SuggestionPlan, now: datetime) -> None:
+    def _write_plan(
+        self, writes: Commands, suggestion: SuggestionSummary, result: SuggestionPlan, now: datetime
+    ) -> None:
         cp, version = suggestion.careplan_id, suggestion.content_hash
         for stale in result.cancel:
-            pipe.hset(job_key(stale.job_id), "state", "cancelled")
-            pipe.zrem(queue_key(stale.destination), stale.job_id)
-            pipe.srem(careplan_key(cp, "pending"), stale.encode())
+            writes.add("HSET", job_key(stale.job_id), "state", "cancelled")
+            writes.add("ZREM", queue_key(stale.destination), stale.job_id)
+            writes.add("SREM", careplan_key(cp, "pending"), stale.encode())
         for job in result.jobs:
-            _queue_job(pipe, job, suggestion.patient, suggestion.correlation_id, now)
+            _queue_job(writes, job, suggestion.patient, suggestion.correlation_id, now)
         alert = next((j.notification for j in result.jobs if j.notification.kind == "alert"), None)
-        pipe.hset(
+        writes.hset(
             version_key(cp, version),
-            mapping={
+            {
                 "status": suggestion.status,
                 "priority": suggestion.priority,
                 "rendering": suggestion.rendering,
@@ -280,17 +310,21 @@ class Store:
                 "alert": encode_notification(alert) if alert else "",
             },
         )
-        pipe.sadd(careplan_key(cp, "seen"), version)
-        pipe.hset(careplan_key(cp), mapping={"version": version, "status": suggestion.status})
+        writes.add("SADD", careplan_key(cp, "seen"), version)
+        writes.hset(careplan_key(cp), {"version": version, "status": suggestion.status})
         if result.escalation:
             first = result.escalation[0]
-            pipe.zadd(ESCALATIONS, {escalation_member(cp, version, 1): ms(now) + int(first.after_s * 1000)})
+            writes.add("ZADD", ESCALATIONS, ms(now) + int(first.after_s * 1000), escalation_member(cp, version, 1))
 
     # --- delivery workers ------------------------------------------------------------------------
 
-    async def claim(self, dest: str, now: datetime, lease_ms: int) -> str | None:
-        claimed = await self._claim(keys=[queue_key(dest)], args=[ms(now), ms(now) + lease_ms])
-        return _text(claimed) if claimed else None
+    async def claim_job(self, dest: str, now: datetime, lease_ms: int) -> Claimed | None:
+        """Lease the first due job of ``dest`` and read it, in one round trip; None when none is due."""
+        claimed = await self._claim_job(keys=[queue_key(dest)], args=[ms(now), ms(now) + lease_ms, f"{PREFIX}job:"])
+        if not claimed:
+            return None
+        jid, fields, due = _text(claimed[0]), hash_reply(claimed[1]), int(claimed[2])
+        return Claimed(jid, JobRecord.parse(jid, fields) if fields else None, due > 1)
 
     async def claim_escalation(self, now: datetime, lease_ms: int) -> str | None:
         claimed = await self._claim(keys=[ESCALATIONS], args=[ms(now), ms(now) + lease_ms])
@@ -308,8 +342,8 @@ class Store:
             await self.client.zadd(queue_key(dest), {r.job_id: ms(now) + lease_ms for r in records}, xx=True)
         return records
 
-    async def drop(self, record: JobRecord) -> None:
-        await self.client.zrem(queue_key(record.destination), record.job_id)
+    async def drop(self, dest: str, jid: str) -> None:
+        await self.client.zrem(queue_key(dest), jid)
 
     async def record_sent(
         self,
@@ -322,48 +356,46 @@ class Store:
         ``late(record, current_hash, current_status)`` gives the withdrawal owed when the suggestion
         was revoked while this alert was in flight."""
         careplans = sorted({r.notification.careplan_id for r in records if r.notification.careplan_id})
-        async with self.client.pipeline(transaction=True) as pipe:
+        keys = [careplan_key(cp) for cp in careplans]
+        reads = [("WATCH", *keys), *(("HGETALL", key) for key in keys)] if keys else []
+        async with pooled(self.client) as connection:
             while True:
-                try:
-                    if careplans:
-                        await pipe.watch(*[careplan_key(cp) for cp in careplans])
-                    current = {cp: _hash(await pipe.hgetall(careplan_key(cp))) for cp in careplans}
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    owed: list[Job] = []
-                    for record in records:
-                        owed += self._write_sent(pipe, record, now, current, late)
-                    await pipe.execute()
+                replies = await exchange(connection, reads)
+                current = {cp: hash_reply(reply) for cp, reply in zip(careplans, replies[1:], strict=True)}
+                writes = Commands()
+                owed: list[Job] = []
+                for record in records:
+                    owed += self._write_sent(writes, record, now, current, late)
+                if await transaction(connection, writes.queued) is not None:
                     return owed
-                except WatchError:
-                    continue
 
     def _write_sent(
         self,
-        pipe: Pipeline,
+        writes: Commands,
         record: JobRecord,
         now: datetime,
         current: dict[str, dict[str, str]],
         late: Callable[[JobRecord, str, str], Job | None],
     ) -> list[Job]:
         n = record.notification
-        pipe.hset(
-            job_key(record.job_id), mapping={"state": "sent", "attempts": record.attempts + 1, "sent_ms": ms(now)}
-        )
-        pipe.zrem(queue_key(record.destination), record.job_id)
+        writes.hset(job_key(record.job_id), {"state": "sent", "attempts": record.attempts + 1, "sent_ms": ms(now)})
+        writes.add("ZREM", queue_key(record.destination), record.job_id)
         owed: list[Job] = []
         if n.careplan_id:
-            pipe.srem(
-                careplan_key(n.careplan_id, "pending"), Pending(n.kind, record.destination, record.job_id).encode()
+            writes.add(
+                "SREM",
+                careplan_key(n.careplan_id, "pending"),
+                Pending(n.kind, record.destination, record.job_id).encode(),
             )
             if n.kind in {"alert", "escalation"}:
-                pipe.hset(careplan_key(n.careplan_id, "notified"), record.destination, record.address or "")
+                writes.add("HSET", careplan_key(n.careplan_id, "notified"), record.destination, record.address or "")
             state = current.get(n.careplan_id, {})
             withdrawal = late(record, state.get("version", ""), state.get("status", ""))
             if withdrawal is not None:
-                _queue_job(pipe, withdrawal, record.patient, record.correlation_id, now)
+                _queue_job(writes, withdrawal, record.patient, record.correlation_id, now)
                 owed.append(withdrawal)
         _audit(
-            pipe,
+            writes,
             "notification-sent",
             now,
             careplan_id=n.careplan_id,
@@ -382,25 +414,27 @@ class Store:
         return owed
 
     async def record_retry(self, records: list[JobRecord], reason: str, due: datetime) -> None:
-        pipe = self.client.pipeline(transaction=True)
+        writes = Commands()
         for record in records:
-            pipe.hset(job_key(record.job_id), mapping={"attempts": record.attempts + 1, "reason": reason})
-            pipe.zadd(queue_key(record.destination), {record.job_id: ms(due)}, xx=True)
-        await pipe.execute()
+            writes.hset(job_key(record.job_id), {"attempts": record.attempts + 1, "reason": reason})
+            writes.add("ZADD", queue_key(record.destination), "XX", ms(due), record.job_id)
+        await self._commit(writes)
 
     async def record_dead(self, records: list[JobRecord], reason: str, now: datetime) -> None:
         """Give up: dead-letter each job with its reason and audit the failure, in one MULTI."""
-        pipe = self.client.pipeline(transaction=True)
+        writes = Commands()
         for record in records:
             n = record.notification
             attempts = record.attempts + 1
-            pipe.hset(job_key(record.job_id), mapping={"state": "dead", "attempts": attempts, "reason": reason})
-            pipe.zrem(queue_key(record.destination), record.job_id)
+            writes.hset(job_key(record.job_id), {"state": "dead", "attempts": attempts, "reason": reason})
+            writes.add("ZREM", queue_key(record.destination), record.job_id)
             if n.careplan_id:
-                pipe.srem(
-                    careplan_key(n.careplan_id, "pending"), Pending(n.kind, record.destination, record.job_id).encode()
+                writes.add(
+                    "SREM",
+                    careplan_key(n.careplan_id, "pending"),
+                    Pending(n.kind, record.destination, record.job_id).encode(),
                 )
-            pipe.xadd(
+            writes.xadd(
                 DEAD_LETTERS,
                 {
                     "job_id": record.job_id,
@@ -414,7 +448,7 @@ class Store:
                 },
             )
             _audit(
-                pipe,
+                writes,
                 "notification-failed",
                 now,
                 careplan_id=n.careplan_id,
@@ -431,7 +465,7 @@ class Store:
                     ("attempt", str(attempts)),
                 ),
             )
-        await pipe.execute()
+        await self._commit(writes)
 
     # --- escalation ------------------------------------------------------------------------------
 
@@ -445,56 +479,50 @@ class Store:
         cp, version, level_text = member.split("|")
         level = int(level_text)
         vkey = version_key(cp, version)
-        async with self.client.pipeline(transaction=True) as pipe:
+        reads = [("WATCH", vkey, careplan_key(cp)), ("HGETALL", vkey), ("HGETALL", careplan_key(cp))]
+        async with pooled(self.client) as connection:
             while True:
-                try:
-                    await pipe.watch(vkey, careplan_key(cp))
-                    record = _hash(await pipe.hgetall(vkey))
-                    current = _hash(await pipe.hgetall(careplan_key(cp)))
-                    steps = [EscalationPlan(a, tuple(r)) for a, r in json.loads(record.get("escalation") or "[]")]
-                    live = (
-                        not record.get("acked_by")
-                        and current.get("version") == version
-                        and current.get("status") != "revoked"
-                        and record.get("alert")
-                        and level <= len(steps)
-                    )
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    pipe.zrem(ESCALATIONS, member)
-                    jobs: list[Job] = []
-                    if live:
-                        step = steps[level - 1]
-                        jobs = plan(decode_notification(record["alert"]), step, level)
-                        for job in jobs:
-                            _queue_job(pipe, job, record.get("patient"), record.get("correlation_id"), now)
-                        if level < len(steps):
-                            due = int(record["issued_ms"]) + int(steps[level].after_s * 1000)
-                            pipe.zadd(ESCALATIONS, {escalation_member(cp, version, level + 1): due})
-                        _audit(
-                            pipe,
-                            "notification-escalated",
-                            now,
-                            careplan_id=cp,
-                            patient=record.get("patient") or None,
-                            correlation_id=record.get("correlation_id") or None,
-                            details=(
-                                ("level", str(level)),
-                                ("priority", record.get("priority", "")),
-                                *(
-                                    ("recipient", ref)
-                                    for ref in sorted(
-                                        {
-                                            j.notification.recipient.reference or j.notification.recipient.id
-                                            for j in jobs
-                                        }
-                                    )
-                                ),
+                _, record_fields, current_fields = await exchange(connection, reads)
+                record, current = hash_reply(record_fields), hash_reply(current_fields)
+                steps = [EscalationPlan(a, tuple(r)) for a, r in json.loads(record.get("escalation") or "[]")]
+                live = (
+                    not record.get("acked_by")
+                    and current.get("version") == version
+                    and current.get("status") != "revoked"
+                    and record.get("alert")
+                    and level <= len(steps)
+                )
+                writes = Commands()
+                writes.add("ZREM", ESCALATIONS, member)
+                jobs: list[Job] = []
+                if live:
+                    step = steps[level - 1]
+                    jobs = plan(decode_notification(record["alert"]), step, level)
+                    for job in jobs:
+                        _queue_job(writes, job, record.get("patient"), record.get("correlation_id"), now)
+                    if level < len(steps):
+                        due = int(record["issued_ms"]) + int(steps[level].after_s * 1000)
+                        writes.add("ZADD", ESCALATIONS, due, escalation_member(cp, version, level + 1))
+                    _audit(
+                        writes,
+                        "notification-escalated",
+                        now,
+                        careplan_id=cp,
+                        patient=record.get("patient") or None,
+                        correlation_id=record.get("correlation_id") or None,
+                        details=(
+                            ("level", str(level)),
+                            ("priority", record.get("priority", "")),
+                            *(
+                                ("recipient", ref)
+                                for ref in sorted(
+                                    {j.notification.recipient.reference or j.notification.recipient.id for j in jobs}
+                                )
                             ),
-                        )
-                    await pipe.execute()
+                        ),
+                    )
+                if await transaction(connection, writes.queued) is not None:
                     return jobs
-                except WatchError:
-                    continue
 
     # --- acknowledgement page --------------------------------------------------------------------
 
@@ -514,36 +542,32 @@ class Store:
         link = await self.link(nid)
         cp, version = link["careplan_id"], link["content_hash"]
         vkey = version_key(cp, version)
-        async with self.client.pipeline(transaction=True) as pipe:
+        async with pooled(self.client) as connection:
             while True:
-                try:
-                    await pipe.watch(vkey)
-                    record = _hash(await pipe.hgetall(vkey))
-                    if record.get("acked_by"):
-                        await pipe.reset()  # type: ignore[no-untyped-call]
-                        return False, record
-                    levels = len(json.loads(record.get("escalation") or "[]"))
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    acked = {
-                        "acked_by": link["recipient_id"],
-                        "acked_reference": link.get("recipient_reference", ""),
-                        "acked_ms": str(ms(now)),
-                    }
-                    for name, value in acked.items():
-                        pipe.hset(vkey, name, value)
-                    if levels:
-                        pipe.zrem(ESCALATIONS, *[escalation_member(cp, version, i) for i in range(1, levels + 1)])
-                    _audit(
-                        pipe,
-                        "notification-acknowledged",
-                        now,
-                        careplan_id=cp,
-                        patient=record.get("patient") or None,
-                        correlation_id=record.get("correlation_id") or None,
-                        agent=link.get("recipient_reference") or link["recipient_id"],
-                        details=(("notification-id", nid), ("kind", link.get("kind", ""))),
-                    )
-                    await pipe.execute()
+                _, record_fields = await exchange(connection, [("WATCH", vkey), ("HGETALL", vkey)])
+                record = hash_reply(record_fields)
+                if record.get("acked_by"):
+                    await exchange(connection, [("UNWATCH",)])
+                    return False, record
+                levels = len(json.loads(record.get("escalation") or "[]"))
+                acked = {
+                    "acked_by": link["recipient_id"],
+                    "acked_reference": link.get("recipient_reference", ""),
+                    "acked_ms": str(ms(now)),
+                }
+                writes = Commands()
+                writes.hset(vkey, acked)
+                if levels:
+                    writes.add("ZREM", ESCALATIONS, *[escalation_member(cp, version, i) for i in range(1, levels + 1)])
+                _audit(
+                    writes,
+                    "notification-acknowledged",
+                    now,
+                    careplan_id=cp,
+                    patient=record.get("patient") or None,
+                    correlation_id=record.get("correlation_id") or None,
+                    agent=link.get("recipient_reference") or link["recipient_id"],
+                    details=(("notification-id", nid), ("kind", link.get("kind", ""))),
+                )
+                if await transaction(connection, writes.queued) is not None:
                     return True, {**record, **acked}
-                except WatchError:
-                    continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,17 @@ async def deliver(broker: RedisBroker, client: aredis.Redis, body: bytes) -> Del
     await broker.publish(body, stream=SUGGESTIONS, correlation_id="corr-1")
     ((_, [(entry_id, fields)]),) = await client.xreadgroup(NOTIFIER_GROUP, "test", {SUGGESTIONS: ">"}, count=1)
     return Delivery(SUGGESTIONS, NOTIFIER_GROUP, (entry_id.decode(),), entry_body(fields), "corr-1", 1)
+
+
+@contextlib.asynccontextmanager
+async def running(notifier: Any) -> AsyncIterator[None]:
+    """The whole notifier app (consumers, workers, page) runs in the background for the block."""
+    task = asyncio.create_task(notifier.app.run(handle_signals=False))
+    try:
+        yield
+    finally:
+        notifier.app.stop.set()
+        await task
 
 
 def names(directory: Path, pattern: str = "*.json") -> list[str]:
@@ -117,8 +129,7 @@ async def test_the_running_notifier_consumes_delivers_and_dead_letters(
     await broker.publish(encode(suggestion_factory()), stream=SUGGESTIONS)
     await broker.publish(b"garbage", stream=SUGGESTIONS)
     notifier = await rig(max_deliveries=3, claim_idle_ms=200)
-    running = asyncio.create_task(notifier.app.run(handle_signals=False))
-    try:
+    async with running(notifier):
         await poll(lambda: client.xlen(dead_letters(SUGGESTIONS)))
         await poll(lambda: names(tmp_path / "outbox"))
 
@@ -126,9 +137,6 @@ async def test_the_running_notifier_consumes_delivers_and_dead_letters(
             return await pending(client) == 0
 
         await poll(drained)
-    finally:
-        notifier.app.stop.set()
-        await running
     assert len(names(tmp_path / "outbox")) == 1
     ((_, fields),) = await client.xrange(dead_letters(SUGGESTIONS))
     assert fields[b"reason"] == b"schema"
@@ -169,12 +177,27 @@ async def test_a_queued_job_is_sent_at_once_not_after_the_poll_interval(
     """The consumer nudges the worker it queued for: with a one-minute poll interval the second
     suggestion (queued while the worker idles, after the first was sent) still arrives within seconds."""
     notifier = await rig(notify_poll_ms=60_000)
-    running = asyncio.create_task(notifier.app.run(handle_signals=False))
-    try:
+    async with running(notifier):
         await broker.publish(encode(suggestion_factory(careplan_id="cp-1", priority="stat")), stream=SUGGESTIONS)
         await poll(lambda: len(names(tmp_path / "outbox")) == 1, 15)
         await broker.publish(encode(suggestion_factory(careplan_id="cp-2", priority="stat")), stream=SUGGESTIONS)
         await poll(lambda: len(names(tmp_path / "outbox")) == 2, 15)
-    finally:
-        notifier.app.stop.set()
-        await running
+
+
+async def test_a_worker_that_finds_several_jobs_due_sends_them_all_without_waiting_out_the_poll(
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    poll: Callable[..., Awaitable[Any]],
+    suggestion_factory: Callable[..., SuggestionIssued],
+) -> None:
+    """Jobs queued before the worker starts (a restart with a backlog): the claim says another is due,
+    so the worker looks again at once; with a one-minute poll interval all three still arrive within seconds."""
+    notifier = await rig(notify_poll_ms=60_000)
+    for careplan in ("cp-1", "cp-2", "cp-3"):
+        delivery = await deliver(broker, client, encode(suggestion_factory(careplan_id=careplan, priority="stat")))
+        await notifier.app.notifier.handle(delivery, client)
+    assert await client.zcard(f"bonemet:notify:queue:{DEST}") == 3
+    async with running(notifier):
+        await poll(lambda: len(names(tmp_path / "outbox")) == 3, 15)
