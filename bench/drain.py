@@ -88,7 +88,7 @@ async def recommender(url: str, events: int, batch: int, rate: float, linger_ms:
                 pipe.xadd(stream, {"__data__": body})
             await pipe.execute()
         broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]
-        service = Recommender(broker, evaluate, PARTITIONS)
+        service = Recommender(evaluate, PARTITIONS)
         sizes: list[int] = []
 
         async def counted(deliveries: Any, client: Any) -> None:

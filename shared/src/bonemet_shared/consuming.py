@@ -121,7 +121,7 @@ def ack_in(pipe: Pipeline | Commands, delivery: Delivery) -> None:
     pipe.xack(delivery.stream, delivery.group, *delivery.entry_ids)
 
 
-def ack_all_in(pipe: Pipeline, deliveries: Sequence[Delivery]) -> None:
+def ack_all_in(pipe: Pipeline | Commands, deliveries: Sequence[Delivery]) -> None:
     """Queue one XACK of every entry of ``deliveries`` (one batch: one stream, one group) in ``pipe``."""
     if deliveries:
         first = deliveries[0]

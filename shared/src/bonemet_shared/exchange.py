@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
@@ -99,10 +99,17 @@ async def transaction(connection: AbstractConnection, commands: Sequence[Command
     return cast(list[Any], results)
 
 
+def hash_pairs(reply: Any) -> Iterable[tuple[Any, Any]]:
+    """The (field, value) pairs of an HGETALL reply read off the connection: a flat list in RESP2, a map in RESP3."""
+    return cast(
+        Iterable[tuple[Any, Any]],
+        reply.items() if isinstance(reply, dict) else zip(reply[::2], reply[1::2], strict=True),
+    )
+
+
 def hash_reply(reply: Any) -> dict[str, str]:
-    """An HGETALL reply read off the connection as text: a flat field/value list in RESP2, a map in RESP3."""
-    pairs = reply.items() if isinstance(reply, dict) else zip(reply[::2], reply[1::2], strict=True)
-    return {_text(field): _text(value) for field, value in pairs}
+    """An HGETALL reply read off the connection, as text."""
+    return {_text(field): _text(value) for field, value in hash_pairs(reply)}
 
 
 def _text(value: Any) -> str:

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import redis.asyncio as aredis
-from faststream.redis.parser import BinaryMessageFormatV1
 
 from bonemet_intake.acceptance import Snapshot, VersionState
 from bonemet_intake.handlers import Commit
@@ -33,6 +32,7 @@ from bonemet_intake.notifications import GapState
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.events import encode
 from bonemet_shared.exchange import Commands, exchange, pooled, transaction
+from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
 from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_stream, intake_streams
 
@@ -46,8 +46,6 @@ VERSION_PREFIX = "bonemet:intake:version:"
 SUBSCRIPTION_PREFIX = "bonemet:intake:subscription:"
 SUBSCRIPTIONS = "bonemet:intake:subscriptions"
 """Set of the subscription state keys (for the gap query)."""
-DATA_KEY = "__data__"
-"""The stream field faststream reads a message from (``faststream.redis`` ``DATA_KEY``)."""
 
 
 class Contention(Exception):
@@ -222,31 +220,6 @@ class LagGate:
             return False
         backlog = await self.backlog()
         return backlog is not None and backlog > self._max_lag
-
-
-class Frames:
-    """Event bytes framed as faststream's ``BinaryMessageFormatV1`` (what ``broker.publish`` writes to a
-    stream and ``bonemet_shared.consuming.entry_body`` reads), without its per-message publish path.
-
-    The format is: magic, version, two offsets and the headers, then the body as the last part;
-    the offsets depend on the headers only. So the frame of a body is the frame faststream itself
-    encodes for an empty body with the same headers, followed by the body: one ``encode`` per
-    (correlation id, headers) instead of one per event (tests/unit/test_frames.py holds it byte
-    for byte against ``broker.publish``, and a faststream subscriber decodes it).
-    """
-
-    def __init__(self) -> None:
-        self._prefixes: dict[tuple[str, tuple[tuple[str, str], ...]], bytes] = {}
-
-    async def frame(self, body: bytes, correlation_id: str, headers: Mapping[str, str]) -> bytes:
-        key = (correlation_id, tuple(headers.items()))
-        prefix = self._prefixes.get(key)
-        if prefix is None:
-            prefix = await BinaryMessageFormatV1.encode(
-                message=b"", reply_to=None, headers=dict(headers), correlation_id=correlation_id
-            )
-            self._prefixes[key] = prefix
-        return prefix + body
 
 
 def _snapshot(

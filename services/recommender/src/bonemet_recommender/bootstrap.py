@@ -38,7 +38,7 @@ async def build(settings: Settings) -> FastStream:
         logger=None,  # type: ignore[arg-type]
         middlewares=observability.broker_middlewares(),
     )
-    recommender = Recommender(broker, evaluate, settings.partitions)
+    recommender = Recommender(evaluate, settings.partitions)
     owned = subscribe_partitions(
         broker,
         client=client,

@@ -10,9 +10,11 @@ picture and the last suggestion (``bonemet:picture:{pN}:<patient>``), so in Redi
 share one slot. The audit record is the exception: the audit stream is single (one hash chain).
 
 ``handle_batch`` does the same for a batch of entries of one partition (docs/decisions/0007): WATCH of
-every key of the batch's patients, one pipelined read of their pictures and last suggestions, the pure
-handler per event in stream order (a patient's next event sees the picture the previous one left),
-then one MULTI/EXEC with every write, every suggestion and audit XADD, and one XACK of all the ids.
+every key of the batch's patients and the read of their pictures and last suggestions in one round trip,
+the pure handler per event in stream order (a patient's next event sees the picture the previous one
+left), then one MULTI/EXEC with every write, every suggestion and audit XADD, and one XACK of all the
+ids, on the same connection (``bonemet_shared.exchange``; suggestions framed as ``broker.publish`` would
+frame them, ``bonemet_shared.frames``).
 The batch's keys all carry its partition's tag, so it stays one cluster slot (the audit XADD aside).
 
 Held resources (slim copies, see ``projection.slim``) and last suggestions are stored by ``encode_state``:
@@ -32,15 +34,15 @@ from typing import Any
 
 import orjson
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 from pydantic import ValidationError
-from redis.exceptions import WatchError
 
 from bonemet_recommender.handlers import Evaluate, LastSuggestion, Outcome, on_intake_event, suggestion_audit
 from bonemet_recommender.projection import HeldResource, slim
 from bonemet_shared.audit import queue_audit
 from bonemet_shared.consuming import Delivery, Unprocessable, ack_all_in
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted, SuggestionIssued, decode_intake, encode, utc_now
+from bonemet_shared.exchange import Commands, exchange, hash_pairs, pooled, transaction
+from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, hash_tag, partition_of
 from bonemet_shared.streams import intake_stream, suggestions_stream
@@ -81,8 +83,7 @@ class _PatientState:
 
 
 class Recommender:
-    def __init__(self, broker: RedisBroker, evaluate: Evaluate, partitions: int = DEFAULT_PARTITIONS) -> None:
-        self._broker = broker
+    def __init__(self, evaluate: Evaluate, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._evaluate = evaluate
         self._partitions = partitions
 
@@ -107,56 +108,46 @@ class Recommender:
             if keys[event.patient][0] != delivery.stream:
                 log.warning("partition-mismatch", stream=delivery.stream, correlation_id=delivery.correlation_id)
         watched = [key for patient in patients for key in keys[patient][2:]]
-        while True:
-            async with client.pipeline(transaction=True) as pipe:
-                try:
-                    await pipe.watch(*watched)
-                    # Read on another connection, one round trip: a write after the WATCH fails the EXEC anyway.
-                    reads = client.pipeline(transaction=False)
-                    for patient in patients:
-                        reads.hgetall(keys[patient][2])
-                        reads.get(keys[patient][3])
-                    read = await reads.execute()
-                    states = {
-                        patient: _PatientState(
-                            {_text(k): decode_held(v) for k, v in read[2 * n].items()},
-                            decode_last(read[2 * n + 1]) if read[2 * n + 1] else None,
-                        )
-                        for n, patient in enumerate(patients)
-                    }
-                    emitted: list[tuple[SuggestionIssued, LastSuggestion | None, Delivery]] = []
-                    for delivery, event in zip(deliveries, events, strict=True):
-                        state = states[event.patient]
-                        outcome: Outcome = on_intake_event(state.picture, state.last, event, self._evaluate)
-                        if outcome.change is not None:
-                            state.picture[outcome.change.key] = outcome.change.held
-                            state.changed[outcome.change.key] = outcome.change.held
-                        if outcome.suggestion is not None and outcome.last is not None:
-                            emitted.append((outcome.suggestion, state.last, delivery))
-                            state.last, state.last_changed = outcome.last, True
-                    pipe.multi()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-                    for patient, state in states.items():
-                        if state.changed:
-                            pipe.hset(
-                                keys[patient][2],
-                                mapping={k: encode_state(held) for k, held in state.changed.items()},
-                            )
-                        if state.last_changed and state.last is not None:
-                            pipe.set(keys[patient][3], encode_state(state.last))
-                    recorded = utc_now()
-                    for suggestion, previous, delivery in emitted:
-                        queue_audit(pipe, suggestion_audit(suggestion, previous, recorded))
-                        await self._broker.publish(
-                            encode(suggestion),
-                            stream=keys[suggestion.patient][1],
-                            pipeline=pipe,
-                            correlation_id=delivery.correlation_id,
-                        )
-                    ack_all_in(pipe, deliveries)
-                    await pipe.execute()
-                except WatchError:
-                    continue
-            break
+        reads = [
+            ("WATCH", *watched),
+            *(read for p in patients for read in (("HGETALL", keys[p][2]), ("GET", keys[p][3]))),
+        ]
+        async with pooled(client) as connection:
+            while True:
+                read = (await exchange(connection, reads))[1:]
+                states = {
+                    patient: _PatientState(
+                        {_text(k): decode_held(v) for k, v in hash_pairs(read[2 * n])},
+                        decode_last(read[2 * n + 1]) if read[2 * n + 1] else None,
+                    )
+                    for n, patient in enumerate(patients)
+                }
+                emitted: list[tuple[SuggestionIssued, LastSuggestion | None, Delivery]] = []
+                for delivery, event in zip(deliveries, events, strict=True):
+                    state = states[event.patient]
+                    outcome: Outcome = on_intake_event(state.picture, state.last, event, self._evaluate)
+                    if outcome.change is not None:
+                        state.picture[outcome.change.key] = outcome.change.held
+                        state.changed[outcome.change.key] = outcome.change.held
+                    if outcome.suggestion is not None and outcome.last is not None:
+                        emitted.append((outcome.suggestion, state.last, delivery))
+                        state.last, state.last_changed = outcome.last, True
+                writes = Commands()
+                for patient, state in states.items():
+                    if state.changed:
+                        writes.hset(keys[patient][2], {k: encode_state(held) for k, held in state.changed.items()})
+                    if state.last_changed and state.last is not None:
+                        writes.add("SET", keys[patient][3], encode_state(state.last))
+                recorded = utc_now()
+                frames = Frames()
+                for suggestion, previous, delivery in emitted:
+                    queue_audit(writes, suggestion_audit(suggestion, previous, recorded))
+                    frame = await frames.frame(encode(suggestion), delivery.correlation_id, {})
+                    writes.add("XADD", keys[suggestion.patient][1], "*", DATA_KEY, frame)
+                ack_all_in(writes, deliveries)
+                if await transaction(connection, writes.queued) is not None:
+                    break
+                # EXEC answered nil: another delivery changed one of these patients; read again and redo
         for suggestion, _, delivery in emitted:
             _log_emitted(suggestion, delivery.correlation_id)
 

@@ -119,7 +119,7 @@ async def test_an_intake_event_becomes_one_suggestion_and_is_acknowledged(
     delivery = await deliver(broker, client, encode(accepted()), correlation_id="corr-c1")
     assert await pending(client) == 1
 
-    await Recommender(broker, fake_evaluate).handle(delivery, client)
+    await Recommender(fake_evaluate).handle(delivery, client)
 
     ((_, fields),) = await client.xrange(SUGGESTIONS)
     suggestion = decode_suggestion(entry_body(fields))
@@ -140,7 +140,7 @@ async def test_handling_the_same_delivery_twice_writes_one_suggestion(
     broker: RedisBroker, client: aredis.Redis
 ) -> None:
     delivery = await deliver(broker, client, encode(accepted()))
-    recommender = Recommender(broker, fake_evaluate)
+    recommender = Recommender(fake_evaluate)
 
     await recommender.handle(delivery, client)
     await recommender.handle(delivery, client)  # e.g. reclaimed after a crash that followed the commit
@@ -151,7 +151,7 @@ async def test_handling_the_same_delivery_twice_writes_one_suggestion(
 
 
 async def test_the_picture_accumulates_across_events(broker: RedisBroker, client: aredis.Redis) -> None:
-    recommender = Recommender(broker, fake_evaluate)
+    recommender = Recommender(fake_evaluate)
     for resource_id in ("c1", "c2"):
         await recommender.handle(await deliver(broker, client, encode(accepted(resource_id))), client)
 
@@ -167,7 +167,7 @@ async def test_an_undecodable_body_is_unprocessable_and_changes_nothing(
     delivery = await deliver(broker, client, b'{"kind": "resource-accepted", "patient": 5}')
 
     with pytest.raises(Unprocessable) as caught:
-        await Recommender(broker, fake_evaluate).handle(delivery, client)
+        await Recommender(fake_evaluate).handle(delivery, client)
 
     assert caught.value.reason == "schema"
     assert await client.xlen(SUGGESTIONS) == 0
@@ -183,7 +183,7 @@ async def test_an_engine_failure_leaves_the_entry_pending_and_writes_nothing(
         raise ZeroDivisionError
 
     with pytest.raises(ZeroDivisionError):
-        await Recommender(broker, broken).handle(delivery, client)
+        await Recommender(broken).handle(delivery, client)
 
     assert await client.xlen(SUGGESTIONS) == 0
     assert await client.exists(picture_key(PATIENT)) == 0
@@ -202,7 +202,7 @@ async def test_the_subscribed_recommender_consumes_from_the_stream(
         stream=INTAKE,
         group=RECOMMENDER_GROUP,
         consumer="test-recommender",
-        handler=Recommender(consumer, fake_evaluate).handle,
+        handler=Recommender(fake_evaluate).handle,
         max_deliveries=3,
         claim_idle_ms=200,
     )
@@ -293,7 +293,7 @@ async def test_a_batch_gives_the_same_pictures_and_suggestions_as_one_by_one_han
     redis_url: str, broker: RedisBroker, client: aredis.Redis
 ) -> None:
     bodies = [encode(event) for event in story()]
-    recommender = Recommender(broker, fake_evaluate)
+    recommender = Recommender(fake_evaluate)
     for delivery in await deliver_all(broker, client, bodies):
         await recommender.handle(delivery, client)
     one_by_one = await outputs(client)
@@ -323,7 +323,7 @@ async def test_a_batch_handled_again_after_its_commit_writes_nothing_twice(
 ) -> None:
     """A crash after EXEC, or a batch that failed after it and fell back to one-by-one: the entries come again."""
     deliveries = await deliver_all(broker, client, [encode(event) for event in story()])
-    recommender = Recommender(broker, fake_evaluate)
+    recommender = Recommender(fake_evaluate)
     await recommender.handle_batch(deliveries, client)
     first = await outputs(client)
 
@@ -350,7 +350,7 @@ async def test_a_concurrent_write_to_a_watched_key_makes_the_batch_start_again(
         calls.append(len(resources))
         return fake_evaluate(resources, now)
 
-    await Recommender(broker, racing_evaluate).handle_batch(deliveries, client)
+    await Recommender(racing_evaluate).handle_batch(deliveries, client)
 
     assert calls == [1, 2, 2, 3]  # the first attempt was thrown away at EXEC and the batch re-read
     hashes = [decode_suggestion(entry_body(f)).content_hash for _, f in await client.xrange(SUGGESTIONS)]
@@ -365,7 +365,7 @@ async def test_a_poison_entry_in_a_batch_is_dead_lettered_and_the_others_commit(
     for body in (encode(accepted("c1")), b'{"kind": "resource-accepted", "patient": 5}', encode(accepted("c2"))):
         await broker.publish(body, stream=INTAKE)
     consumer = RedisBroker(redis_url, logger=None, graceful_timeout=2.0)  # type: ignore[arg-type]
-    recommender = Recommender(consumer, fake_evaluate)
+    recommender = Recommender(fake_evaluate)
     subscribe(
         consumer,
         client=client,
