@@ -161,11 +161,21 @@ async def test_a_second_group_holds_the_trim_back(client: aredis.Redis, make_eve
 
 
 @pytest.mark.parametrize("batch", [False, True], ids=["per-entry", "batch"])
-async def test_an_entry_that_is_not_an_audit_event_is_dead_lettered(
-    client: aredis.Redis, redis_url: str, sqlite_url: str, tmp_path: Path, make_event: Any, poll: Any, batch: bool
+@pytest.mark.parametrize("bad", ["not an AuditEvent", "no recorded"])
+async def test_an_entry_that_is_not_an_archivable_audit_event_is_dead_lettered(
+    client: aredis.Redis,
+    redis_url: str,
+    sqlite_url: str,
+    tmp_path: Path,
+    make_event: Any,
+    poll: Any,
+    batch: bool,
+    bad: str,
 ) -> None:
     first = await emit(client, [make_event(minute=1)])
-    await client.xadd(AUDIT, {"audit-event": b'{"resourceType": "Patient"}'})
+    unrecorded = {k: v for k, v in make_event(minute=3).items() if k != "recorded"}
+    body = {"resourceType": "Patient"} if bad == "not an AuditEvent" else unrecorded
+    await client.xadd(AUDIT, {"audit-event": orjson.dumps(body)})
     last = await emit(client, [make_event(minute=2)])  # the three in one batch: the bad one is isolated
     broker = await start(redis_url, archiver_for(sqlite_url, tmp_path), batch=batch)
     try:
@@ -173,7 +183,7 @@ async def test_an_entry_that_is_not_an_audit_event_is_dead_lettered(
     finally:
         await broker.stop()
     ((_, dead),) = await client.xrange(dead_letters(AUDIT))
-    assert dead[b"reason"] == b"audit-event:not an AuditEvent"
+    assert dead[b"reason"] == f"audit-event:{bad}".encode()
     store = AuditStore(sqlite_url)
     assert [(r.position, r.entry_id) for r in store.rows()] == [(1, first[0]), (2, last[0])]
     assert verify_store(store, CheckpointFile(tmp_path / "none")).count == 2
