@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from bonemet_recommender.engine.records import quick_init
+
 Priority = Literal["routine", "asap", "urgent", "stat"]
 """RULES.md A9: emergency -> stat; urgent -> urgent; routine expedited (NRS >= 7) -> asap; routine."""
 
@@ -62,6 +64,7 @@ FlagCode = Literal[
 """Safety flags, each one DetectedIssue (RULES.md A11)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Coding:
     system: str
@@ -69,6 +72,7 @@ class Coding:
     display: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Regimen:
     """One radiotherapy regimen option (dose, fractions, technique) with its computed doses."""
@@ -91,6 +95,7 @@ class Regimen:
         return f"{dose} Gy in {self.fractions} {word}" + (" (SBRT)" if self.technique == "sbrt" else "")
 
 
+@quick_init
 @dataclass(frozen=True)
 class CoSuggestion:
     code: CoSuggestionCode
@@ -100,6 +105,7 @@ class CoSuggestion:
     citations: tuple[str, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class MedicationProposal:
     """A MedicationRequest proposal; today only dexamethasone 16 mg for R1 (RULES.md A10, M4)."""
@@ -112,6 +118,7 @@ class MedicationProposal:
     citations: tuple[str, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class MissingInput:
     """An input the engine needed and did not have (or had only stale)."""
@@ -123,6 +130,7 @@ class MissingInput:
     """True for a key input of RULES.md A7 (its absence can force R9)."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class SafetyFlag:
     code: FlagCode
@@ -133,6 +141,7 @@ class SafetyFlag:
     citations: tuple[str, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class Prognosis:
     category: PrognosisCategory
@@ -148,6 +157,7 @@ class Prognosis:
     explanation: str = ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class CordCheck:
     """RULES.md §2.1 result for one candidate regimen on a previously irradiated spine site."""
@@ -160,6 +170,7 @@ class CordCheck:
     detail: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class LesionDecision:
     """The decision for one lesion (one bone-metastasis Condition)."""
@@ -191,6 +202,7 @@ class LesionDecision:
     """Citation keys of ``citations.CITATIONS``."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class PatientDecision:
     """All lesions of one patient plus patient-level co-suggestions (RULES.md A2, A11)."""

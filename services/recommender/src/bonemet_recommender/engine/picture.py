@@ -36,6 +36,7 @@ from typing import Any, Generic, TypeVar
 
 from bonemet_recommender.engine import codes
 from bonemet_recommender.engine.decisions import Coding, SiteClass
+from bonemet_recommender.engine.records import quick_init
 
 T = TypeVar("T")
 
@@ -57,6 +58,7 @@ _UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
 # --- Typed facts ----------------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class Fact(Generic[T]):
     """One value read from one resource."""
@@ -67,6 +69,7 @@ class Fact(Generic[T]):
     when: datetime | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Reading(Generic[T]):
     """The latest value of a timed observation: ``current`` inside its window, else ``stale``."""
@@ -75,12 +78,14 @@ class Reading(Generic[T]):
     stale: Fact[T] | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Quantity:
     value: float
     unit: str | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class PriorCourse:
     """A previous radiotherapy course at the lesion (Procedure 1217123003 or local prior-rt-*)."""
@@ -91,6 +96,7 @@ class PriorCourse:
     references: tuple[str, ...]
 
 
+@quick_init
 @dataclass(frozen=True)
 class Surgery:
     """Stabilisation or decompression surgery at the lesion within 8 weeks (§5.1 `postop`)."""
@@ -99,6 +105,7 @@ class Surgery:
     when: datetime | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class NeuroEvidence:
     """Neurological status of a lesion: deficit known true/false, or unknown."""
@@ -111,6 +118,7 @@ class NeuroEvidence:
     """A neurological record exists but is older than 30 days."""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Lesion:
     """One bone-metastasis Condition (A2) with the facts attached to it."""
@@ -142,6 +150,7 @@ class Lesion:
     prior_courses: tuple[PriorCourse, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class PatientPicture:
     patient: str

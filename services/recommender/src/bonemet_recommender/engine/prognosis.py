@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, cast, get_args
 
 from bonemet_recommender.engine.decisions import Prognosis, PrognosisCategory
+from bonemet_recommender.engine.records import quick_init
 
 ClinicianEstimate = Literal["<4w", "<3m", "3-12m", ">12m"]
 """RULES.md A3 ``life-expectancy-clinician`` values."""
@@ -35,6 +36,7 @@ def ecog_to_kps(ecog: int) -> tuple[int, int] | None:
     return _ECOG_TO_KPS.get(ecog)
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Score:
     """A sum of 0/1 items, some unknown: the lowest and highest points it can take."""
@@ -68,6 +70,7 @@ _CHOW_ORDER: Final = ("I", "II", "III")
 _TEACHH_ORDER: Final = ("A", "B", "C")
 
 
+@quick_init
 @dataclass(frozen=True)
 class _PerformanceStatus:
     kps_le_60: bool | None

@@ -38,6 +38,7 @@ from bonemet_recommender.engine.decisions import (
 )
 from bonemet_recommender.engine.picture import Lesion, PatientPicture, PriorCourse, Quantity, aware
 from bonemet_recommender.engine.prognosis import assess
+from bonemet_recommender.engine.records import quick_init
 
 SCENARIOS: Final[dict[RuleId, Scenario]] = {
     "R1": "mscc",
@@ -106,6 +107,7 @@ _PRIOR_END = _local(codes.PRIOR_RT_END_DATE, "Prior RT end date")
 # --- Patient-level context -------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Patient:
     """What every lesion's decision needs to know about the patient."""
