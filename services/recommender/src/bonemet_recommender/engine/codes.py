@@ -483,3 +483,84 @@ def is_sact(medications: Iterable[Coding]) -> bool:
 def is_chemotherapy(medications: Iterable[Coding]) -> bool:
     """ATC L01 only (antineoplastic agents): TEACHH counts palliative chemotherapy courses (§3)."""
     return _any_prefixed(medications, _CHEMOTHERAPY_PREFIXES)
+
+
+# --- Every class in one pass ---------------------------------------------------------------------------
+#
+# The picture asks up to nine of the classifiers above of each Condition and five of each medication.
+# ``condition_classes`` and ``medication_classes`` answer all of them in one pass over the codings, from
+# tables built here out of the very code sets and prefixes the classifiers use:
+#   is_bone_metastasis(c, s)      = "bone-metastasis" in k or ("metastatic-neoplasm" in k and is_bone_body_site(s))
+#   is_bone_marrow_only(c)        = "bone-marrow" in k and "bone-only" not in k
+#   is_myeloma_bone_lesion(c, s)  = "myeloma" in k and is_bone_body_site(s)
+#   is_myeloma, is_metastasis_other_than_bone ("other-metastasis"), is_liver_metastasis,
+#   is_neuro_deficit_condition, is_pathological_fracture, is_hypercalcaemia; is_bma, is_opioid,
+#   is_dexamethasone, is_sact, is_chemotherapy: the class of the same name is in k.
+# tests/unit/engine/test_codes.py holds each class to its classifier.
+
+CodeClasses = frozenset[str]
+_ClassTable = tuple[dict[tuple[str, str], frozenset[str]], dict[str, tuple[tuple[str, str], ...]]]
+
+
+def _class_table(classes: Mapping[str, tuple[CodeSet, Mapping[str, tuple[str, ...]]]]) -> _ClassTable:
+    """(system, code) -> the classes it is in, and system -> (prefix, class) pairs."""
+    exact: dict[tuple[str, str], set[str]] = {}
+    prefixed: dict[str, list[tuple[str, str]]] = {}
+    for name, (code_set, prefixes) in classes.items():
+        for key in code_set:
+            exact.setdefault(key, set()).add(name)
+        for system, starts in prefixes.items():
+            prefixed.setdefault(system, []).extend((start, name) for start in starts)
+    return (
+        {key: frozenset(names) for key, names in exact.items()},
+        {system: tuple(pairs) for system, pairs in prefixed.items()},
+    )
+
+
+_CONDITION_CLASSES: Final = _class_table(
+    {
+        "bone-metastasis": (_BONE_METASTASIS_CODES, {}),
+        "metastatic-neoplasm": (_METASTATIC_NEOPLASM_CODES, {}),
+        "bone-marrow": (_BONE_MARROW_CODES, {}),
+        "bone-only": (_BONE_ONLY_CODES, {}),
+        "myeloma": (_MYELOMA_CODES, _MYELOMA_PREFIXES),
+        "other-metastasis": (_OTHER_METASTASIS_CODES, _OTHER_METASTASIS_PREFIXES),
+        "liver-metastasis": (_LIVER_METASTASIS_CODES, {}),
+        "neuro-deficit": (_NEURO_DEFICIT_CODES, _NEURO_DEFICIT_PREFIXES),
+        "pathological-fracture": (_FRACTURE_CODES, _FRACTURE_PREFIXES),
+        "hypercalcaemia": (_HYPERCALCAEMIA_CODES, {}),
+    }
+)
+_MEDICATION_CLASSES: Final = _class_table(
+    {
+        "bma": (_BMA_CODES, {}),
+        "opioid": (_OPIOID_CODES, _OPIOID_PREFIXES),
+        "dexamethasone": (_DEXAMETHASONE_CODES, {}),
+        "sact": (_SACT_CODES, _SACT_PREFIXES),
+        "chemotherapy": (frozenset(), _CHEMOTHERAPY_PREFIXES),
+    }
+)
+
+
+def _classes(codes: Iterable[Coding], table: _ClassTable) -> CodeClasses:
+    exact, prefixed = table
+    found: set[str] = set()
+    for c in codes:
+        code = c.code.strip()
+        named = exact.get((c.system, code))
+        if named is not None:
+            found |= named
+        for start, name in prefixed.get(c.system, ()):
+            if code.startswith(start):
+                found.add(name)
+    return frozenset(found)
+
+
+def condition_classes(codes: Iterable[Coding]) -> CodeClasses:
+    """The classes of a Condition's codes (see the table above), in one pass."""
+    return _classes(codes, _CONDITION_CLASSES)
+
+
+def medication_classes(medications: Iterable[Coding]) -> CodeClasses:
+    """The classes of a medication's codes: bma, opioid, dexamethasone, sact, chemotherapy (in one pass)."""
+    return _classes(medications, _MEDICATION_CLASSES)

@@ -460,6 +460,10 @@ class _ConditionRead:
     """Unversioned ``Condition/id``."""
     codes: tuple[Coding, ...]
     sites: tuple[Coding, ...]
+    classes: frozenset[str]
+    """``codes.condition_classes`` of the codes: every classifier's answer, from one pass."""
+    lesion: bool
+    """Coded as a bone metastasis or a myeloma bone lesion (whatever its status)."""
     verification: str | None
     active: bool
     """Counts as active per §1.5: active/recurrence (or no clinicalStatus), not refuted/entered-in-error."""
@@ -475,12 +479,16 @@ def _read_condition(entry: _Entry) -> _ConditionRead:
     else:
         clinical = _status_code(condition.get("clinicalStatus"))
         active, assumed = (True, True) if clinical is None else (clinical in codes.ACTIVE_CLINICAL_STATUSES, False)
+    condition_codes, sites = codings(condition.get("code")), _body_sites(condition)
+    classes = codes.condition_classes(condition_codes)
     return _ConditionRead(
         resource=condition,
         reference=reference,
         condition=plain(reference),
-        codes=codings(condition.get("code")),
-        sites=_body_sites(condition),
+        codes=condition_codes,
+        sites=sites,
+        classes=classes,
+        lesion=_is_lesion(classes, sites),
         verification=verification,
         active=active,
         status_assumed=assumed,
@@ -540,6 +548,8 @@ class _LesionDraft:
 
 def _lesion_draft(condition: _ConditionRead) -> _LesionDraft:
     site_class = codes.classify_site(condition.sites)
+    classes = condition.classes
+    marrow_only = "bone-marrow" in classes and "bone-only" not in classes  # codes.is_bone_marrow_only
     return _LesionDraft(
         reference=condition.reference,
         condition=condition.condition,
@@ -547,7 +557,7 @@ def _lesion_draft(condition: _ConditionRead) -> _LesionDraft:
         sites=condition.sites,
         site_key=_site_key(condition.sites),
         site_class=site_class,
-        marrow_only=codes.is_bone_marrow_only(condition.codes) and site_class == "unknown",
+        marrow_only=marrow_only and site_class == "unknown",
         unconfirmed=condition.verification in _UNCONFIRMED,
         status_assumed=condition.status_assumed,
     )
@@ -795,29 +805,30 @@ def _read_conditions(
 ) -> _OtherConditions:
     other = _OtherConditions()
     for condition in conditions:
-        reference, condition_codes = condition.reference, condition.codes
+        # The classes answer codes.is_myeloma, is_neuro_deficit_condition, ... (codes.condition_classes).
+        reference, condition_codes, classes = condition.reference, condition.codes, condition.classes
         if condition.condition in lesion_conditions:
             # A myeloma lesion is also the primary: read its primary below, not its other roles.
-            if codes.is_myeloma(condition_codes):
+            if "myeloma" in classes:
                 other.myeloma = True
                 other.primaries.append((codes.classify_primary(condition_codes), reference))
             continue
         if not condition.active:
             continue
-        if codes.is_myeloma(condition_codes):
+        if "myeloma" in classes:
             other.myeloma = True
-        if codes.is_neuro_deficit_condition(condition_codes):
+        if "neuro-deficit" in classes:
             _attach_neuro_condition(condition, attacher, now)
-        elif codes.is_pathological_fracture(condition_codes):
+        elif "pathological-fracture" in classes:
             for draft in attacher.by_site(condition.sites) or attacher.by_reference(
                 _evidence_references(condition.resource)
             ):
                 draft.fractures.append(reference)
-        elif codes.is_hypercalcaemia(condition_codes):
+        elif "hypercalcaemia" in classes:
             other.hypercalcaemia.append(reference)
         elif _is_non_bone_metastasis(condition):
             other.non_bone.append(reference)
-            if codes.is_liver_metastasis(condition_codes):
+            if "liver-metastasis" in classes:
                 other.liver.append(reference)
         else:
             primary = codes.classify_primary(condition_codes)
@@ -834,12 +845,11 @@ def _evidence_references(condition: Mapping[str, Any]) -> list[str]:
 
 
 def _is_non_bone_metastasis(condition: _ConditionRead) -> bool:
-    condition_codes, sites = condition.codes, condition.sites
-    if codes.is_metastasis_other_than_bone(condition_codes):
+    classes, sites = condition.classes, condition.sites
+    if "other-metastasis" in classes:  # codes.is_metastasis_other_than_bone
         return True
-    secondary = codes.SECONDARY_CANCER_CONDITION in _profiles(condition.resource) or any(
-        c.system == codes.SNOMED and c.code == codes.METASTATIC_NEOPLASM_SNOMED for c in condition_codes
-    )
+    # Coded <<128462008 (SNOMED 128462008 itself: codings are stripped when read).
+    secondary = "metastatic-neoplasm" in classes or codes.SECONDARY_CANCER_CONDITION in _profiles(condition.resource)
     # A secondary-cancer Condition with a bodySite that is not bone (§3); without a bodySite it is unknown.
     return secondary and bool(sites) and not codes.is_bone_body_site(sites)
 
@@ -943,18 +953,19 @@ def _read_medications(statements: list[_Entry], known: Mapping[str, Mapping[str,
         status = _status(statement)
         if status in ("entered-in-error", "not-taken"):
             continue
-        medication = _medication_codes(statement, known)
-        if codes.is_chemotherapy(medication):
+        # Every class at once: codes.is_chemotherapy, is_bma, is_opioid, is_dexamethasone, is_sact.
+        classes = codes.medication_classes(_medication_codes(statement, known))
+        if "chemotherapy" in classes:
             meds.chemotherapy.append(reference)
         if status not in _MEDICATION_ACTIVE:
             continue
-        if codes.is_bma(medication):
+        if "bma" in classes:
             meds.bma.append(reference)
-        if codes.is_opioid(medication):
+        if "opioid" in classes:
             meds.opioids.append(reference)
-        if codes.is_dexamethasone(medication):
+        if "dexamethasone" in classes:
             meds.dexamethasone.append(reference)
-        if codes.is_sact(medication):
+        if "sact" in classes:
             meds.sact.append(reference)
     return meds
 
@@ -1030,9 +1041,12 @@ def _finish_pain(
     return Reading(stale=own.stale or (shared.stale if single else None)), False
 
 
-def _is_lesion(condition_codes: tuple[Coding, ...], sites: tuple[Coding, ...]) -> bool:
-    """A Condition coded as a bone metastasis or a myeloma bone lesion (whatever its status)."""
-    return codes.is_bone_metastasis(condition_codes, sites) or codes.is_myeloma_bone_lesion(condition_codes, sites)
+def _is_lesion(classes: codes.CodeClasses, sites: tuple[Coding, ...]) -> bool:
+    """A Condition coded as a bone metastasis or a myeloma bone lesion (whatever its status):
+    ``codes.is_bone_metastasis(...) or codes.is_myeloma_bone_lesion(...)``, from the codes' classes."""
+    if "bone-metastasis" in classes:
+        return True
+    return ("metastatic-neoplasm" in classes or "myeloma" in classes) and codes.is_bone_body_site(sites)
 
 
 def lesion_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture | None:
@@ -1048,7 +1062,7 @@ def lesion_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pat
             if reference is not None:
                 read = _read_condition((resource, reference))
                 conditions.append(read)
-                lesion = lesion or _is_lesion(read.codes, read.sites)
+                lesion = lesion or read.lesion
     if not lesion:
         return None
     grouped = _group(resources, conditions=False)
@@ -1068,7 +1082,7 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
     ended: list[str] = []
     lesion_conditions: list[Mapping[str, Any]] = []
     for condition in conditions:
-        if not _is_lesion(condition.codes, condition.sites):
+        if not condition.lesion:
             continue
         if condition.active:
             drafts.append(_lesion_draft(condition))

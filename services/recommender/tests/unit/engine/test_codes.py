@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bonemet_recommender.engine import codes
+from bonemet_recommender.engine import codes, picture
 from bonemet_recommender.engine.citations import CITATIONS
 from bonemet_recommender.engine.decisions import Coding
 
@@ -236,6 +238,89 @@ def test_not_sact() -> None:
     assert not codes.is_sact([atc("V10XX04")])
     assert codes.is_chemotherapy([atc("L01FF02")])
     assert not codes.is_chemotherapy([atc("L02BG04")])
+
+
+# --- every class in one pass (condition_classes, medication_classes) ---------------------------------------
+
+
+def _code_pool() -> list[Coding]:
+    """Every listed code and prefix (with a few completions), in every system, padded or not, plus strangers."""
+    values: set[str] = {"", "0", "C79", "C79.5", "G95", "M84", "N02", "L0", "V10XX", "272673000", "999999"}
+    for table in (codes._CONDITION_CLASSES, codes._MEDICATION_CLASSES):
+        exact, prefixed = table
+        values.update(code for _, code in exact)
+        for pairs in prefixed.values():
+            values.update(start + tail for start, _ in pairs for tail in ("", "0", "1", "9", ".9", "X", "BA01"))
+    values.update(codes.BONE_SITES)
+    systems = (codes.SNOMED, codes.ICD10CM, codes.ICD10, codes.RXNORM, codes.ATC, codes.LOINC, "urn:other")
+    return [Coding(system, code) for system in systems for code in sorted(values)] + [
+        Coding(codes.SNOMED, " 94222008 "),
+        Coding(codes.ICD10CM, "C90.00 "),
+        Coding(codes.ATC, " N02AA01"),
+    ]
+
+
+_POOL = _code_pool()
+_SITES = [[], [sct("272673000")], [sct("35769007")], [sct("71341001")], [sct("2748008")], [cm("C79.51")]]
+
+
+def _assert_classes_agree(given: list[Coding], sites: list[Coding]) -> None:
+    k = codes.condition_classes(given)
+    bone_site = codes.is_bone_body_site(sites)
+    assert codes.is_bone_metastasis(given, sites) == (
+        "bone-metastasis" in k or ("metastatic-neoplasm" in k and bone_site)
+    )
+    assert codes.is_bone_marrow_only(given) == ("bone-marrow" in k and "bone-only" not in k)
+    assert codes.is_myeloma_bone_lesion(given, sites) == ("myeloma" in k and bone_site)
+    assert picture._is_lesion(k, tuple(sites)) == (
+        codes.is_bone_metastasis(given, sites) or codes.is_myeloma_bone_lesion(given, sites)
+    )
+    assert codes.is_myeloma(given) == ("myeloma" in k)
+    assert codes.is_metastasis_other_than_bone(given) == ("other-metastasis" in k)
+    assert codes.is_liver_metastasis(given) == ("liver-metastasis" in k)
+    assert codes.is_neuro_deficit_condition(given) == ("neuro-deficit" in k)
+    assert codes.is_pathological_fracture(given) == ("pathological-fracture" in k)
+    assert codes.is_hypercalcaemia(given) == ("hypercalcaemia" in k)
+    assert ("metastatic-neoplasm" in k) == any(
+        c.system == codes.SNOMED and c.code.strip() == codes.METASTATIC_NEOPLASM_SNOMED for c in given
+    )
+    m = codes.medication_classes(given)
+    assert codes.is_bma(given) == ("bma" in m)
+    assert codes.is_opioid(given) == ("opioid" in m)
+    assert codes.is_dexamethasone(given) == ("dexamethasone" in m)
+    assert codes.is_sact(given) == ("sact" in m)
+    assert codes.is_chemotherapy(given) == ("chemotherapy" in m)
+
+
+def test_classes_agree_with_the_classifiers_for_every_single_code() -> None:
+    for coding in _POOL:
+        for sites in _SITES:
+            _assert_classes_agree([coding], sites)
+    # The pool reaches every class, so each equivalence above was seen true as well as false.
+    seen = set().union(*(codes.condition_classes([c]) | codes.medication_classes([c]) for c in _POOL))
+    assert seen == {
+        *("bone-metastasis", "metastatic-neoplasm", "bone-marrow", "bone-only", "myeloma", "other-metastasis"),
+        *("liver-metastasis", "neuro-deficit", "pathological-fracture", "hypercalcaemia"),
+        *("bma", "opioid", "dexamethasone", "sact", "chemotherapy"),
+    }
+
+
+def test_the_picture_asks_only_for_classes_that_exist() -> None:
+    # A misspelt class name would read as "never": every name the picture tests must be one the tables give.
+    source = Path(picture.__file__).read_text()
+    asked = set(re.findall(r'"([a-z-]+)" (?:not )?in (?:condition\.)?classes', source))
+    given_names = set().union(*(codes.condition_classes([c]) | codes.medication_classes([c]) for c in _POOL))
+    assert len(asked) >= 12
+    assert asked <= given_names
+
+
+@given(
+    st.lists(st.sampled_from(_POOL), max_size=4),
+    st.lists(st.sampled_from([c for sites in _SITES for c in sites]), max_size=2),
+)
+@settings(max_examples=2000, deadline=None)
+def test_classes_agree_with_the_classifiers_for_code_lists(given_codes: list[Coding], sites: list[Coding]) -> None:
+    _assert_classes_agree(given_codes, sites)
 
 
 # --- provenance of every code: each must appear in RULES.md or the reference notes ---------------------------

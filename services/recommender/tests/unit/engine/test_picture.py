@@ -210,6 +210,14 @@ def test_visceral_metastases_and_versionless_references() -> None:
     assert picture.liver_metastases == ("Condition/liver",)
 
 
+def test_a_lung_metastasis_is_not_a_liver_metastasis() -> None:
+    lung = f.condition("lung", "94391008")
+    liver_icd = f.condition("liver-icd", "C78.7", system=f.ICD10CM)
+    picture = build_picture([f.bone_met("rib", RIB), lung, liver_icd], AS_OF)
+    assert picture.non_bone_metastases == ("Condition/lung/_history/1", "Condition/liver-icd/_history/1")
+    assert picture.liver_metastases == ("Condition/liver-icd/_history/1",)
+
+
 @pytest.mark.parametrize(
     "junk",
     [
