@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -385,3 +386,49 @@ def test_a_patient_without_bone_metastasis_is_not_pictured(monkeypatch: pytest.M
     assert evaluate(resources, AS_OF) is None
     monkeypatch.undo()
     assert picture.build_picture(resources, AS_OF).has_bone_metastasis is False
+
+
+# --- dates: the YYYY-MM-DD fast path of parse_datetime --------------------------------------------------------
+
+
+def _parse_datetime_general(text: str) -> datetime | None:
+    """parse_datetime's general path, which its YYYY-MM-DD fast path must agree with."""
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+_DATE_CHARS = "0123456789-+:TWZ .x"
+
+
+@given(
+    st.one_of(
+        st.dates().map(date.isoformat),
+        st.text(_DATE_CHARS, min_size=10, max_size=10),
+        st.tuples(st.text("0123456789", min_size=4, max_size=4), st.text(_DATE_CHARS, min_size=2, max_size=2)).map(
+            lambda parts: f"{parts[0]}-{parts[1]}-{parts[1]}"
+        ),
+    )
+)
+@settings(max_examples=3000, deadline=None)
+def test_dates_read_as_the_general_path_reads_them(text: str) -> None:
+    assert picture.parse_datetime(text) == _parse_datetime_general(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-11-18", "0001-01-01", "9999-12-31", "2024-02-29", "2023-02-29", "2026-13-01", "2026-1Z-01", "20261118T1"],
+)
+def test_date_edge_cases(text: str) -> None:
+    result = picture.parse_datetime(text)
+    assert result == _parse_datetime_general(text)
+    if result is not None and text[4] == "-" and text[7] == "-":
+        assert result.tzinfo is UTC
+        assert result.time() == datetime.min.time()
