@@ -333,9 +333,12 @@ def aware(moment: datetime) -> datetime:
 
 
 def _effective(resource: Mapping[str, Any]) -> datetime | None:
-    moment = parse_datetime(resource.get("effectiveDateTime")) or parse_datetime(resource.get("effectiveInstant"))
+    moment = parse_datetime(resource.get("effectiveDateTime"))
     if moment is not None:
-        return moment  # the usual case: the period is not looked at
+        return moment  # the usual case: nothing else is looked at
+    moment = parse_datetime(resource.get("effectiveInstant"))
+    if moment is not None:
+        return moment
     period = _dict(resource.get("effectivePeriod"))
     return (
         parse_datetime(period.get("end"))
@@ -614,9 +617,25 @@ def _reason_references(resource: Mapping[str, Any]) -> list[str]:
 
 
 def _obs_code(obs: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    """(LOINC code, local code) of an Observation, either possibly None."""
+    """(LOINC code, local code) of an Observation, either possibly None: the first of each system among
+    the codings ``_coded`` reads."""
+    concept = obs.get("code")
+    if type(concept) is dict:
+        raw_codings = concept.get("coding")
+        if type(raw_codings) is list and len(raw_codings) == 1:
+            # One coding, the usual case: read as _coded reads it, without building its list.
+            coding = raw_codings[0]
+            if type(coding) is dict:
+                system, code = coding.get("system"), coding.get("code")
+                if type(system) is str and type(code) is str:
+                    system, code = system.strip(), code.strip()
+                    if not (system and code):
+                        return None, None
+                    if system == codes.LOINC:
+                        return code, None
+                    return (None, code) if system == codes.OBSERVATION_SYSTEM else (None, None)
     loinc = local = None
-    for system, code, _ in _coded(obs.get("code")):
+    for system, code, _ in _coded(concept):
         if system == codes.LOINC and loinc is None:
             loinc = code
         elif system == codes.OBSERVATION_SYSTEM and local is None:

@@ -432,3 +432,37 @@ def test_date_edge_cases(text: str) -> None:
     if result is not None and text[4] == "-" and text[7] == "-":
         assert result.tzinfo is UTC
         assert result.time() == datetime.min.time()
+
+
+# --- an Observation's code: the one-coding fast path of _obs_code -----------------------------------------------
+
+
+def _obs_code_general(obs: dict[str, Any]) -> tuple[str | None, str | None]:
+    loinc = local = None
+    for system, code, _ in picture._coded(obs.get("code")):
+        if system == f.LOINC and loinc is None:
+            loinc = code
+        elif system == picture.codes.OBSERVATION_SYSTEM and local is None:
+            local = code
+    return loinc, local
+
+
+_SYSTEMS = st.sampled_from([f.LOINC, f" {f.LOINC} ", picture.codes.OBSERVATION_SYSTEM, f.SNOMED, "", " ", None, 7])
+_CODE_VALUES = st.sampled_from(["89247-1", " sins-total ", "", "  ", None, 3, ["x"]])
+_CODINGS = st.one_of(
+    st.fixed_dictionaries({"system": _SYSTEMS, "code": _CODE_VALUES}),
+    st.sampled_from([{}, None, "coding", {"code": "89247-1"}]),
+)
+
+
+@given(
+    st.one_of(
+        st.fixed_dictionaries({"coding": st.lists(_CODINGS, max_size=3)}),
+        st.lists(st.fixed_dictionaries({"coding": st.lists(_CODINGS, max_size=2)}), max_size=2),
+        st.sampled_from([None, {}, {"coding": "x"}, {"text": "ECOG"}]),
+    )
+)
+@settings(max_examples=3000, deadline=None)
+def test_observation_codes_read_as_the_general_path_reads_them(concept: Any) -> None:
+    obs = {"resourceType": "Observation", "code": concept}
+    assert picture._obs_code(obs) == _obs_code_general(obs)
