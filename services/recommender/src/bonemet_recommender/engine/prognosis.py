@@ -51,9 +51,13 @@ class _Score:
 
 
 def _score(items: Sequence[tuple[str, bool | None]]) -> _Score:
-    low = sum(1 for _, value in items if value is True)
-    unknown = tuple(name for name, value in items if value is None)
-    return _Score(low, low + len(unknown), unknown)
+    low, unknown = 0, []
+    for name, value in items:
+        if value is True:
+            low += 1
+        elif value is None:
+            unknown.append(name)
+    return _Score(low, low + len(unknown), tuple(unknown))
 
 
 def chow_group(points: int) -> ChowGroup:

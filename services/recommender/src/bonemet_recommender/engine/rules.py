@@ -223,8 +223,10 @@ class _Draft:
 
     def need(self, coding: Coding, why: str, *, key: bool) -> None:
         # The codings asked for are this module's constants: the identity test settles most comparisons.
-        if all(m.coding is not coding and m.coding != coding for m in self.missing):
-            self.missing.append(MissingInput(coding, why, key))
+        for missing in self.missing:
+            if missing.coding is coding or missing.coding == coding:
+                return
+        self.missing.append(MissingInput(coding, why, key))
 
     def use(self, *references: str | None) -> None:
         self.inputs.extend(r for r in references if r)
