@@ -249,11 +249,13 @@ def codings(concept: Any) -> tuple[Coding, ...]:
 
 def _status_code(concept: Any) -> str | None:
     """Code of a status CodeableConcept (clinicalStatus / verificationStatus), system not checked."""
-    raw_codings = _dict(concept).get("coding")
+    raw_codings = (concept if type(concept) is dict else _dict(concept)).get("coding")
     if not isinstance(raw_codings, list):
         return None
     for raw in raw_codings:
-        code = _text(_dict(raw).get("code"))
+        code = (raw if type(raw) is dict else _dict(raw)).get("code")
+        # A plain string (the usual case) is stripped here; _text handles everything else.
+        code = code.strip() if type(code) is str else _text(code)
         if code:
             return code
     return None
@@ -283,7 +285,8 @@ def plain(reference: str) -> str:
 
 
 def _reference(value: Any) -> str | None:
-    ref = _text(_dict(value).get("reference"))
+    ref = (value if type(value) is dict else _dict(value)).get("reference")
+    ref = ref.strip() if type(ref) is str else _text(ref)
     return plain(ref) if ref else None
 
 
