@@ -88,6 +88,9 @@ class Valkey:
         return redis.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=2)
 
 
+STARTUP_RESTARTS = 3
+
+
 class Fleet:
     """The services as separate processes, each with its own metrics port; kill -9 and restart one."""
 
@@ -97,6 +100,8 @@ class Fleet:
         self.metrics_ports = {name: free_port() for name in SERVICES}
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.kills: dict[str, int] = dict.fromkeys(SERVICES, 0)
+        self.restarts: dict[str, int] = dict.fromkeys(SERVICES, 0)
+        """Processes that exited while starting (the server down at that moment) and were started again."""
 
     def start(self, name: str, wrapper: list[str] | None = None) -> None:
         env = {**self.env, "BONEMET_METRICS_PORT": str(self.metrics_ports[name])}
@@ -118,10 +123,18 @@ class Fleet:
             return False
 
     def wait_ready(self, name: str, timeout: float = 60) -> None:
+        """Wait until ``name`` is ready. A process that exits instead (a service whose startup meets the
+        server down exits non-zero) is started again, as ``bonemet serve all`` and compose's restart policy
+        do, up to ``STARTUP_RESTARTS`` times; a crash loop still fails."""
+
         def probe() -> bool:
             process = self.processes[name]
             if process.poll() is not None:
-                pytest.fail(f"{name} exited with {process.returncode}; see {self.log_dir / (name + '.log')}")
+                if self.restarts[name] >= STARTUP_RESTARTS:
+                    pytest.fail(f"{name} exited with {process.returncode}; see {self.log_dir / (name + '.log')}")
+                self.restarts[name] += 1
+                self.start(name)
+                return False
             return self.ready(name)
 
         wait_for(probe, timeout, f"{name} ready")

@@ -403,7 +403,7 @@ def test_kill_each_service_and_the_server_loses_and_duplicates_nothing(
     print(
         f"\nchaos: {PATIENTS} patients, {expected_total} resources at {RATE:g}/s; "
         f"requests {sum(ehr.statuses.values())} ({dict(ehr.statuses)}), retries {ehr.retries}\n"
-        f"chaos: {'; '.join(chaos_log)}\n"
+        f"chaos: {'; '.join(chaos_log)}; restarted after exiting while starting: {fleet.restarts}\n"
         f"chaos: accepted {len(ehr.accepted)}, on the intake streams {len(intake)} (duplicates 0, missing 0); "
         f"suggestion versions {len(suggestions)} for {len(versions)} careplans\n"
         f"chaos: notifications expected (last versions) {len(expected)}, delivered {len(received)} "
