@@ -31,7 +31,7 @@ from bonemet_intake.handlers import Commit
 from bonemet_intake.notifications import GapState
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.events import encode
-from bonemet_shared.exchange import Commands, exchange, pooled, transaction
+from bonemet_shared.exchange import Commands, exchange, hash_pairs, pooled, transaction
 from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
 from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_stream, intake_streams
@@ -230,9 +230,8 @@ def _snapshot(
     seen = frozenset(k for k, hit in zip(seen_keys, values[:n_seen], strict=True) if hit)
     states = {}
     for key, raw in zip(resource_keys, values[n_seen : n_seen + n_states], strict=True):
-        if raw:  # a flat field/value list in RESP2, a map in RESP3
-            fields = raw if isinstance(raw, dict) else dict(zip(raw[::2], raw[1::2], strict=True))
-            states[key] = _state_from_hash(fields)
+        if raw:
+            states[key] = _state_from_hash(dict(hash_pairs(raw)))
     gap_state = GapState.from_json(values[-1]) if with_gap and values[-1] else None
     return Snapshot(seen, states), gap_state
 

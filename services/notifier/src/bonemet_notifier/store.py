@@ -107,10 +107,6 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def _hash(raw: Mapping[Any, Any]) -> dict[str, str]:
-    return {_text(k): _text(v) for k, v in raw.items()}
-
-
 @dataclass(frozen=True)
 class Claimed:
     """A job claimed by a worker: its record (None when the job hash is gone) and whether another is due."""
@@ -331,7 +327,7 @@ class Store:
         return _text(claimed) if claimed else None
 
     async def load(self, jid: str) -> JobRecord | None:
-        fields = _hash(await self.client.hgetall(job_key(jid)))
+        fields = hash_reply(await self.client.hgetall(job_key(jid)))
         return JobRecord.parse(jid, fields) if fields else None
 
     async def digest_members(self, dest: str, slot_ms: int, now: datetime, lease_ms: int) -> list[JobRecord]:
@@ -527,13 +523,13 @@ class Store:
     # --- acknowledgement page --------------------------------------------------------------------
 
     async def link(self, nid: str) -> dict[str, str]:
-        return _hash(await self.client.hgetall(link_key(nid)))
+        return hash_reply(await self.client.hgetall(link_key(nid)))
 
     async def version(self, cp: str, content_hash: str) -> dict[str, str]:
-        return _hash(await self.client.hgetall(version_key(cp, content_hash)))
+        return hash_reply(await self.client.hgetall(version_key(cp, content_hash)))
 
     async def careplan(self, cp: str) -> dict[str, str]:
-        return _hash(await self.client.hgetall(careplan_key(cp)))
+        return hash_reply(await self.client.hgetall(careplan_key(cp)))
 
     async def acknowledge(self, nid: str, now: datetime) -> tuple[bool, dict[str, str]]:
         """Record the acknowledgement of the suggestion version ``nid`` is about; stop its escalation.
