@@ -39,6 +39,7 @@ def test_the_json_has_every_required_key_first_and_the_targets() -> None:
     assert document["extra"] == 1
     assert document["targets"]["engine_evals_per_s"]["met"] is True
     assert document["targets"]["e2e_p99_ms"]["met"] is None
+    assert document["targets"]["engine_evals_per_s_all_cores"]["met"] is None
     assert ratio(600.0, 1000.0) == pytest.approx(0.6)
     assert ratio(None, 1000.0) is None
     assert ratio(1.0, 0.0) is None
@@ -98,3 +99,22 @@ def test_cpu_snapshot_reads_each_child_from_proc() -> None:
         busy.kill()
         busy.wait()
     assert {"wall", "client", "intake", "server"} <= set(taken)
+
+
+def test_the_engine_runs_in_one_process_per_core_and_the_rates_add_up() -> None:
+    from bonemet_cli.bench.inprocess import engine_on_every_core, engine_patients
+
+    patients = engine_patients(Traffic("t", date(2026, 6, 1), seed=1), 3)
+    figures = engine_on_every_core(patients, 0.2)
+    assert figures["engine_processes"] >= 1
+    assert figures["engine_evals_per_s_all_cores"] > 0
+
+
+def test_an_engine_process_that_fails_is_reported_not_waited_for() -> None:
+    from datetime import UTC, datetime
+
+    from bonemet_cli.bench.inprocess import engine_on_every_core
+
+    no_lesion = [([], datetime(2026, 6, 1, tzinfo=UTC))]  # evaluate answers None: the worker's assert fails
+    with pytest.raises(RuntimeError, match="engine process failed"):
+        engine_on_every_core(no_lesion, 0.2)

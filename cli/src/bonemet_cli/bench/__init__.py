@@ -189,6 +189,7 @@ def _print(doc: dict[str, Any]) -> None:
         ("    lesions / notifications seen", "e2e_notifications", ""),
         ("(d) engine evaluations/s (evaluate: decision + hash)", "engine_evals_per_s", " /s"),
         ("    with Bundle and rendering built", "engine_evals_with_bundle_per_s", " /s"),
+        ("    one engine process per core, all together", "engine_evals_per_s_all_cores", " /s"),
         ("(e) state bytes per patient (MEMORY USAGE)", "state_bytes_per_patient", " B"),
         ("    used_memory delta per patient", "state_used_memory_delta_per_patient", " B"),
     ]
@@ -202,6 +203,8 @@ def _print(doc: dict[str, Any]) -> None:
         value = _fmt(doc.get(key), unit)
         if key == "e2e_notifications":
             value = f"{_fmt(doc.get('e2e_lesions'))} / {_fmt(doc.get(key))}"
+        if key == "engine_evals_per_s_all_cores":
+            value += f" ({_fmt(doc.get('engine_processes'))} processes)"
         if key == "e2e_achieved_resources_per_s":
             value = f"{_fmt(doc.get('e2e_offered_resources_per_s'))} / {_fmt(doc.get(key))}"
         table.add_row(label, value, verdict)

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
+import multiprocessing.queues
+import os
+import queue
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -103,26 +108,78 @@ def engine_patients(traffic: Traffic, synthetic: int) -> list[tuple[list[Mapping
 
 def engine(patients: Sequence[tuple[list[Mapping[str, Any]], datetime]], seconds: float) -> dict[str, float]:
     """Evaluations/s through ``evaluate`` (what the recommender calls per event: decision, CarePlan id and
-    content hash) and, separately, with the A11 Bundle and the rendering built (when a suggestion goes out)."""
-
-    def rate(with_output: bool) -> float:
-        done, deadline = 0, time.perf_counter() + seconds
-        started = time.perf_counter()
-        while time.perf_counter() < deadline:
-            for resources, now in patients:
-                evaluation = evaluate(resources, now)
-                assert evaluation is not None
-                if with_output:
-                    _ = evaluation.bundle, evaluation.rendering
-            done += len(patients)
-        return done / (time.perf_counter() - started)
-
-    rate(False)  # warm-up: imports, caches
+    content hash) and, separately, with the A11 Bundle and the rendering built (when a suggestion goes out);
+    then the machine's total with one engine process per core, as recommender replicas run
+    (docs/operations.md, "Scale")."""
+    _evaluations_per_s(patients, seconds, with_output=False)  # warm-up: imports, caches
     return {
-        "engine_evals_per_s": rate(False),
-        "engine_evals_with_bundle_per_s": rate(True),
+        "engine_evals_per_s": _evaluations_per_s(patients, seconds, with_output=False),
+        "engine_evals_with_bundle_per_s": _evaluations_per_s(patients, seconds, with_output=True),
         "engine_patients": len(patients),
+        **engine_on_every_core(patients, seconds),
     }
+
+
+def _evaluations_per_s(
+    patients: Sequence[tuple[list[Mapping[str, Any]], datetime]], seconds: float, *, with_output: bool
+) -> float:
+    done, deadline = 0, time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < deadline:
+        for resources, now in patients:
+            evaluation = evaluate(resources, now)
+            assert evaluation is not None
+            if with_output:
+                _ = evaluation.bundle, evaluation.rendering
+        done += len(patients)
+    return done / (time.perf_counter() - started)
+
+
+def engine_on_every_core(
+    patients: Sequence[tuple[list[Mapping[str, Any]], datetime]], seconds: float
+) -> dict[str, float]:
+    """The engine in one process per usable core at once (the same patients, the same window), summed."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    # spawn: the bench's status spinner is a thread, which fork would copy mid-flight.
+    context = multiprocessing.get_context("spawn")
+    start_together = context.Barrier(cores)
+    rates: multiprocessing.queues.Queue[float] = context.Queue()
+    workers = [
+        context.Process(target=_engine_worker, args=(list(patients), seconds, start_together, rates))
+        for _ in range(cores)
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        total = sum(_next_rate(rates, workers) for _ in workers)
+    finally:
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.kill()
+    return {"engine_evals_per_s_all_cores": total, "engine_processes": cores}
+
+
+def _next_rate(rates: multiprocessing.queues.Queue[float], workers: list[Any]) -> float:
+    """The next worker's rate; raises when a worker died without giving one (instead of waiting on)."""
+    while True:
+        try:
+            return rates.get(timeout=1.0)
+        except queue.Empty:
+            failed = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
+            if failed:
+                raise RuntimeError(f"an engine process failed (exit codes {failed})") from None
+
+
+def _engine_worker(
+    patients: list[tuple[list[Mapping[str, Any]], datetime]],
+    seconds: float,
+    start_together: threading.Barrier,
+    rates: multiprocessing.queues.Queue[float],
+) -> None:
+    _evaluations_per_s(patients, seconds / 2, with_output=False)  # warm-up, while the others start
+    start_together.wait()
+    rates.put(_evaluations_per_s(patients, seconds, with_output=False))
 
 
 # --- (e) the state per patient ---------------------------------------------------------------------------

@@ -35,7 +35,10 @@ class Target:
 TARGETS = (
     Target("ratio", "batch ingest / yardstick", 0.5, at_least=True),
     Target("e2e_p99_ms", "p99 end to end at 500 resources/s (ms)", 250.0, at_least=False),
-    Target("engine_evals_per_s", "engine evaluations/s", 5_000.0, at_least=True),
+    Target("engine_evals_per_s", "engine evaluations/s, one process", 5_000.0, at_least=True),
+    # The same limit on the machine's figure: the recommender runs one replica per partition, so its
+    # engine has as many cores as the machine gives it. Both verdicts are reported, neither replaces the other.
+    Target("engine_evals_per_s_all_cores", "engine evaluations/s, one process per core", 5_000.0, at_least=True),
     Target("state_bytes_per_patient", "state bytes per patient", 4_096.0, at_least=False),
 )
 
