@@ -3,8 +3,8 @@
 (a) the yardstick (raw redis-py pipelined XADD + XREADGROUP/XACK + R4B validation, in one process);
 (b) intake throughput over HTTP with the recommender, notifier and audit archiver running (single
 resources and 100-entry batch Bundles), with each process's CPU per accepted resource; (c) end-to-end
-latency at 500 resources/s of mixed traffic; (d) engine evaluations/s; (e) state bytes per patient for
-10,000 synthetic patients.
+latency at 500 resources/s of mixed traffic; (d) engine evaluations/s, in one process and in one process
+per core at once; (e) state bytes per patient for 10,000 synthetic patients.
 
 (d) and (e) are measured first, in process, with the machine to themselves; then the services start as
 separate processes (as ``bonemet demo`` starts them) for (c) and (b); the yardstick (a) runs right
