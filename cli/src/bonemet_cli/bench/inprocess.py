@@ -151,7 +151,9 @@ def engine_on_every_core(
     for worker in workers:
         worker.start()
     try:
-        total = sum(_next_rate(rates, workers) for _ in workers)
+        # Spawning re-imports the engine (a few seconds); a worker that neither reports nor fails is given up on.
+        given_up_at = time.monotonic() + 3 * seconds + 120
+        total = sum(_next_rate(rates, workers, given_up_at) for _ in workers)
     finally:
         for worker in workers:
             worker.join(timeout=10)
@@ -160,8 +162,8 @@ def engine_on_every_core(
     return {"engine_evals_per_s_all_cores": total, "engine_processes": cores}
 
 
-def _next_rate(rates: multiprocessing.queues.Queue[float], workers: list[Any]) -> float:
-    """The next worker's rate; raises when a worker died without giving one (instead of waiting on)."""
+def _next_rate(rates: multiprocessing.queues.Queue[float], workers: list[Any], given_up_at: float) -> float:
+    """The next worker's rate; raises when a worker died without giving one, or at ``given_up_at``."""
     while True:
         try:
             return rates.get(timeout=1.0)
@@ -169,6 +171,8 @@ def _next_rate(rates: multiprocessing.queues.Queue[float], workers: list[Any]) -
             failed = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
             if failed:
                 raise RuntimeError(f"an engine process failed (exit codes {failed})") from None
+            if time.monotonic() > given_up_at:
+                raise RuntimeError("an engine process gave no rate in time") from None
 
 
 def _engine_worker(
