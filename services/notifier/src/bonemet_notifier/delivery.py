@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -80,10 +80,6 @@ class DestinationWorker:
     async def run_once(self) -> bool:
         """Send the first due job, if any; True when there was one."""
         return await self._send_next() is not None
-
-    async def _more_due(self) -> bool:
-        """The loop's step: send the first due job; True when another was already due (look again at once)."""
-        return await self._send_next() is True
 
     async def _send_next(self) -> bool | None:
         """Send the first due job; None when none was due, else whether another was due when it was claimed."""
@@ -164,7 +160,9 @@ class DestinationWorker:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        await _loop(self._more_due, stop, self.nudged, self._timing.poll_s, "delivery-worker-error", self._channel.kind)
+        # The step is truthy exactly when another job was already due: then the worker looks again at once.
+        timing, kind = self._timing, self._channel.kind
+        await _loop(self._send_next, stop, self.nudged, timing.poll_s, "delivery-worker-error", kind)
 
 
 Queued = Callable[[Iterable[str]], None]
@@ -192,7 +190,7 @@ class EscalationWorker:
         links: Links,
         timing: Timing,
         clock: Clock,
-        queued: Queued = lambda _: None,
+        queued: Queued,
     ) -> None:
         self._store = store
         self._config = config
@@ -200,7 +198,6 @@ class EscalationWorker:
         self._timing = timing
         self._clock = clock
         self._queued = queued
-        self._nudged = asyncio.Event()  # nothing nudges escalations: they fall due by the clock
 
     async def run_once(self) -> bool:
         now = self._clock()
@@ -224,22 +221,33 @@ class EscalationWorker:
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        await _loop(self.run_once, stop, self._nudged, self._timing.poll_s, "escalation-worker-error", "escalation")
+        # Nothing nudges escalations: they fall due by the clock.
+        await _loop(self.run_once, stop, None, self._timing.poll_s, "escalation-worker-error", "escalation")
 
 
 async def _loop(
-    step: Callable[[], object], stop: asyncio.Event, nudged: asyncio.Event, poll_s: float, error: str, channel: str
+    step: Callable[[], Awaitable[object]],
+    stop: asyncio.Event,
+    nudged: asyncio.Event | None,
+    poll_s: float,
+    error: str,
+    channel: str,
 ) -> None:
     stopping = asyncio.ensure_future(stop.wait())
     try:
         while not stop.is_set():
-            nudged.clear()  # before the step: a job queued while it runs is looked for right after
+            if nudged is not None:
+                nudged.clear()  # before the step: a job queued while it runs is looked for right after
             try:
-                busy = await step()  # type: ignore[misc]
+                busy = await step()
             except Exception as exc:  # Redis down, a bug: log by type, wait, go on
                 log.error(error, error_type=type(exc).__name__, channel=channel)
                 busy = False
-            if not busy and not nudged.is_set():
+            if busy:
+                continue
+            if nudged is None:
+                await asyncio.wait((stopping,), timeout=poll_s)
+            elif not nudged.is_set():
                 woken = asyncio.ensure_future(nudged.wait())
                 await asyncio.wait((stopping, woken), timeout=poll_s, return_when=asyncio.FIRST_COMPLETED)
                 woken.cancel()

@@ -7,13 +7,14 @@ stream entry. A redelivered entry finds its version already seen and is only ack
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 
 import redis.asyncio as aredis
 from pydantic import ValidationError
 
 from bonemet_notifier.config import RoutingConfig
+from bonemet_notifier.delivery import Queued
 from bonemet_notifier.planning import Pending, SuggestionPlan, plan_suggestion
 from bonemet_notifier.routing import decide, routing_facts
 from bonemet_notifier.store import Store
@@ -31,7 +32,7 @@ class Notifier:
         config: RoutingConfig,
         link: Callable[[str], str],
         clock: Callable[[], datetime],
-        queued: Callable[[Iterable[str]], None] = lambda _: None,
+        queued: Queued,
     ) -> None:
         self._store = store
         self._config = config
