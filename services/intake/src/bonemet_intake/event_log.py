@@ -122,24 +122,23 @@ class EventLog:
 
     async def _writes(self, commit: Commit, gap_redis: str | None) -> tuple[list[tuple[Any, ...]], list[int]]:
         """The commands of the MULTI, and the positions of the intake XADDs among them."""
-        commands: list[tuple[Any, ...]] = []
+        writes = Commands()
         for key in commit.plan.seen:
-            commands.append(("SET", seen_key(key), "1", "EX", SEEN_TTL_S))
+            writes.add("SET", seen_key(key), "1", "EX", SEEN_TTL_S)
         for key, state in commit.plan.states.items():
-            commands.append(("HSET", version_key(key), *_state_fields(state)))
+            writes.add("HSET", version_key(key), *_state_fields(state))
         if gap_redis and commit.gap is not None:
-            commands.append(("SET", gap_redis, commit.gap.state.to_json()))
-            commands.append(("SADD", SUBSCRIPTIONS, gap_redis))
+            writes.add("SET", gap_redis, commit.gap.state.to_json())
+            writes.add("SADD", SUBSCRIPTIONS, gap_redis)
         positions = []
         frames = Frames()
         for event in commit.plan.events:
-            positions.append(len(commands))
+            positions.append(len(writes))
             frame = await frames.frame(encode(event), event.correlation_id, {"x-event-kind": event.kind})
-            commands.append(("XADD", self.stream_of(event.patient), "*", DATA_KEY, frame))
-        audit = Commands()
+            writes.add("XADD", self.stream_of(event.patient), "*", DATA_KEY, frame)
         for record in commit.audit:
-            queue_audit(audit, record)
-        return [*commands, *audit.queued], positions
+            queue_audit(writes, record)
+        return writes.queued, positions
 
     async def audit(self, records: Sequence[AuditRecord]) -> None:
         """Audit records of a request that writes nothing else (rejections, reads)."""
