@@ -36,6 +36,7 @@ from bonemet_shared import consuming
 from bonemet_shared.audit import AuditRecord, to_audit_event
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.events import encode
+from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.partitions import Replica, partition_of
 from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT, RECOMMENDER_GROUP, consumed, intake_stream
 
@@ -75,17 +76,17 @@ async def recommender(url: str, events: int, batch: int, rate: float, linger_ms:
     traffic = Traffic(f"d{int(time.time())}", datetime.now(UTC).date(), seed=7).mixed()
     now = datetime.now(UTC)
     entries = []
+    frames = Frames()
     for _ in range(events):
         item = next(traffic)
-        entries.append(
-            (intake_stream(partition_of(item.patient, PARTITIONS)), await _envelope(encode(_accepted(item, now))))
-        )
+        frame = await frames.frame(encode(_accepted(item, now)), "bench", {})
+        entries.append((intake_stream(partition_of(item.patient, PARTITIONS)), frame))
     async with aredis.Redis.from_url(url) as client:
         await consuming.ensure_groups(client, partitions=PARTITIONS)
         if not rate:
             pipe = client.pipeline(transaction=False)
             for stream, body in entries:
-                pipe.xadd(stream, {"__data__": body})
+                pipe.xadd(stream, {DATA_KEY: body})
             await pipe.execute()
         broker = RedisBroker(url, logger=None)  # type: ignore[arg-type]
         service = Recommender(evaluate, PARTITIONS)
@@ -119,7 +120,7 @@ async def recommender(url: str, events: int, batch: int, rate: float, linger_ms:
             "mean_batch": (sum(sizes) / len(sizes)) if sizes else None}  # fmt: skip
 
 
-def _paced(url: str, entries: list[tuple[str, bytes]], rate: float, cpu: list[float], field: str = "__data__") -> None:
+def _paced(url: str, entries: list[tuple[str, bytes]], rate: float, cpu: list[float], field: str = DATA_KEY) -> None:
     import redis
 
     with redis.Redis.from_url(url) as client:
@@ -131,12 +132,6 @@ def _paced(url: str, entries: list[tuple[str, bytes]], rate: float, cpu: list[fl
             client.xadd(stream, {field: body})
     usage = resource.getrusage(resource.RUSAGE_THREAD)
     cpu.append(usage.ru_utime + usage.ru_stime)
-
-
-async def _envelope(body: bytes) -> bytes:
-    from faststream.redis.parser import BinaryMessageFormatV1
-
-    return await BinaryMessageFormatV1.encode(message=body, reply_to=None, headers={}, correlation_id="bench")
 
 
 async def archiver(

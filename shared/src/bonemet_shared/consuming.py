@@ -40,6 +40,7 @@ from faststream.redis.parser import BinaryMessageFormatV1
 from redis.asyncio.client import Pipeline
 
 from bonemet_shared.exchange import Commands
+from bonemet_shared.frames import DATA_KEY
 from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import Replica, consumer_name
 from bonemet_shared.settings import get_settings
@@ -73,6 +74,9 @@ BatchHandler = Callable[[Sequence[Delivery], "aredis.Redis"], Awaitable[None]]
 
 DEFAULT_BATCH_SIZE = 100
 """Entries per XREADGROUP in batch mode (stream-notes section 4: ``max_records=100``)."""
+
+_DATA_FIELD = DATA_KEY.encode()
+"""The frame's field as redis-py returns it (bytes)."""
 
 
 class PartitionsMismatch(RuntimeError):
@@ -291,7 +295,7 @@ async def _the_message(msg: Any, _default_decoder: Any) -> Any:
 
 def _delivery(stream: str, group: str, entry_id: str, fields: Mapping[bytes, bytes]) -> Delivery:
     """A fresh entry of a batch (first delivery), as the per-entry path would have seen it."""
-    data = fields.get(b"__data__")
+    data = fields.get(_DATA_FIELD)
     if data is None:  # not written by faststream: the JSON of the whole field map (as faststream gives it)
         body, correlation_id = orjson.dumps({_text(k): _text(v) for k, v in fields.items()}), ""
     else:
@@ -350,5 +354,5 @@ def _text(value: bytes | str) -> str:
 
 def entry_body(fields: Mapping[bytes, bytes]) -> bytes:
     """The event bytes of a raw stream entry (as XRANGE returns it), for tools that read streams directly."""
-    body, _headers = BinaryMessageFormatV1.parse(fields[b"__data__"])
+    body, _headers = BinaryMessageFormatV1.parse(fields[_DATA_FIELD])
     return body
