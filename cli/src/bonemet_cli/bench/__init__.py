@@ -215,10 +215,11 @@ def _print(doc: dict[str, Any]) -> None:
         if isinstance(doc.get(key := f"batch_cpu_us_per_resource_{name}"), float)
     ]
     if spent:
+        cores = doc.get("engine_processes") or 1  # the usable cores, as (d) counted them
         console.print(
             f"CPU per accepted resource during (b) batch, µs: {', '.join(spent)}; "
-            f"total {doc.get('batch_cpu_us_per_resource_total', 0):,.0f} (two cores: at most "
-            f"{2e6 / max(doc.get('batch_cpu_us_per_resource_total') or 1, 1):,.0f} resources/s)"
+            f"total {doc.get('batch_cpu_us_per_resource_total', 0):,.0f} ({cores} cores: at most "
+            f"{cores * 1e6 / max(doc.get('batch_cpu_us_per_resource_total') or 1, 1):,.0f} resources/s)"
         )
     console.print(
         f"machine: {doc['machine']}; load average at start {doc.get('load_average_at_start')}; "
