@@ -11,7 +11,7 @@ every reading taken where RULES.md is ambiguous is named in a comment and in doc
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Final
@@ -192,25 +192,45 @@ def _patient_context(picture: PatientPicture) -> _Patient:
 # --- Per-lesion working state ------------------------------------------------------------------------------
 
 
-@dataclass
 class _Draft:
-    """A lesion decision being assembled (mutable while the rules run, frozen at the end)."""
+    """A lesion decision being assembled (mutable while the rules run, frozen at the end).
 
-    lesion: Lesion
-    spine: bool
-    """Spine, or site unknown (treated as spine for safety checks, §5.1)."""
-    rule: RuleId = "R9"
-    priority: Priority = "routine"
-    regimens: list[Regimen] = field(default_factory=list)
-    pending: bool = False
-    co: list[CoSuggestion] = field(default_factory=list)
-    flags: list[SafetyFlag] = field(default_factory=list)
-    missing: list[MissingInput] = field(default_factory=list)
-    cord_checks: list[CordCheck] = field(default_factory=list)
-    inputs: list[str] = field(default_factory=list)
-    approximations: list[str] = field(default_factory=list)
-    rationale: list[str] = field(default_factory=list)
-    citations: list[str] = field(default_factory=list)
+    A plain slotted class whose lists start as literals: as a dataclass, its ten default_factory fields
+    cost ~1,000 instructions each."""
+
+    __slots__ = (
+        "approximations",
+        "citations",
+        "co",
+        "cord_checks",
+        "flags",
+        "inputs",
+        "lesion",
+        "missing",
+        "pending",
+        "priority",
+        "rationale",
+        "regimens",
+        "rule",
+        "spine",
+    )
+
+    def __init__(self, lesion: Lesion, spine: bool) -> None:
+        self.lesion = lesion
+        self.spine = spine
+        """Spine, or site unknown (treated as spine for safety checks, §5.1)."""
+        self.rule: RuleId = "R9"
+        self.priority: Priority = "routine"
+        self.regimens: list[Regimen] = []
+        self.pending = False
+        self.co: list[CoSuggestion] = []
+        self.flags: list[SafetyFlag] = []
+        self.missing: list[MissingInput] = []
+        self.cord_checks: list[CordCheck] = []
+        self.inputs: list[str] = []
+        self.approximations: list[str] = []
+        self.rationale: list[str] = []
+        self.citations: list[str] = []
 
     def suggest(self, code: CoSuggestionCode, reason: str, priority: Priority = "routine", *cites: str) -> None:
         for index, existing in enumerate(self.co):
