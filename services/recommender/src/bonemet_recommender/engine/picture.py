@@ -698,13 +698,15 @@ _ONE_DAY = timedelta(days=1)
 _NO_READING: Reading[Any] = Reading()
 
 
-def reading(facts: Iterable[Fact[T]], now: datetime, window: timedelta) -> Reading[T]:
-    newest = latest(facts)
-    if newest is None:
+def reading(facts: Sequence[Fact[T]], now: datetime, window: timedelta) -> Reading[T]:
+    if not facts:
         return _NO_READING  # immutable: one instance serves every missing reading
+    # One fact (the usual case when there is any) is its own latest; Reading's fields given by position.
+    newest = facts[0] if len(facts) == 1 else latest(facts)
+    assert newest is not None  # facts is not empty
     if newest.when is not None and now - window <= newest.when <= now + _ONE_DAY:
-        return Reading(current=newest)
-    return Reading(stale=newest)
+        return Reading(newest)
+    return Reading(None, newest)
 
 
 _LESION_INT = {codes.SINS_TOTAL: "sins", codes.MIRELS_TOTAL: "mirels", codes.PRIOR_RT_FRACTIONS: "prior_fractions"}
@@ -1115,6 +1117,8 @@ def _finish_neuro(draft: _LesionDraft, unattributed: list[Fact[bool]], now: date
 
 
 def _finish_courses(draft: _LesionDraft) -> tuple[PriorCourse, ...]:
+    if not (draft.prior_dose or draft.prior_fractions or draft.prior_end):
+        return tuple(draft.courses)  # no local prior-rt-* observation: the usual case
     courses = list(draft.courses)
     dose, fractions, ended = latest(draft.prior_dose), latest(draft.prior_fractions), latest(draft.prior_end)
     if dose or fractions or ended:
@@ -1218,14 +1222,15 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
                 status_assumed=draft.status_assumed,
                 pain=pain,
                 pain_attributed=attributed,
-                sins=latest(draft.sins),
-                mirels=latest(draft.mirels),
-                escc=latest(draft.escc),
+                # Most lesions have few descriptors: an empty list is answered here, without the call.
+                sins=latest(draft.sins) if draft.sins else None,
+                mirels=latest(draft.mirels) if draft.mirels else None,
+                escc=latest(draft.escc) if draft.escc else None,
                 neuro=_finish_neuro(draft, observations.unattributed_neuro, now),
-                max_diameter_mm=latest(draft.diameter),
-                cortical=latest(draft.cortical),
-                junctional=latest(draft.junctional),
-                posterior_element=latest(draft.posterior),
+                max_diameter_mm=latest(draft.diameter) if draft.diameter else None,
+                cortical=latest(draft.cortical) if draft.cortical else None,
+                junctional=latest(draft.junctional) if draft.junctional else None,
+                posterior_element=latest(draft.posterior) if draft.posterior else None,
                 fractures=tuple(draft.fractures),
                 surgery=surgeries[-1] if surgeries else None,
                 prior_courses=_finish_courses(draft),
