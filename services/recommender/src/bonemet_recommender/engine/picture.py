@@ -263,11 +263,19 @@ def _status_code(concept: Any) -> str | None:
 
 def versioned(resource: Mapping[str, Any]) -> str | None:
     """``Type/id/_history/vid`` when meta.versionId is present, else ``Type/id``; None without id."""
-    kind, rid = resource.get("resourceType"), resource.get("id")
-    # Plain strings (the usual case) are stripped here; _text handles everything else.
+    kind = resource.get("resourceType")
+    # A plain string (the usual case) is stripped here; _text handles everything else.
     kind = kind.strip() if type(kind) is str else _text(kind)
+    return _versioned_as(kind, resource) if kind else None
+
+
+def _versioned_as(kind: str, resource: Mapping[str, Any]) -> str | None:
+    """``versioned(resource)`` for a resource whose stripped, non-empty resourceType is ``kind``: the
+    readers that have compared the type with an exact name already need not read and strip it again."""
+    rid = resource.get("id")
+    # Plain strings (the usual case) are stripped here; _text handles everything else.
     rid = rid.strip() if type(rid) is str else _text(rid)
-    if not kind or not rid:
+    if not rid:
         return None
     meta = resource.get("meta")
     version = meta.get("versionId") if type(meta) is dict else _dict(meta).get("versionId")
@@ -448,25 +456,34 @@ def _group(resources: Sequence[Mapping[str, Any]], conditions: bool = True) -> _
         # Parsed JSON is plain dicts: the exact type test spares them the ABC check.
         if type(resource) is not dict and not isinstance(resource, Mapping):
             continue
+        # Each type is compared exactly (Observations, the most numerous, first), so ``kind`` is also the
+        # stripped resourceType that the reference names.
         kind = resource.get("resourceType")
-        if kind == "Condition" and not conditions:
-            continue
-        reference = versioned(resource)
-        if reference is None:
-            continue
-        if kind == "Condition":
-            grouped.conditions.append((resource, reference))
-        elif kind == "Observation":
-            if _status(resource) not in _OBSERVATION_STATUSES_IGNORED:
-                grouped.observations.append((resource, reference))
+        target: list[_Entry]
+        if kind == "Observation":
+            status = resource.get("status")  # _status, inline (a call less per Observation)
+            if isinstance(status, str) and status in _OBSERVATION_STATUSES_IGNORED:
+                continue
+            target = grouped.observations
+        elif kind == "Condition":
+            if not conditions:
+                continue
+            target = grouped.conditions
         elif kind == "MedicationStatement":
-            grouped.medications.append((resource, reference))
-        elif kind == "Procedure":
-            grouped.procedures.append((resource, reference))
+            target = grouped.medications
         elif kind == "Patient":
-            grouped.patients.append((resource, reference))
+            target = grouped.patients
+        elif kind == "Procedure":
+            target = grouped.procedures
         elif kind == "Medication":
-            grouped.medication_resources[f"Medication/{resource['id']}"] = resource
+            if _versioned_as(kind, resource) is not None:
+                grouped.medication_resources[f"Medication/{resource['id']}"] = resource
+            continue
+        else:
+            continue
+        reference = _versioned_as(kind, resource)
+        if reference is not None:
+            target.append((resource, reference))
     return grouped
 
 
@@ -1163,7 +1180,7 @@ def lesion_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pat
     lesion = False
     for resource in resources:
         if (type(resource) is dict or isinstance(resource, Mapping)) and resource.get("resourceType") == "Condition":
-            reference = versioned(resource)
+            reference = _versioned_as("Condition", resource)
             if reference is not None:
                 read = _read_condition((resource, reference))
                 conditions.append(read)
