@@ -305,7 +305,8 @@ def parse_datetime(value: Any) -> datetime | None:
     """FHIR date/dateTime/instant to an aware UTC datetime; partial dates take their first instant."""
     if value is None:
         return None  # absent: the usual case for all but one of the candidate elements
-    text = _text(value)
+    # A plain string (the usual case) is stripped here; _text handles everything else.
+    text = (value.strip() or None) if type(value) is str else _text(value)
     if text is None:
         return None
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
@@ -407,11 +408,16 @@ def _string_value(obs: Mapping[str, Any]) -> str | None:
 
 
 def _quantity_value(obs: Mapping[str, Any]) -> Quantity | None:
-    quantity = _dict(obs.get("valueQuantity"))
+    quantity = obs.get("valueQuantity")
+    if type(quantity) is not dict:
+        quantity = _dict(quantity)
     number = quantity.get("value")
     if not isinstance(number, (int, float)) or isinstance(number, bool):
         return None
-    return Quantity(float(number), _text(quantity.get("code")) or _text(quantity.get("unit")))
+    code = quantity.get("code")
+    # A plain string code (the usual case) is stripped here; _text handles everything else.
+    unit = (code.strip() or None) if type(code) is str else _text(code)
+    return Quantity(float(number), unit or _text(quantity.get("unit")))
 
 
 def _body_sites(resource: Mapping[str, Any]) -> tuple[Coding, ...]:
@@ -643,7 +649,12 @@ class _Attacher:
         self.by_condition = {d.condition: d for d in drafts}
 
     def by_reference(self, references: Iterable[str]) -> list[_LesionDraft]:
-        return [self.by_condition[r] for r in references if r in self.by_condition]
+        by_condition, found = self.by_condition, []
+        for reference in references:
+            draft = by_condition.get(reference)
+            if draft is not None:
+                found.append(draft)
+        return found
 
     def by_site(self, sites: tuple[Coding, ...]) -> list[_LesionDraft]:
         key = _site_key(sites)
@@ -654,11 +665,23 @@ class _Attacher:
 
     def attach(self, references: Iterable[str], resource: Mapping[str, Any]) -> list[_LesionDraft]:
         """By reference, else by the resource's bodySite (read only when no reference names a lesion)."""
-        return self.by_reference(references) or self.by_site(_body_sites(resource))
+        if references:
+            found = self.by_reference(references)
+            if found:
+                return found
+        return self.by_site(_body_sites(resource))
 
 
 def _focus_references(obs: Mapping[str, Any]) -> list[str]:
-    return [r for f in _list(obs.get("focus")) if (r := _reference(f))]
+    focus = obs.get("focus")
+    if not isinstance(focus, list):
+        return []  # _list: anything else reads as no focus
+    found = []
+    for item in focus:
+        reference = _reference(item)
+        if reference:
+            found.append(reference)
+    return found
 
 
 def _reason_references(resource: Mapping[str, Any]) -> list[str]:
