@@ -36,18 +36,20 @@ def ecog_to_kps(ecog: int) -> tuple[int, int] | None:
     return _ECOG_TO_KPS.get(ecog)
 
 
-@quick_init
-@dataclass(frozen=True)
 class _Score:
-    """A sum of 0/1 items, some unknown: the lowest and highest points it can take."""
+    """A sum of 0/1 items, some unknown: the lowest and highest points it can take.
 
-    low: int
-    high: int
-    unknown: tuple[str, ...]
+    Private to ``assess`` and never compared or kept: a plain slotted class, cheaper to build than a
+    frozen record, with ``known`` worked out once."""
 
-    @property
-    def known(self) -> int | None:
-        return self.low if self.low == self.high else None
+    __slots__ = ("high", "known", "low", "unknown")
+
+    def __init__(self, low: int, high: int, unknown: tuple[str, ...]) -> None:
+        self.low = low
+        self.high = high
+        self.unknown = unknown
+        self.known = low if low == high else None
+        """The points when no unknown item can change them, else None."""
 
 
 def _score(items: Sequence[tuple[str, bool | None]]) -> _Score:
