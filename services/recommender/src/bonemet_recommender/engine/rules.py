@@ -168,7 +168,7 @@ def _patient_context(picture: PatientPicture) -> _Patient:
         hospitalised_within_3_months=None,  # no Encounter input (A1): TEACHH stays partly unknown
         liver_metastases=bool(picture.liver_metastases),
     )
-    grades = [g for g in (ecog, None if kps is None else _kps_as_ecog(kps)) if g is not None]
+    kps_grade = None if kps is None else _kps_as_ecog(kps)
     ps_refs = tuple(f.reference for f in (picture.ecog.current, picture.kps.current) if f is not None)
     prognosis_refs = (
         *ps_refs,
@@ -180,7 +180,7 @@ def _patient_context(picture: PatientPicture) -> _Patient:
     return _Patient(
         picture=picture,
         prognosis=prognosis,
-        ecog=max(grades) if grades else None,
+        ecog=kps_grade if ecog is None else ecog if kps_grade is None else max(ecog, kps_grade),
         very_short=estimate == "<4w",
         radioresistant=sensitivity == "radioresistant",
         radiosensitive=sensitivity == "radiosensitive" or picture.myeloma,
@@ -249,7 +249,9 @@ class _Draft:
         self.missing.append(MissingInput(coding, why, key))
 
     def use(self, *references: str | None) -> None:
-        self.inputs.extend(r for r in references if r)
+        for reference in references:  # a loop, not a generator: ~2 calls per lesion
+            if reference:
+                self.inputs.append(reference)
 
     def cite(self, *keys: str) -> None:
         self.citations.extend(keys)
@@ -1254,9 +1256,11 @@ def _patient_suggestions(
         suggestions.append(CoSuggestion("palliative-care-review", reason, "routine", ("ASTRO-2024", "CHOW-NRF")))
 
     primary = picture.primary
-    symptomatic = any(
-        item.rule_id == "R1" or item.scenario in ("painful-uncomplicated", "reirradiation") for item in lesions
-    )
+    symptomatic = False
+    for item in lesions:  # a loop, not any() over a generator (as in _has_mscc)
+        if item.rule_id == "R1" or item.scenario in ("painful-uncomplicated", "reirradiation"):
+            symptomatic = True
+            break
     if primary is not None and primary.prostate and symptomatic and not picture.non_bone_metastases:
         suggestions.append(
             CoSuggestion(
@@ -1268,9 +1272,17 @@ def _patient_suggestions(
     return suggestions, flags, missing, used
 
 
+def _has_mscc(lesions: Sequence[LesionDecision]) -> bool:
+    """Some lesion is R1."""
+    for item in lesions:  # noqa: SIM110 - a loop: any() over a generator costs ~3x as much for 1-2 lesions
+        if item.rule_id == "R1":
+            return True
+    return False
+
+
 def _dexamethasone(patient: _Patient, lesions: Sequence[LesionDecision]) -> tuple[MedicationProposal, ...]:
     """M4: dexamethasone 16 mg for R1 unless already active (RxNorm 3264)."""
-    if not any(item.rule_id == "R1" for item in lesions) or patient.picture.dexamethasone:
+    if not _has_mscc(lesions) or patient.picture.dexamethasone:
         return ()
     return (
         MedicationProposal(
@@ -1304,17 +1316,19 @@ def decide(picture: PatientPicture, now: datetime) -> PatientDecision | None:
             revoked=True,
             notes=("Every bone-metastasis Condition is resolved, refuted or entered-in-error: suggestion revoked.",),
         )
-    lesions = tuple(_decide_lesion(lesion, patient, now) for lesion in picture.lesions)
+    lesions = tuple([_decide_lesion(lesion, patient, now) for lesion in picture.lesions])
     suggestions, flags, missing, used = _patient_suggestions(patient, lesions)
     medications = _dexamethasone(patient, lesions)
     notes = []
-    if any(item.rule_id == "R1" for item in lesions) and picture.dexamethasone:
+    if picture.dexamethasone and _has_mscc(lesions):
         notes.append("Dexamethasone already active: no duplicate proposal (M4).")
         used.extend(picture.dexamethasone)
     if patient.picture.primary_unrecognised:
         notes.append("Primary cancer coded with a code RULES.md §1.2 does not list: primary type treated as unknown.")
-    inputs = [
-        *(ref for item in lesions for ref in item.inputs_used),
+    inputs: list[str] = []
+    for item in lesions:
+        inputs += item.inputs_used
+    inputs += [
         *patient.prognosis_references,
         *used,
         *((picture.patient_reference,) if picture.patient_reference else ()),
