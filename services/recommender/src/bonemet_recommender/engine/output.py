@@ -695,11 +695,14 @@ def content_key(decision: PatientDecision) -> list[Any]:
     with the Bundle's own rounding. Keep this in step with the builders above
     (``tests/unit/engine/test_content_hash.py`` checks it against the Bundle).
     """
-    lesion_refs = [lesion.lesion for lesion in decision.lesions]
-    supporting = _unique([*decision.inputs_used, *(ref for lesion in decision.lesions for ref in lesion.inputs_used)])
-    sources = _unique(
-        [*decision.inputs_used, *(ref for lesion in decision.lesions for ref in (lesion.lesion, *lesion.inputs_used))]
-    )
+    # One loop over the lesions instead of a comprehension and two generators.
+    lesion_refs, supporting, sources = [], [*decision.inputs_used], [*decision.inputs_used]
+    for lesion in decision.lesions:
+        lesion_refs.append(lesion.lesion)
+        supporting += lesion.inputs_used
+        sources.append(lesion.lesion)
+        sources += lesion.inputs_used
+    supporting, sources = _unique(supporting), _unique(sources)
     inputs = [supporting, sources]
     if decision.revoked:
         return [OUTPUT_FORMAT, RULE_SET_VERSION, decision.patient, "revoked", lesion_refs, inputs]
