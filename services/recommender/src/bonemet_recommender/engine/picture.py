@@ -817,7 +817,10 @@ def _read_observations(observations: list[_Entry], attacher: _Attacher) -> _Pati
     patient = _PatientObservations()
     for obs, reference in observations:
         # Each Observation's time and code are read once here (a lesion descriptor may be read twice).
-        when = _effective(obs)
+        # effectiveDateTime, the usual element, is read here; _effective reads it again only when it fails.
+        when = parse_datetime(obs.get("effectiveDateTime"))
+        if when is None:
+            when = _effective(obs)
         loinc, local = _obs_code(obs)
         if loinc is not None:
             _read_loinc(obs, reference, when, loinc, attacher, patient)
@@ -1249,7 +1252,9 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
     lesions = []
     for draft in drafts:
         pain, attributed = _finish_pain(draft, observations.unattributed_pain, single, now)
-        surgeries = sorted(draft.surgeries, key=lambda s: s.when or datetime.min.replace(tzinfo=UTC))
+        surgeries = draft.surgeries
+        if len(surgeries) > 1:  # none or one (the usual cases) needs no sort
+            surgeries = sorted(surgeries, key=lambda s: s.when or datetime.min.replace(tzinfo=UTC))
         lesions.append(
             Lesion(
                 reference=draft.reference,
@@ -1277,7 +1282,11 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
             )
         )
 
-    primary = next((p for p, _ in other.primaries if p is not None), None)
+    primary: codes.PrimaryCancer | None = None
+    for recognised, _ in other.primaries:  # the first recognised primary (a loop, not next() of a generator)
+        if recognised is not None:
+            primary = recognised
+            break
     patient_resource, patient_reference = grouped.patients[0] if grouped.patients else (_EMPTY, None)
     birth = parse_datetime(patient_resource.get("birthDate"))
     birth_date = birth.date() if birth else None
@@ -1288,7 +1297,7 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
         lesions=tuple(lesions),
         ended_lesions=tuple(ended),
         primary=primary,
-        primary_references=tuple(ref for _, ref in other.primaries),
+        primary_references=tuple([ref for _, ref in other.primaries]),
         primary_unrecognised=primary is None and bool(other.primaries),
         myeloma=other.myeloma or (primary is not None and primary.snomed == codes.MYELOMA_SNOMED),
         non_bone_metastases=tuple(other.non_bone),
