@@ -922,8 +922,9 @@ def _lesion_observation(
     elif local == codes.PRIOR_RT_DOSE_GY:
         quantity = _quantity_value(obs)
         if quantity is not None and quantity.value > 0:
-            gy = quantity.value / 100 if quantity.unit == "cGy" else quantity.value
-            draft.prior_dose.append(Fact(gy, reference, when))
+            gy = _dose_gy(quantity.value, quantity.unit or "Gy")  # the code's own unit when none is given
+            if gy is not None:
+                draft.prior_dose.append(Fact(gy, reference, when))
     elif local == codes.PRIOR_RT_END_DATE:
         ended = parse_datetime(obs.get("valueDateTime"))
         if ended is not None:
@@ -1019,6 +1020,18 @@ def _is_radiotherapy(procedure: Mapping[str, Any]) -> bool:
     return bool(_profiles(procedure) & codes.RT_PROCEDURE_PROFILES)
 
 
+_GY_DIVISORS: dict[str, float] = {"Gy": 1.0, "cGy": 100.0}
+
+
+def _dose_gy(value: float, unit: str | None) -> float | None:
+    """A prior dose in Gy from a quantity in Gy or cGy (UCUM codes); None for any other unit or none.
+
+    An unknown dose takes §2.1's conservative path (docs/clinical-rules.md §8.21): a guessed unit could
+    understate the cord's prior dose a hundredfold."""
+    divisor = _GY_DIVISORS.get(unit) if unit else None
+    return value / divisor if divisor is not None else None
+
+
 def _delivered_dose(procedure: Mapping[str, Any]) -> tuple[float | None, int | None]:
     """Highest total dose delivered to any volume (upper bound for the cord), with its fractions."""
     best: tuple[float | None, int | None] = (None, None)
@@ -1035,7 +1048,8 @@ def _delivered_dose(procedure: Mapping[str, Any]) -> tuple[float | None, int | N
                 number = quantity.get("value")
                 unit = _text(quantity.get("code")) or _text(quantity.get("unit"))
                 if isinstance(number, int | float) and not isinstance(number, bool) and number > 0:
-                    total = float(number) if unit == "Gy" else float(number) / 100  # UCUM cGy is the profile unit
+                    # The profile's unit is UCUM cGy; a dose without a unit is unknown, not guessed.
+                    total = _dose_gy(float(number), unit)
             elif sub.get("url") == "fractionsDelivered":
                 count = sub.get("valueUnsignedInt", sub.get("valuePositiveInt", sub.get("valueInteger")))
                 if isinstance(count, int) and not isinstance(count, bool) and count > 0:

@@ -167,6 +167,48 @@ def test_prior_course_from_procedure_in_cgy_and_from_local_observations() -> Non
     assert (course.total_gy, course.fractions) == (30.0, 10)
 
 
+def _with_dose_quantity(procedure: dict[str, Any], quantity: dict[str, Any]) -> dict[str, Any]:
+    (delivered,) = [e for e in procedure["extension"] if e["url"].endswith("dose-delivered-to-volume")]
+    (total,) = [e for e in delivered["extension"] if e["url"] == "totalDoseDelivered"]
+    total["valueQuantity"] = quantity
+    return procedure
+
+
+@pytest.mark.parametrize(
+    ("quantity", "gy"),
+    [
+        ({"value": 2000, "code": "cGy"}, 20.0),
+        ({"value": 2000, "unit": "cGy"}, 20.0),
+        ({"value": 20, "code": "Gy"}, 20.0),
+        ({"value": 20}, None),  # no unit: unknown, never read as cGy (0.2 Gy) nor as Gy
+        ({"value": 2000, "code": "mGy"}, None),
+        ({"value": 2000, "unit": "centigray"}, None),
+    ],
+)
+def test_a_procedure_dose_counts_only_in_gy_or_cgy(quantity: dict[str, Any], gy: float | None) -> None:
+    course_resource = _with_dose_quantity(f.rt_course("rt", "t6", T_SPINE, 2000, 5, ended_days=100), quantity)
+    (course,) = build_picture([f.bone_met("t6", T_SPINE), course_resource], AS_OF).lesions[0].prior_courses
+    assert course.total_gy == gy
+    assert course.fractions == (5 if gy is not None else None)  # a volume's fractions go with its dose
+
+
+@pytest.mark.parametrize(
+    ("quantity", "gy"),
+    [
+        ({"value": 30, "unit": "Gy", "code": "Gy"}, 30.0),
+        ({"value": 30}, 30.0),  # prior-rt-dose-gy names its unit
+        ({"value": 3000, "code": "cGy"}, 30.0),
+        ({"value": 3000, "code": "rad"}, None),
+    ],
+)
+def test_a_local_prior_dose_counts_only_in_gy_or_cgy(quantity: dict[str, Any], gy: float | None) -> None:
+    dose = f.local("dose", "prior-rt-dose-gy", 30, focus="t6")
+    dose["valueQuantity"] = quantity
+    resources = [f.bone_met("t6", T_SPINE), dose, f.local("fx", "prior-rt-fractions", 10, focus="t6")]
+    (course,) = build_picture(resources, AS_OF).lesions[0].prior_courses
+    assert (course.total_gy, course.fractions) == (gy, 10)
+
+
 def test_surgery_within_eight_weeks_and_neuro_condition() -> None:
     resources = [
         f.bone_met("t9", T_SPINE),

@@ -186,6 +186,24 @@ def test_escc_high_grade_without_deficit_is_r2_and_with_unknown_neuro_is_urgent_
     assert {s.code: s.priority for s in r9.co_suggestions}["spine-surgery-consult"] == "urgent"
 
 
+def test_a_prior_course_dose_without_a_unit_takes_the_unknown_dose_path() -> None:
+    """Read as cGy, 30 would be 0.3 Gy and pass the cord check for every regimen; unknown, only 8/1 and 20/8."""
+    course = f.rt_course("rt", "t6", T_SPINE, 3000, 10, ended_days=300)
+    (delivered,) = [e for e in course["extension"] if e["url"].endswith("dose-delivered-to-volume")]
+    (total,) = [e for e in delivered["extension"] if e["url"] == "totalDoseDelivered"]
+    resources = [
+        f.bone_met("t6", T_SPINE),
+        course,
+        f.loinc("pain", "72514-3", 6, focus="t6"),
+        f.loinc("ecog", "89247-1", 1),
+    ]
+    total["valueQuantity"] = {"value": 30}
+    without_unit = decided(resources).lesions[0]
+    assert without_unit.rule_id == "R4"
+    assert {(r.total_dose_gy, r.fractions) for r in without_unit.regimens} <= {(8.0, 1), (20.0, 8)}
+    assert "reirradiation-caution" in {flag.code for flag in without_unit.flags}
+
+
 def test_reirradiation_under_four_weeks_has_no_rt() -> None:
     resources = [
         f.bone_met("t6", T_SPINE),
