@@ -136,6 +136,13 @@ class _Patient:
         return self.prognosis.category in ("favourable", "intermediate")
 
 
+def _worse_grade(ecog: int | None, kps_grade: int | None) -> int | None:
+    """The worse (higher) of the two performance grades known, or None when neither is (§8 item 15)."""
+    if ecog is None or kps_grade is None:
+        return kps_grade if ecog is None else ecog
+    return max(ecog, kps_grade)
+
+
 def _kps_as_ecog(kps: int) -> int:
     """§3 ECOG->KPS convention read backwards: 90-100 -> 0, 70-80 -> 1, 50-60 -> 2, 30-40 -> 3, 10-20 -> 4."""
     if kps >= 90:
@@ -180,7 +187,7 @@ def _patient_context(picture: PatientPicture) -> _Patient:
     return _Patient(
         picture=picture,
         prognosis=prognosis,
-        ecog=kps_grade if ecog is None else ecog if kps_grade is None else max(ecog, kps_grade),
+        ecog=_worse_grade(ecog, kps_grade),
         very_short=estimate == "<4w",
         radioresistant=sensitivity == "radioresistant",
         radiosensitive=sensitivity == "radiosensitive" or picture.myeloma,
