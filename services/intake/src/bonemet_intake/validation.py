@@ -24,8 +24,14 @@ from pydantic import ValidationError
 
 from bonemet_intake.outcomes import IntakeError, Issue
 
-SUPPORTED_TYPES: frozenset[str] = frozenset({"Condition", "Observation", "MedicationStatement", "Procedure", "Patient"})
-"""RULES.md A1: the recommender's inputs. Other types are refused with 'not-supported'."""
+SUPPORTED_TYPES: frozenset[str] = frozenset(
+    {"Condition", "Observation", "MedicationStatement", "MedicationRequest", "Procedure", "Patient"}
+)
+"""RULES.md A1: the recommender's inputs. Other types are refused with 'not-supported'.
+
+MedicationRequest is accepted like MedicationStatement (its ``subject`` names the patient): mCODE
+records cancer-related medications only as MedicationRequest, and Synthea exports no MedicationStatement.
+"""
 
 MAX_JSON_DEPTH = 64
 MAX_ISSUES = 20

@@ -27,7 +27,7 @@ NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 MAX_BODY = 8_192
 FHIR = {"Content-Type": "application/fhir+json"}
 FAKE_NAME = "Zebulon Quixotefake"
-SUPPORTED = ("Condition", "Observation", "MedicationStatement", "Procedure", "Patient")
+SUPPORTED = ("Condition", "Observation", "MedicationStatement", "MedicationRequest", "Procedure", "Patient")
 
 
 def condition(**changes: Any) -> dict[str, Any]:

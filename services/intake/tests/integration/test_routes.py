@@ -265,6 +265,7 @@ async def test_the_capability_statement_is_valid_r4_and_lists_what_is_supported(
     rest = statement["rest"][0]
     assert sorted(r["type"] for r in rest["resource"]) == [
         "Condition",
+        "MedicationRequest",
         "MedicationStatement",
         "Observation",
         "Patient",

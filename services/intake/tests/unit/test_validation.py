@@ -190,11 +190,16 @@ def test_patient_reference(body: dict[str, Any], expected: str | None) -> None:
     assert patient_reference(body) == (expected or body["subject"]["reference"])
 
 
-@pytest.mark.parametrize("resource_type", ["Observation", "MedicationStatement", "Procedure"])
+@pytest.mark.parametrize("resource_type", ["Observation", "MedicationStatement", "MedicationRequest", "Procedure"])
 def test_the_other_supported_types_are_accepted(resource_type: str) -> None:
     bodies: dict[str, dict[str, Any]] = {
         "Observation": {"status": "final", "code": {"text": "ECOG"}},
         "MedicationStatement": {"status": "active", "medicationCodeableConcept": {"text": "dexamethasone"}},
+        "MedicationRequest": {
+            "status": "active",
+            "intent": "order",
+            "medicationCodeableConcept": {"text": "zoledronic acid"},
+        },
         "Procedure": {"status": "completed"},
     }
     body = {"resourceType": resource_type, "subject": {"reference": "Patient/p1"}, **bodies[resource_type]}
