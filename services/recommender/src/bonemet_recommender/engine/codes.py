@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from bonemet_recommender.engine.decisions import Coding, SiteClass
+from bonemet_recommender.engine.terminology import INGREDIENTS_BY_PRODUCT, PRIMARY_GROUP_BY_CODE
 
 # --- Project canonical base and local CodeSystems (RULES.md A3, A8, A10) ---------------------------
 
@@ -89,6 +90,7 @@ KARNOFSKY: Final = "89243-0"  # §1.3 [V] mCODE
 PAIN_NRS: Final = "72514-3"  # §1.3 [V]; the only pain code §5.1 `painful` uses
 PAIN_SEVERITY_REPORTED: Final = "38208-5"  # §1.3 [V1]; generic, not used by §5.1
 CALCIUM_TOTAL: Final = "17861-6"  # §1.3 [V], mg/dL
+CALCIUM_TOTAL_MOLES: Final = "2000-8"  # A13; "Calcium [Moles/volume] in Serum or Plasma" (docs §1)
 CALCIUM_CORRECTED: Final = "29265-6"  # §1.3 [V], mmol/L
 CREATININE: Final = "2160-0"  # §1.3 [V]
 BODY_WEIGHT: Final = "29463-7"  # A12 (binding decision; no mark given)
@@ -96,6 +98,11 @@ EGFR_CKD_EPI_2021: Final = "98979-8"  # §1.3 [V]
 EGFR_CKD_EPI_2009: Final = "62238-1"  # §1.3 [V1]
 EGFR_MDRD: Final = "33914-3"  # §1.3 [V1]
 # SINS, Mirels and ESCC have no LOINC (§1.3, UNVERIFIED absence): the local codes above carry them.
+
+# Coded answers a boolean local code also accepts (A13), each seen with its display (docs §1).
+YES_ANSWERS: Final = frozenset({(LOINC, "LA33-6"), (SNOMED, "373066001")})
+NO_ANSWERS: Final = frozenset({(LOINC, "LA32-8"), (SNOMED, "373067005")})
+UNKNOWN_ANSWERS: Final = frozenset({(LOINC, "LA4489-6"), (SNOMED, "261665006")})
 
 # --- Conditions (RULES.md §1.1, §1.2, §1.5) -------------------------------------------------------------
 
@@ -235,19 +242,16 @@ RECALLED: Final = frozenset(
 )
 
 
-# --- Primary cancers (RULES.md §1.2, M5) ----------------------------------------------------------------
+# --- Primary cancers (RULES.md §1.2, M5, A13) -----------------------------------------------------------
 
-Radiosensitivity = Literal["radiosensitive", "radioresistant", "standard"]
+Radiosensitivity = Literal["radiosensitive", "radioresistant", "standard", "unknown"]
 
 
 @dataclass(frozen=True)
 class PrimaryCancer:
     name: str
-    snomed: str
-    icd10cm_prefix: str
-    """ICD-10-CM code or family as §1.2 gives it ("C50.9-" -> prefix "C50.9")."""
     radiosensitivity: Radiosensitivity
-    """M5 class: radioresistant favours SBRT when eligible; radiosensitive favours cEBRT."""
+    """M5 class: radioresistant favours SBRT when eligible; radiosensitive favours cEBRT; unknown: neither."""
     breast: bool = False
     prostate: bool = False
     lung: bool = False
@@ -255,48 +259,108 @@ class PrimaryCancer:
 
 # M5 / §1.2 [R]: radioresistant = RCC, melanoma, sarcoma, HCC, colorectal; radiosensitive = myeloma,
 # lymphoma (M5) and SCLC (R2 "radiosensitive histology (myeloma, lymphoma, SCLC...)").
-# Sarcoma, lymphoma and rectum have no code in RULES.md, so they cannot be recognised here.
-PRIMARY_CANCERS: Final = (
-    PrimaryCancer("breast", "254837009", "C50.9", "standard", breast=True),  # [V]
-    PrimaryCancer("prostate", "399068003", "C61", "standard", prostate=True),  # [V]
-    PrimaryCancer("lung", "363358000", "C34.9", "standard", lung=True),  # [V]
-    PrimaryCancer("non-small cell lung", "254637007", "C34.9", "standard", lung=True),  # [V]
-    PrimaryCancer("small cell lung", "254632001", "C34.9", "radiosensitive", lung=True),  # [V]
-    PrimaryCancer("renal cell", "702391001", "C64", "radioresistant"),  # [V] C64.9 (C64.-)
-    PrimaryCancer("thyroid", "363478007", "C73", "standard"),  # [V]
-    PrimaryCancer("multiple myeloma", MYELOMA_SNOMED, MYELOMA_ICD10CM_PREFIX, "radiosensitive"),  # [V]
-    PrimaryCancer("melanoma", "372244006", "C43.9", "radioresistant"),  # [V]
-    PrimaryCancer("colon", "363406005", "C18.9", "radioresistant"),  # [V]
-    PrimaryCancer("stomach", "363349007", "C16.9", "standard"),  # [V1]
-    PrimaryCancer("pancreas", "363418001", "C25.9", "standard"),  # [V1]; ICD [R]
-    PrimaryCancer("hepatocellular", "109841003", "C22.0", "radioresistant"),  # [V1]; ICD [R]
+BREAST: Final = PrimaryCancer("breast", "standard", breast=True)
+PROSTATE: Final = PrimaryCancer("prostate", "standard", prostate=True)
+LUNG: Final = PrimaryCancer("lung", "standard", lung=True)
+NSCLC: Final = PrimaryCancer("non-small cell lung", "standard", lung=True)
+SCLC: Final = PrimaryCancer("small cell lung", "radiosensitive", lung=True)
+RENAL_CELL: Final = PrimaryCancer("renal cell", "radioresistant")
+THYROID: Final = PrimaryCancer("thyroid", "standard")
+MYELOMA: Final = PrimaryCancer("multiple myeloma", "radiosensitive")
+MELANOMA: Final = PrimaryCancer("melanoma", "radioresistant")
+COLORECTAL: Final = PrimaryCancer("colorectal", "radioresistant")
+STOMACH: Final = PrimaryCancer("stomach", "standard")
+PANCREAS: Final = PrimaryCancer("pancreas", "standard")
+HEPATOCELLULAR: Final = PrimaryCancer("hepatocellular", "radioresistant")
+SARCOMA: Final = PrimaryCancer("sarcoma", "radioresistant")  # M5 names it; codes only from the table
+LYMPHOMA: Final = PrimaryCancer("lymphoma", "radiosensitive")  # M5 names it; codes only from the table
+OTHER_MALIGNANT: Final = PrimaryCancer("other malignant", "unknown")
+"""A recognised malignant primary outside the groups (A13): non-breast for Chow, "other" for TEACHH; its
+histology-specific modifiers (M5, R2's radiosensitivity) are unknown and named in the output."""
+
+PRIMARY_GROUPS: Final = {
+    p.name: p
+    for p in (
+        *(BREAST, PROSTATE, LUNG, NSCLC, SCLC, RENAL_CELL, THYROID, MYELOMA, MELANOMA, COLORECTAL),
+        *(STOMACH, PANCREAS, HEPATOCELLULAR, SARCOMA, LYMPHOMA, OTHER_MALIGNANT),
+    )
+}
+"""Group name (as ``tables/primary_cancers.csv`` names it, ``other`` aside) -> the group."""
+
+# §1.2 SNOMED CT codes [V] (stomach, pancreas, hepatocellular [V1]); the shipped table adds the
+# histology-specific concepts (terminology.PRIMARY_GROUP_BY_CODE).
+_PRIMARY_SNOMED: Final = {
+    "254837009": BREAST,
+    "399068003": PROSTATE,
+    "363358000": LUNG,
+    "254637007": NSCLC,
+    "254632001": SCLC,
+    "702391001": RENAL_CELL,
+    "363478007": THYROID,
+    MYELOMA_SNOMED: MYELOMA,
+    "372244006": MELANOMA,
+    "363406005": COLORECTAL,
+    "363349007": STOMACH,
+    "363418001": PANCREAS,
+    "109841003": HEPATOCELLULAR,
+}
+# A13: ICD-10-CM and WHO ICD-10 categories (dots removed), longest first so C22.0 is tested as "C220".
+_PRIMARY_ICD10_CATEGORIES: Final = (
+    ("C900", MYELOMA),
+    ("C220", HEPATOCELLULAR),
+    ("C50", BREAST),
+    ("C61", PROSTATE),
+    ("C34", LUNG),
+    ("C64", RENAL_CELL),
+    ("C73", THYROID),
+    ("C43", MELANOMA),
+    ("C18", COLORECTAL),
+    ("C19", COLORECTAL),
+    ("C20", COLORECTAL),
+    ("C16", STOMACH),
+    ("C25", PANCREAS),
 )
-# SNOMED and ICD-10-CM ambiguity: SCLC and NSCLC share C34.9-; an ICD-10-CM C34.9x is read as "lung".
-_PRIMARY_BY_SNOMED: Final = {p.snomed: p for p in PRIMARY_CANCERS}
-_LUNG_ANY: Final = PRIMARY_CANCERS[2]
+_ICD10_SYSTEMS: Final = frozenset({ICD10CM, ICD10})
+
+
+def _icd10_primary(code: str) -> PrimaryCancer | None:
+    """A13: the category's group; any other malignant code C00-C97 outside C77-C79 is "other malignant"."""
+    plain = code.replace(".", "").strip().upper()
+    for category, primary in _PRIMARY_ICD10_CATEGORIES:
+        if plain.startswith(category):
+            return primary
+    if len(plain) >= 3 and plain[0] == "C" and plain[1:3].isdigit() and not 77 <= int(plain[1:3]) <= 79:
+        return OTHER_MALIGNANT
+    return None
+
+
+def _table_primary(system: str, code: str) -> PrimaryCancer | None:
+    group = PRIMARY_GROUP_BY_CODE.get((system, code))
+    if group is None:
+        return None
+    return PRIMARY_GROUPS.get(group, OTHER_MALIGNANT)
 
 
 def classify_primary(codes: Iterable[Coding]) -> PrimaryCancer | None:
-    """The §1.2 primary named by a primary-cancer Condition's codes; None when not recognised.
+    """The primary named by a primary-cancer Condition's codes; None when not recognised as a malignancy.
 
-    None means "unknown", not "some other cancer": an unlisted descendant (e.g. a ductal breast
-    carcinoma code) is not recognisable without a terminology server.
+    A specific group wins over "other malignant" among one Condition's codings. None means "unknown", not
+    "no cancer": an unlisted SNOMED concept is not recognisable without a terminology server.
     """
-    codes = tuple(codes)
+    other: PrimaryCancer | None = None
     for coding in codes:
-        if coding.system == SNOMED and coding.code in _PRIMARY_BY_SNOMED:
-            return _PRIMARY_BY_SNOMED[coding.code]
-    for coding in codes:
-        if coding.system != ICD10CM:
-            continue
-        if coding.code.startswith("C34.9"):
-            return _LUNG_ANY
-        for primary in PRIMARY_CANCERS:
-            if primary.lung:
-                continue
-            if coding.code.startswith(primary.icd10cm_prefix):
-                return primary
-    return None
+        code = coding.code.strip()
+        if coding.system == SNOMED:
+            found = _PRIMARY_SNOMED.get(code) or _table_primary(SNOMED, code)
+        elif coding.system in _ICD10_SYSTEMS:
+            found = _icd10_primary(code)
+        else:
+            found = None
+        if found is OTHER_MALIGNANT:
+            other = found
+        elif found is not None:
+            return found
+    return other
 
 
 # --- Classifiers ----------------------------------------------------------------------------------------
@@ -451,24 +515,35 @@ def classify_site(body_sites: Iterable[Coding]) -> SiteClass:
     return "unknown"  # includes 272673000 alone: bone, but which one is not said
 
 
-# Medications: RxNorm ingredient and ATC codes in one set per class. Product RXCUIs must be mapped to
-# ingredients (RxNav / ConceptMap) and RXCUIs to ATC (NLM RxClass) by the caller; this is pure.
+# Medications: RxNorm ingredient and ATC codes in one set per class. A product RXCUI counts as its
+# ingredients through the shipped table (``with_ingredients``, A1); RXCUI -> ATC is not mapped here.
+
+
+def with_ingredients(medications: Iterable[Coding]) -> tuple[Coding, ...]:
+    """The codings plus, for each RxNorm product code of the shipped table, its ingredient codings (A1)."""
+    found = tuple(medications)
+    extra = []
+    for coding in found:
+        if coding.system == RXNORM:
+            for ingredient in INGREDIENTS_BY_PRODUCT.get(coding.code.strip(), ()):
+                extra.append(Coding(RXNORM, ingredient))
+    return found + tuple(extra) if extra else found
 
 
 def is_bma(medications: Iterable[Coding]) -> bool:
     """§1.4 bone-modifying agent: RxNorm ingredient in {993449, 77655, 11473} or its ATC code."""
-    return _any_in(medications, _BMA_CODES)
+    return _any_in(with_ingredients(medications), _BMA_CODES)
 
 
 def is_opioid(medications: Iterable[Coding]) -> bool:
     """§1.4 opioid: listed RxNorm ingredient or ATC N02A*."""
-    meds = tuple(medications)
+    meds = with_ingredients(medications)
     return _any_in(meds, _OPIOID_CODES) or _any_prefixed(meds, _OPIOID_PREFIXES)
 
 
 def is_dexamethasone(medications: Iterable[Coding]) -> bool:
     """M4: RxNorm 3264 [V1] (ATC H02AB02 [R] accepted too)."""
-    return _any_in(medications, _DEXAMETHASONE_CODES)
+    return _any_in(with_ingredients(medications), _DEXAMETHASONE_CODES)
 
 
 def is_sact(medications: Iterable[Coding]) -> bool:
@@ -562,5 +637,6 @@ def condition_classes(codes: Iterable[Coding]) -> CodeClasses:
 
 
 def medication_classes(medications: Iterable[Coding]) -> CodeClasses:
-    """The classes of a medication's codes: bma, opioid, dexamethasone, sact, chemotherapy (in one pass)."""
-    return _classes(medications, _MEDICATION_CLASSES)
+    """The classes of a medication's codes (products read as their ingredients): bma, opioid, dexamethasone,
+    sact, chemotherapy (in one pass)."""
+    return _classes(with_ingredients(medications), _MEDICATION_CLASSES)

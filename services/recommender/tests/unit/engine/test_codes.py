@@ -22,6 +22,10 @@ def cm(code: str) -> Coding:
     return Coding(codes.ICD10CM, code)
 
 
+def who(code: str) -> Coding:
+    return Coding(codes.ICD10, code)
+
+
 def rx(code: str) -> Coding:
     return Coding(codes.RXNORM, code)
 
@@ -182,7 +186,13 @@ def test_fracture_and_hypercalcaemia() -> None:
         (sct("702391001"), "renal cell", "radioresistant"),
         (sct("372244006"), "melanoma", "radioresistant"),
         (sct("109841003"), "hepatocellular", "radioresistant"),
-        (sct("363406005"), "colon", "radioresistant"),
+        (sct("363406005"), "colorectal", "radioresistant"),
+        (cm("C18.9"), "colorectal", "radioresistant"),
+        (cm("C20"), "colorectal", "radioresistant"),
+        (who("C509"), "breast", "standard"),  # A13: WHO ICD-10 too, with or without the dot
+        (who("C22.0"), "hepatocellular", "radioresistant"),
+        (cm("C90.00"), "multiple myeloma", "radiosensitive"),
+        (sct("408643008"), "breast", "standard"),  # A13: infiltrating duct carcinoma of breast, via the table
         (sct("109989006"), "multiple myeloma", "radiosensitive"),
         (sct("254632001"), "small cell lung", "radiosensitive"),
         (cm("C34.90"), "lung", "standard"),
@@ -194,9 +204,24 @@ def test_primary_cancers(coding: Coding, name: str, sensitivity: str) -> None:
     assert (primary.name, primary.radiosensitivity) == (name, sensitivity)
 
 
-def test_unlisted_primary_is_unknown_not_non_breast() -> None:
-    # 408643008 (ductal breast carcinoma, in the shared mCODE fixtures) is not listed in RULES.md.
-    assert codes.classify_primary([sct("408643008")]) is None
+def test_an_unlisted_snomed_primary_is_unknown_not_non_breast() -> None:
+    assert codes.classify_primary([sct("12345006")]) is None
+
+
+@pytest.mark.parametrize("code", ["C80.1", "C67.9", "C56", "C449"])
+def test_any_other_malignant_icd10_primary_is_other_with_unknown_histology(code: str) -> None:
+    assert codes.classify_primary([cm(code)]) is codes.OTHER_MALIGNANT
+    assert codes.OTHER_MALIGNANT.radiosensitivity == "unknown"
+    assert not codes.OTHER_MALIGNANT.breast
+
+
+@pytest.mark.parametrize("code", ["C79.51", "C78.7", "C77.0", "D05.1", "Z85.3"])
+def test_secondary_in_situ_and_history_codes_are_no_primary(code: str) -> None:
+    assert codes.classify_primary([cm(code)]) is None
+
+
+def test_a_specific_group_wins_over_other_malignant() -> None:
+    assert codes.classify_primary([cm("C80.1"), sct("254837009")]) is codes.BREAST
 
 
 # --- medications (§1.4) -----------------------------------------------------------------------------------
@@ -342,10 +367,9 @@ def test_every_numeric_code_appears_in_the_specification() -> None:
         for item in items:
             if isinstance(item, str) and _CODE_SHAPE.fullmatch(item):
                 values.add(item)
-    for primary in codes.PRIMARY_CANCERS:
-        values.update({primary.snomed, primary.icd10cm_prefix})
+    values.update(codes._PRIMARY_SNOMED)
     missing = sorted(v for v in values if v not in text)
-    assert len(values) > 100
+    assert len(values) > 90
     assert missing == []
 
 
