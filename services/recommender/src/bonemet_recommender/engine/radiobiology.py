@@ -18,6 +18,7 @@ interval condition here is a minimum):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Final
 
 from bonemet_recommender.engine.decisions import CordCheck, Evidence, Regimen, Technique
@@ -125,29 +126,51 @@ def _gy(value: float) -> str:
     return f"{round_dose(value):.1f}"
 
 
-def conventional_reirradiation_check(
-    prior_total_gy: float, prior_fractions: int, candidate: Regimen, interval_days: int
-) -> CordCheck:
+PriorCourses = Sequence[tuple[float, int]]
+"""The known prior courses at a site, each (total Gy, fractions): the cord's prior dose is their sum (A13)."""
+
+
+def prior_cord_eqd2(courses: PriorCourses) -> float:
+    """The prior cord EQD2 (alpha/beta 2) of a site: the SUM over its courses (RULES.md A13), Gy unrounded."""
+    return sum(eqd2(total, fractions, ALPHA_BETA_CORD) for total, fractions in courses)
+
+
+def _courses_label(courses: PriorCourses) -> str:
+    return " + ".join(f"{total:g} Gy/{fractions}" for total, fractions in courses) or "none known"
+
+
+def is_sbrt_course(total_gy: float, fractions: int) -> bool:
+    """A prior course whose technique is not recorded counts as SBRT (RULES.md A13) when it gave more than
+    8 Gy per fraction, or 6 Gy or more per fraction in 5 fractions or fewer other than 8/1 and 16/2."""
+    per_fraction = total_gy / fractions
+    if per_fraction > 8 + EPSILON:
+        return True
+    conventional = (float(total_gy), fractions) in {(8.0, 1), (16.0, 2)}
+    return per_fraction >= 6 - EPSILON and fractions <= 5 and not conventional
+
+
+def conventional_reirradiation_check(prior: PriorCourses, candidate: Regimen, interval_days: int) -> CordCheck:
     """RULES.md §2.1 steps 1-2 for one conventional candidate on a previously irradiated spine site.
 
-    Passes when the cumulative cord EQD2_2 (prescription upper bounds) is within Nieder's low-risk
-    limit, the new course is within Nieder's per-course limit, and the interval is >= 6 months.
+    ``prior`` are the site's courses of known dose: their cord EQD2s are summed (A13). Passes when the
+    cumulative cord EQD2_2 (prescription upper bounds) is within Nieder's low-risk limit, the new course is
+    within Nieder's per-course limit, and the interval (from the most recent course) is >= 6 months.
     Between 4 weeks and 6 months only 8/1 or 20/8 pass, with a caution (see ``reirradiation_caution``).
     Under 4 weeks nothing passes. Limits compare unrounded values; the check holds rounded ones.
     Prescription doses are all the engine has, so dosimetric review is always required.
     """
-    prior = eqd2(prior_total_gy, prior_fractions, ALPHA_BETA_CORD)
+    prior_eqd2 = prior_cord_eqd2(prior)
     new = eqd2(candidate.total_dose_gy, candidate.fractions, ALPHA_BETA_CORD)
-    cumulative = prior + new
+    cumulative = prior_eqd2 + new
     summary = (
-        f"cord EQD2 (a/b 2, prescription upper bound): prior {prior_total_gy:g} Gy/{prior_fractions} "
-        f"{_gy(prior)} Gy + {candidate.label} {_gy(new)} Gy = {_gy(cumulative)} Gy "
+        f"cord EQD2 (a/b 2, prescription upper bound): prior {_courses_label(prior)} "
+        f"{_gy(prior_eqd2)} Gy + {candidate.label} {_gy(new)} Gy = {_gy(cumulative)} Gy "
         f"(limit {NIEDER_CUMULATIVE_EQD2_MAX:g} Gy); interval {interval_band(interval_days)}"
     )
 
     def result(passed: bool, why: str) -> CordCheck:
         return CordCheck(
-            prior_eqd2=round_dose(prior),
+            prior_eqd2=round_dose(prior_eqd2),
             new_eqd2=round_dose(new),
             cumulative_eqd2=round_dose(cumulative),
             interval_days=interval_days,
@@ -175,23 +198,27 @@ def reirradiation_caution(check: CordCheck) -> bool:
     return check.passed and check.interval_days < SIX_MONTHS_DAYS
 
 
-def sbrt_reirradiation_allowed(prior_total_gy: float, prior_fractions: int, interval_days: int) -> bool:
-    """RULES.md §2.1 step 3: interval >= 5 months and prior cord EQD2_2 <= 45 Gy."""
-    prior = eqd2(prior_total_gy, prior_fractions, ALPHA_BETA_CORD)
-    return interval_days >= FIVE_MONTHS_DAYS and prior <= SBRT_REIRRADIATION_PRIOR_EQD2_MAX + EPSILON
+def sbrt_reirradiation_allowed(prior: PriorCourses, interval_days: int) -> bool:
+    """RULES.md §2.1 step 3: one prior (conventional) course, interval >= 5 months, prior cord EQD2_2 <= 45 Gy.
+
+    With two or more prior courses at the site SBRT is never offered (A13: outside the evidence)."""
+    if len(prior) != 1:
+        return False
+    prior_eqd2 = prior_cord_eqd2(prior)
+    return interval_days >= FIVE_MONTHS_DAYS and prior_eqd2 <= SBRT_REIRRADIATION_PRIOR_EQD2_MAX + EPSILON
 
 
-def sbrt_reirradiation_pmax_eqd2(prior_total_gy: float, prior_fractions: int) -> float:
+def sbrt_reirradiation_pmax_eqd2(prior: PriorCourses) -> float:
     """Largest SBRT thecal-sac Pmax EQD2_2 meeting all three Sahgal 2012 limits, Gy (unrounded).
 
     min(25, 70 - prior, prior): the last term keeps SBRT Pmax / cumulative Pmax <= 0.5, which binds
     only when the prior course was under 25 Gy EQD2_2 (e.g. prior 8/1 = 20 -> 20).
     """
-    prior = eqd2(prior_total_gy, prior_fractions, ALPHA_BETA_CORD)
-    ratio_bound = prior * SBRT_REIRRADIATION_RATIO_MAX / (1 - SBRT_REIRRADIATION_RATIO_MAX)
+    prior_eqd2 = prior_cord_eqd2(prior)
+    ratio_bound = prior_eqd2 * SBRT_REIRRADIATION_RATIO_MAX / (1 - SBRT_REIRRADIATION_RATIO_MAX)
     return max(
         0.0,
-        min(SBRT_REIRRADIATION_PMAX_EQD2, SBRT_REIRRADIATION_CUMULATIVE_EQD2_MAX - prior, ratio_bound),
+        min(SBRT_REIRRADIATION_PMAX_EQD2, SBRT_REIRRADIATION_CUMULATIVE_EQD2_MAX - prior_eqd2, ratio_bound),
     )
 
 
@@ -207,20 +234,20 @@ def pmax_for_eqd2(eqd2_gy: float, fractions: int, alpha_beta: float = ALPHA_BETA
     return fractions * d
 
 
-def sbrt_reirradiation_constraints(prior_total_gy: float, prior_fractions: int) -> str:
+def sbrt_reirradiation_constraints(prior: PriorCourses) -> str:
     """Planning constraints for spine SBRT re-irradiation (§2.1 step 3), never a guarantee.
 
     With the full 25 Gy EQD2_2 allowance: Pmax ~9.0 Gy/1, 12.3/2, 14.6/3, 16.4/4, 17.9/5 (§2.1).
     """
-    prior = eqd2(prior_total_gy, prior_fractions, ALPHA_BETA_CORD)
-    allowed = sbrt_reirradiation_pmax_eqd2(prior_total_gy, prior_fractions)
+    prior_eqd2 = prior_cord_eqd2(prior)
+    allowed = sbrt_reirradiation_pmax_eqd2(prior)
     per_fractions = ", ".join(f"{_gy(pmax_for_eqd2(allowed, n))} Gy/{n}" for n in range(1, 6))
-    cumulative = prior + allowed
+    cumulative = prior_eqd2 + allowed
     ratio = allowed / cumulative if cumulative > 0 else 0.0
     return (
         f"Planning constraints, not a guarantee (Sahgal 2012; HyTEC 2021): thecal-sac Pmax EQD2 (a/b 2) "
-        f"<= {_gy(allowed)} Gy, i.e. Pmax <= {per_fractions}; prior course {prior_total_gy:g} Gy/"
-        f"{prior_fractions} = {_gy(prior)} Gy; cumulative <= {_gy(SBRT_REIRRADIATION_CUMULATIVE_EQD2_MAX)} Gy "
+        f"<= {_gy(allowed)} Gy, i.e. Pmax <= {per_fractions}; prior course {_courses_label(prior)} = "
+        f"{_gy(prior_eqd2)} Gy; cumulative <= {_gy(SBRT_REIRRADIATION_CUMULATIVE_EQD2_MAX)} Gy "
         f"(here {_gy(cumulative)} Gy); SBRT/cumulative ratio <= {SBRT_REIRRADIATION_RATIO_MAX} "
         f"(here {ratio:.2f}); interval >= 5 months; dosimetric review required"
     )

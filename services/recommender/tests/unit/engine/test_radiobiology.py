@@ -80,7 +80,7 @@ def conventional(total: float, n: int) -> rb.Regimen:
 
 
 def test_v8_prior_20_over_5_then_20_over_8_after_8_months_passes() -> None:
-    check = rb.conventional_reirradiation_check(20, 5, conventional(20, 8), interval_days=243)
+    check = rb.conventional_reirradiation_check([(20, 5)], conventional(20, 8), interval_days=243)
     assert (check.prior_eqd2, check.new_eqd2, check.cumulative_eqd2) == (30.0, 22.5, 52.5)
     assert check.passed
     assert not rb.reirradiation_caution(check)
@@ -89,11 +89,11 @@ def test_v8_prior_20_over_5_then_20_over_8_after_8_months_passes() -> None:
 
 @pytest.mark.parametrize(("total", "n"), [(8, 1), (20, 5), (24, 6), (20, 8)])
 def test_v8_every_astro_spine_reirradiation_regimen_passes(total: float, n: int) -> None:
-    assert rb.conventional_reirradiation_check(20, 5, conventional(total, n), interval_days=243).passed
+    assert rb.conventional_reirradiation_check([(20, 5)], conventional(total, n), interval_days=243).passed
 
 
 def test_v9_prior_30_over_10_ten_weeks_ago_allows_8_over_1_with_caution() -> None:
-    check = rb.conventional_reirradiation_check(30, 10, conventional(8, 1), interval_days=70)
+    check = rb.conventional_reirradiation_check([(30, 10)], conventional(8, 1), interval_days=70)
     assert (check.prior_eqd2, check.new_eqd2, check.cumulative_eqd2) == (37.5, 20.0, 57.5)
     assert check.passed
     assert rb.reirradiation_caution(check)
@@ -101,34 +101,34 @@ def test_v9_prior_30_over_10_ten_weeks_ago_allows_8_over_1_with_caution() -> Non
 
 
 def test_v9_twenty_over_eight_also_allowed_with_caution() -> None:
-    check = rb.conventional_reirradiation_check(30, 10, conventional(20, 8), interval_days=70)
+    check = rb.conventional_reirradiation_check([(30, 10)], conventional(20, 8), interval_days=70)
     assert check.passed
     assert rb.reirradiation_caution(check)
 
 
 @pytest.mark.parametrize(("total", "n"), [(20, 5), (24, 6), (30, 10)])
 def test_v9_other_regimens_not_allowed_under_6_months(total: float, n: int) -> None:
-    assert not rb.conventional_reirradiation_check(30, 10, conventional(total, n), interval_days=70).passed
+    assert not rb.conventional_reirradiation_check([(30, 10)], conventional(total, n), interval_days=70).passed
 
 
 @pytest.mark.parametrize("days", [-5, 0, 27])
 def test_under_4_weeks_nothing_passes(days: int) -> None:
-    check = rb.conventional_reirradiation_check(30, 10, conventional(8, 1), interval_days=days)
+    check = rb.conventional_reirradiation_check([(30, 10)], conventional(8, 1), interval_days=days)
     assert not check.passed
     assert "under 4 weeks" in check.detail
 
 
 def test_exactly_4_weeks_and_exactly_6_months_are_inside() -> None:
-    assert rb.conventional_reirradiation_check(20, 5, conventional(8, 1), interval_days=28).passed
-    check = rb.conventional_reirradiation_check(20, 5, conventional(20, 5), interval_days=184)
+    assert rb.conventional_reirradiation_check([(20, 5)], conventional(8, 1), interval_days=28).passed
+    check = rb.conventional_reirradiation_check([(20, 5)], conventional(20, 5), interval_days=184)
     assert check.passed
     assert not rb.reirradiation_caution(check)
-    assert not rb.conventional_reirradiation_check(20, 5, conventional(20, 5), interval_days=183).passed
+    assert not rb.conventional_reirradiation_check([(20, 5)], conventional(20, 5), interval_days=183).passed
 
 
 def test_cumulative_above_nieder_limit_fails_even_after_long_interval() -> None:
     # prior 40/20 (EQD2_2 40) + 30/10 (37.5) = 77.5 > 67.75
-    check = rb.conventional_reirradiation_check(40, 20, conventional(30, 10), interval_days=1000)
+    check = rb.conventional_reirradiation_check([(40, 20)], conventional(30, 10), interval_days=1000)
     assert not check.passed
     assert check.cumulative_eqd2 == 77.5
 
@@ -140,7 +140,7 @@ def test_cumulative_limit_is_nieder_bed2_135_5() -> None:
 
 def test_sbrt_candidate_is_not_checked_as_conventional() -> None:
     sbrt = rb.regimen(24, 2, "sbrt", spine=True)
-    assert not rb.conventional_reirradiation_check(20, 5, sbrt, interval_days=400).passed
+    assert not rb.conventional_reirradiation_check([(20, 5)], sbrt, interval_days=400).passed
 
 
 @given(
@@ -150,7 +150,7 @@ def test_sbrt_candidate_is_not_checked_as_conventional() -> None:
     st.integers(-30, 2000),
 )
 def test_a_passed_check_is_always_within_limits(prior: float, prior_n: int, cand: tuple[int, int], days: int) -> None:
-    check = rb.conventional_reirradiation_check(prior, prior_n, conventional(*cand), days)
+    check = rb.conventional_reirradiation_check([(prior, prior_n)], conventional(*cand), days)
     if check.passed:
         assert days >= 28
         assert rb.eqd2(prior, prior_n, 2) + rb.eqd2(cand[0], cand[1], 2) <= 67.75 + 1e-9
@@ -161,18 +161,18 @@ def test_a_passed_check_is_always_within_limits(prior: float, prior_n: int, cand
 
 
 def test_v8_sbrt_allowed_after_8_months_with_prior_30() -> None:
-    assert rb.sbrt_reirradiation_allowed(20, 5, interval_days=243)
+    assert rb.sbrt_reirradiation_allowed([(20, 5)], interval_days=243)
 
 
 def test_v9_sbrt_not_allowed_after_10_weeks() -> None:
-    assert not rb.sbrt_reirradiation_allowed(30, 10, interval_days=70)
+    assert not rb.sbrt_reirradiation_allowed([(30, 10)], interval_days=70)
 
 
 def test_sbrt_boundaries() -> None:
-    assert rb.sbrt_reirradiation_allowed(30, 10, interval_days=153)
-    assert not rb.sbrt_reirradiation_allowed(30, 10, interval_days=152)
-    assert rb.sbrt_reirradiation_allowed(36, 12, interval_days=400)  # EQD2_2 45.0
-    assert not rb.sbrt_reirradiation_allowed(46, 23, interval_days=400)  # EQD2_2 46.0
+    assert rb.sbrt_reirradiation_allowed([(30, 10)], interval_days=153)
+    assert not rb.sbrt_reirradiation_allowed([(30, 10)], interval_days=152)
+    assert rb.sbrt_reirradiation_allowed([(36, 12)], interval_days=400)  # EQD2_2 45.0
+    assert not rb.sbrt_reirradiation_allowed([(46, 23)], interval_days=400)  # EQD2_2 46.0
 
 
 @pytest.mark.parametrize(
@@ -180,8 +180,8 @@ def test_sbrt_boundaries() -> None:
     [(20, 5, 55.0, "0.45"), (30, 10, 62.5, "0.40"), (40, 20, 65.0, "0.38")],
 )
 def test_section_2_1_worked_sbrt_examples(prior_total: float, prior_n: int, cumulative: float, ratio: str) -> None:
-    assert rb.sbrt_reirradiation_pmax_eqd2(prior_total, prior_n) == 25.0
-    text = rb.sbrt_reirradiation_constraints(prior_total, prior_n)
+    assert rb.sbrt_reirradiation_pmax_eqd2([(prior_total, prior_n)]) == 25.0
+    text = rb.sbrt_reirradiation_constraints([(prior_total, prior_n)])
     assert f"(here {cumulative:.1f} Gy)" in text
     assert f"(here {ratio})" in text
 
@@ -189,15 +189,15 @@ def test_section_2_1_worked_sbrt_examples(prior_total: float, prior_n: int, cumu
 def test_sbrt_pmax_for_25_gy_eqd2_matches_section_2_1() -> None:
     expected = {1: 9.0, 2: 12.3, 3: 14.6, 4: 16.4, 5: 17.9}
     assert {n: rb.round_dose(rb.pmax_for_eqd2(25, n)) for n in expected} == expected
-    text = rb.sbrt_reirradiation_constraints(20, 5)
+    text = rb.sbrt_reirradiation_constraints([(20, 5)])
     assert "Pmax <= 9.0 Gy/1, 12.3 Gy/2, 14.6 Gy/3, 16.4 Gy/4, 17.9 Gy/5" in text
     assert "not a guarantee" in text
 
 
 def test_ratio_limit_binds_after_a_small_prior_course() -> None:
     # prior 8/1 = 20 Gy EQD2_2: SBRT Pmax EQD2_2 25 would give ratio 0.56 > 0.5, so 20 is the limit.
-    assert rb.sbrt_reirradiation_pmax_eqd2(8, 1) == pytest.approx(20.0)
-    assert "(here 0.50)" in rb.sbrt_reirradiation_constraints(8, 1)
+    assert rb.sbrt_reirradiation_pmax_eqd2([(8, 1)]) == pytest.approx(20.0)
+    assert "(here 0.50)" in rb.sbrt_reirradiation_constraints([(8, 1)])
 
 
 def test_de_novo_hytec_limits_are_about_eqd2_44_6() -> None:
@@ -205,3 +205,42 @@ def test_de_novo_hytec_limits_are_about_eqd2_44_6() -> None:
         assert rb.eqd2(pmax, n, 2) == pytest.approx(44.6, abs=0.5)
     assert "17.0 Gy in 2 fractions" in (rb.de_novo_cord_constraint(2) or "")
     assert rb.de_novo_cord_constraint(6) is None
+
+
+# --- A13: several courses at one site, and courses whose technique is not recorded ---------------------
+
+
+def test_the_prior_cord_dose_is_the_sum_of_the_courses() -> None:
+    # 30/10 (37.5) + 20/5 (30.0) = 67.5 Gy EQD2_2: 8/1 (20.0) would reach 87.5, far over 67.75.
+    assert rb.prior_cord_eqd2([(30, 10), (20, 5)]) == pytest.approx(67.5)
+    check = rb.conventional_reirradiation_check([(30, 10), (20, 5)], conventional(8, 1), interval_days=400)
+    assert not check.passed
+    assert check.prior_eqd2 == 67.5
+    assert "30 Gy/10 + 20 Gy/5" in check.detail
+
+
+def test_one_course_of_the_same_sum_would_pass() -> None:
+    assert rb.conventional_reirradiation_check([(20, 5)], conventional(8, 1), interval_days=400).passed
+
+
+def test_sbrt_reirradiation_is_never_allowed_after_two_courses() -> None:
+    assert rb.sbrt_reirradiation_allowed([(8, 1)], interval_days=400)
+    assert not rb.sbrt_reirradiation_allowed([(8, 1), (8, 1)], interval_days=400)
+
+
+@pytest.mark.parametrize(
+    ("total", "n", "sbrt"),
+    [
+        (24, 2, True),  # 12 Gy per fraction
+        (9, 1, True),  # more than 8 Gy per fraction
+        (30, 5, True),  # 6 Gy per fraction in 5
+        (8, 1, False),  # the conventional single fraction
+        (16, 2, False),  # the MSCC two-fraction regimen
+        (20, 5, False),
+        (30, 10, False),
+        (36, 6, False),  # 6 Gy per fraction but in 6 fractions
+        (8.5, 1, True),
+    ],
+)
+def test_a_course_without_technique_counts_as_sbrt_by_its_fractionation(total: float, n: int, sbrt: bool) -> None:
+    assert rb.is_sbrt_course(total, n) is sbrt
