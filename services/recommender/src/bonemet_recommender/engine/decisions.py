@@ -60,8 +60,13 @@ FlagCode = Literal[
     "unconfirmed-diagnosis",
     "hypercalcaemia",
     "reirradiation-caution",
+    "no-safe-regimen",
+    "data-quality",
+    "unattributed-finding",
+    "procedure-site-unknown",
+    "unrecognised-procedure",
 ]
-"""Safety flags, each one DetectedIssue (RULES.md A11)."""
+"""Safety flags, each one DetectedIssue (RULES.md A11, A13)."""
 
 
 @quick_init

@@ -4,6 +4,9 @@ One CarePlan per patient; per lesion one RequestGroup whose radiotherapy action 
 ServiceRequests (exactly one to be chosen, preferred first) and one action per co-suggestion;
 DetectedIssues for safety flags; one Provenance over everything.
 
+Per lesion with a radiotherapy option, one BodyStructure stands for the treated volume that the regimens'
+CodeX ``codexrt-radiotherapy-dose-prescribed-to-volume`` extension must reference (its ``volume`` is 1..1).
+
 Ids are name-based UUIDs (uuid5) of the patient, the role and, where there is one, the lesion (without
 its version) and the regimen itself. The same decision therefore always yields the same ids, an updated
 lesion Condition updates the same RequestGroup, and a revoked decision gives back the same CarePlan.
@@ -87,6 +90,25 @@ THREE_D_CRT = {
 }
 VMAT = {"system": SNOMED, "code": TECHNIQUE_VMAT, "display": "Volumetric Modulated Arc Therapy"}
 SBRT_LOCAL = {"system": TECHNIQUE_SYSTEM, "code": LOCAL_TECHNIQUE_SBRT, "display": "Stereotactic body radiotherapy"}
+NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
+UNENCODED = {"system": NULL_FLAVOR, "code": "UNC", "display": "un-encoded"}
+"""mcode-radiotherapy-technique-vs includes v3-NullFlavor#UNC for a technique the value set cannot code."""
+SBRT_TEXT = "Stereotactic body radiotherapy (SBRT)"
+
+# The treated volume (tests/data/ig/NOTES.md (a), (b); constraints.json "profiles").
+CODEXRT_RT_VOLUME = "http://hl7.org/fhir/us/codex-radiation-therapy/StructureDefinition/codexrt-radiotherapy-volume"
+MCODE_RT_VOLUME = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-volume"
+PLANNING_TARGET_VOLUME = {
+    "system": SNOMED,
+    "code": "228793007",
+    "display": "Planning target volume (observable entity)",
+}
+"""mcode-radiotherapy-volume-type-vs (mCODE 4.0.0 package JSON), code and display as there."""
+DICOM_UID_SYSTEM = "urn:dicom:uid"
+VOLUME_DESCRIPTION = (
+    "Proposed treatment volume of one bone metastasis: the volume the proposed dose is prescribed to. "
+    "Not delineated; contoured at treatment planning."
+)
 
 SUGGESTION_DISPLAY: dict[str, str] = {
     "spine-surgery-consult": "Spine surgery consultation",
@@ -106,6 +128,11 @@ FLAG_DISPLAY: dict[str, str] = {
     "unconfirmed-diagnosis": "Unconfirmed diagnosis",
     "hypercalcaemia": "Hypercalcaemia",
     "reirradiation-caution": "Re-irradiation outside low-risk conditions",
+    "no-safe-regimen": "No radiotherapy regimen passes the re-irradiation limits",
+    "data-quality": "Data quality: facts set aside",
+    "unattributed-finding": "Neurological finding not attributed to a lesion",
+    "procedure-site-unknown": "Radiotherapy course or operation without a site",
+    "unrecognised-procedure": "Procedure not on the post-operative list",
 }
 
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, CANONICAL_BASE)
@@ -168,6 +195,10 @@ def _flag_id(patient: str, lesion: str | None, code: str) -> str:
     return stable_id(unversioned(patient), "flag", unversioned(lesion) if lesion else "", code)
 
 
+def _volume_id(patient: str, lesion: str) -> str:
+    return stable_id(unversioned(patient), "treatment-volume", unversioned(lesion))
+
+
 def _provenance_id(patient: str) -> str:
     return stable_id(unversioned(patient), "provenance")
 
@@ -223,19 +254,31 @@ def _note(lines: Iterable[str]) -> list[dict[str, str]]:
 
 
 def _modality_and_technique(regimen: Regimen) -> dict[str, Any]:
-    techniques = [VMAT, SBRT_LOCAL] if regimen.technique == "sbrt" else [THREE_D_CRT]
+    # The technique value set (required binding) has no SBRT code; the technique slice is 0..*, and a
+    # required binding on a CodeableConcept is met when one of its codings is in the value set. So an
+    # SBRT option carries two techniques, each with a coding from the value set: VMAT (how it is
+    # delivered), and SBRT as the value set's un-encoded NullFlavor UNC, with our local code as a
+    # further coding and the text that mCODE's invariant TechniqueTextRequiredForOther demands with UNC
+    # (tests/data/ig/NOTES.md (c), form 1). The local code never stands alone in a technique.
+    if regimen.technique == "sbrt":
+        techniques = [_concept(VMAT), {**_concept(UNENCODED, SBRT_LOCAL), "text": SBRT_TEXT}]
+    else:
+        techniques = [_concept(THREE_D_CRT)]
     return {
         "url": RT_MODALITY_AND_TECHNIQUE,
         "extension": [{"url": RT_MODALITY, "valueCodeableConcept": _concept(PHOTONS)}]
-        + [{"url": RT_TECHNIQUE, "valueCodeableConcept": _concept(t)} for t in techniques],
+        + [{"url": RT_TECHNIQUE, "valueCodeableConcept": t} for t in techniques],
     }
 
 
-def _dose_prescribed(regimen: Regimen) -> dict[str, Any]:
-    # CodeX wants cGy; the clinic speaks Gy (8 Gy = 800 cGy).
+def _dose_prescribed(regimen: Regimen, volume: str) -> dict[str, Any]:
+    # CodeX wants cGy; the clinic speaks Gy (8 Gy = 800 cGy). ``volume`` (1..1) is the lesion's
+    # treatment-volume BodyStructure; ``fractionDose`` (0..1) is left out, as the CodeX course
+    # prescription profile forbids it.
     return {
         "url": CODEXRT_DOSE_PRESCRIBED_TO_VOLUME,
         "extension": [
+            {"url": "volume", "valueReference": {"reference": volume}},
             {
                 "url": "totalDose",
                 "valueQuantity": {
@@ -280,7 +323,7 @@ def _regimen_request(decision: PatientDecision, lesion: LesionDecision, regimen:
         "extension": [
             {"url": PROCEDURE_INTENT, "valueCodeableConcept": _concept(intent_coding)},
             _modality_and_technique(regimen),
-            _dose_prescribed(regimen),
+            _dose_prescribed(regimen, f"BodyStructure/{_volume_id(decision.patient, lesion.lesion)}"),
             _regimen_assessment(regimen, lesion.regimens_pending),
         ],
         "instantiatesCanonical": [PLAN_DEFINITION_CANONICAL],
@@ -298,6 +341,38 @@ def _regimen_request(decision: PatientDecision, lesion: LesionDecision, regimen:
     if lesion.body_site is not None:
         resource["bodySite"] = [_concept(_coding(lesion.body_site))]
     return resource
+
+
+def _treatment_volume(decision: PatientDecision, lesion: LesionDecision, number: int) -> Resource:
+    """The lesion's treated volume, as CodeX RT 2.0.0 ``codexrt-radiotherapy-volume`` (on mCODE 4.0.0
+    ``mcode-radiotherapy-volume``) wants it: a display-name identifier (use usual) and a DICOM UID
+    (use official, ``urn:dicom:uid``), the patient, PTV as morphology, the lesion's site as location.
+
+    No patient data beyond the patient reference: the name is the lesion's position in the decision and
+    our own site name; the DICOM UID is the 2.25 arc (DICOM PS3.5 B.2) over the resource's own uuid5 id,
+    written as FHIR writes DICOM UIDs (``urn:oid:`` prefix, HL7 NamingSystem ``dui``). Everything here is
+    a function of what ``content_key`` already holds (patient, lesion reference and order, body site,
+    whether regimens exist), so the content hash needs no part of its own for it.
+    """
+    volume_id = _volume_id(decision.patient, lesion.lesion)
+    site = lesion.body_site
+    site_name = SITE_NAMES.get(site.code) if site is not None and site.system == SNOMED else None
+    name = f"Proposed treatment volume, lesion {number}" + (f" ({site_name})" if site_name else "")
+    resource: Resource = {
+        "resourceType": "BodyStructure",
+        "id": volume_id,
+        # Every element constraint of both profiles holds (tests/unit/engine/test_ig_conformance.py).
+        "meta": {"profile": [CODEXRT_RT_VOLUME, MCODE_RT_VOLUME]},
+        "identifier": [
+            {"use": "usual", "value": name},
+            {"use": "official", "system": DICOM_UID_SYSTEM, "value": f"urn:oid:2.25.{uuid.UUID(volume_id).int}"},
+        ],
+        "morphology": _concept(PLANNING_TARGET_VOLUME),
+        "location": _concept(_coding(site)) if site is not None else None,
+        "description": VOLUME_DESCRIPTION,
+        "patient": {"reference": decision.patient},
+    }
+    return {key: value for key, value in resource.items() if value is not None}
 
 
 # --- co-suggestions and medications -------------------------------------------------------------
@@ -501,7 +576,12 @@ def _citation_line(keys: Iterable[str]) -> str:
     return "Evidence: " + "; ".join(labels) + "." if labels else ""
 
 
-def _lesion_resources(decision: PatientDecision, lesion: LesionDecision, now: str) -> tuple[Resource, list[Resource]]:
+def _lesion_resources(
+    decision: PatientDecision, lesion: LesionDecision, number: int, now: str
+) -> tuple[Resource, list[Resource]]:
+    """The lesion's RequestGroup, and after it: its treatment volume (with regimens only), its regimen
+    requests and its co-suggestion requests."""
+    volumes = [_treatment_volume(decision, lesion, number)] if lesion.regimens else []
     regimen_requests = _unique_by_id(_regimen_request(decision, lesion, r, now) for r in lesion.regimens)
     suggestions = _unique_suggestions(lesion.co_suggestions)
     suggestion_requests = [_suggestion_request(decision, lesion, s, now) for s in suggestions]
@@ -525,7 +605,7 @@ def _lesion_resources(decision: PatientDecision, lesion: LesionDecision, now: st
     }
     if actions:
         group["action"] = actions
-    return group, regimen_requests + suggestion_requests
+    return group, volumes + regimen_requests + suggestion_requests
 
 
 def _unique_by_id(resources: Iterable[Resource]) -> list[Resource]:
@@ -636,8 +716,8 @@ def build_resources(decision: PatientDecision, now: datetime) -> list[Resource]:
 
     lesion_resources: list[Resource] = []
     activities: list[Resource] = []
-    for lesion in decision.lesions:
-        group, requests = _lesion_resources(decision, lesion, stamp)
+    for number, lesion in enumerate(decision.lesions, start=1):
+        group, requests = _lesion_resources(decision, lesion, number, stamp)
         activities.append(group)
         lesion_resources.extend([group, *requests])
 
@@ -680,7 +760,12 @@ def decision_bundle(decision: PatientDecision, now: datetime) -> Resource:
 
 OUTPUT_FORMAT = 1
 """Bump when the Bundle's wording or layout changes for the same decision (a new code table entry,
-a reworded note): ``content_key`` cannot see code, only data, and the content hash must move then."""
+a reworded note): ``content_key`` cannot see code, only data, and the content hash must move then.
+
+Deliberately not bumped for the IG-conformance change (treatment-volume BodyStructure, dose ``volume``,
+SBRT technique as UNC + local code): it adds no clinical content, and a bump would re-emit every
+unchanged patient's suggestion once after the upgrade. A patient's Bundle gets the new form with the
+next change of its content."""
 
 
 def content_key(decision: PatientDecision) -> list[Any]:

@@ -9,16 +9,14 @@ some it does not).
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import engine_output_samples as samples
 import pytest
 
 from bonemet_recommender.engine import evaluate
@@ -29,17 +27,6 @@ from bonemet_recommender.engine.rendering import render
 
 VIGNETTES = Path(__file__).resolve().parents[2] / "vignettes"
 AS_OF = datetime.fromisoformat("2026-06-01T12:00:00+00:00")
-
-
-def load_samples() -> ModuleType:
-    name = "bonemet_tests_output_samples"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("output_samples.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
 
 
 def vignette(number: int) -> list[dict[str, Any]]:
@@ -134,9 +121,8 @@ PERTURBATIONS: list[Perturb] = [
 ]
 
 
-@pytest.mark.parametrize("name", sorted(load_samples().ALL))
+@pytest.mark.parametrize("name", sorted(samples.ALL))
 def test_the_hash_changes_exactly_when_the_bundle_of_a_perturbed_decision_changes(name: str) -> None:
-    samples = load_samples()
     decision: PatientDecision = samples.ALL[name]()
     pairs = []
     for perturb in PERTURBATIONS:

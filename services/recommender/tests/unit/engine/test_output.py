@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import json
+import uuid
 from dataclasses import replace
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import engine_output_samples as samples
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
@@ -23,25 +22,12 @@ from bonemet_recommender.engine.output import (
 )
 from bonemet_recommender.engine.plandefinition import PLAN_DEFINITION_CANONICAL, PLAN_DEFINITION_URL, RULE_SET_VERSION
 
-
-def load_samples() -> ModuleType:
-    """The sibling ``output_samples.py`` (tests run with --import-mode=importlib, so no plain import)."""
-    name = "bonemet_tests_output_samples"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("output_samples.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-samples = load_samples()
 ALL, NOW, LATER = samples.ALL, samples.NOW, samples.LATER
 painful_spine, mscc, two_lesions = samples.painful_spine, samples.mscc, samples.two_lesions
 oligometastatic, revoked, insufficient_data = samples.oligometastatic, samples.revoked, samples.insufficient_data
 
 SNOMED = "http://snomed.info/sct"
+NULL_FLAVOR = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
 MCODE = "http://hl7.org/fhir/us/mcode/StructureDefinition"
 INTENT = f"{MCODE}/mcode-procedure-intent"
 MODALITY_AND_TECHNIQUE = f"{MCODE}/mcode-radiotherapy-modality-and-technique"
@@ -86,7 +72,14 @@ def test_every_resource_and_the_bundle_validate_with_r4b(name: str) -> None:
 def test_every_reference_to_a_generated_resource_resolves_in_the_bundle(name: str) -> None:
     resources = build_resources(ALL[name](), NOW)
     known = set(_by_ref(resources))
-    generated_types = {"CarePlan", "RequestGroup", "ServiceRequest", "MedicationRequest", "DetectedIssue"}
+    generated_types = {
+        "CarePlan",
+        "RequestGroup",
+        "BodyStructure",
+        "ServiceRequest",
+        "MedicationRequest",
+        "DetectedIssue",
+    }
 
     def references(value: Any) -> list[str]:
         if isinstance(value, dict):
@@ -177,16 +170,76 @@ def test_regimen_service_request_carries_codes_site_and_the_mcode_and_codex_exte
         return [_codes(e["valueCodeableConcept"]) for e in ext["extension"]]
 
     assert techniques(conventional) == [{(SNOMED, "1156506007")}, {(SNOMED, "1162782007")}]
+    # SBRT: VMAT, and SBRT as the value set's NullFlavor UNC with the local code and the text UNC requires.
     assert techniques(sbrt) == [
         {(SNOMED, "1156506007")},
         {(SNOMED, "1156530009")},
-        {("https://bonemet.example/fhir/CodeSystem/rt-technique", "sbrt")},
+        {(NULL_FLAVOR, "UNC"), ("https://bonemet.example/fhir/CodeSystem/rt-technique", "sbrt")},
     ]
+    sbrt_technique = _extension(sbrt, MODALITY_AND_TECHNIQUE)["extension"][2]["valueCodeableConcept"]
+    assert sbrt_technique["text"] == "Stereotactic body radiotherapy (SBRT)"
+    assert sbrt_technique["coding"][0]["code"] == "UNC"  # the value-set coding first
     assessment = _extension(conventional, REGIMEN_ASSESSMENT_URL)
     assert _sub(assessment, "bed10")[0]["valueQuantity"]["value"] == 14.4
     assert _sub(assessment, "cordEqd2")[0]["valueQuantity"]["value"] == 24
     assert "BED10 14.4 Gy" in conventional["note"][0]["text"]
     assert _sub(_extension(sbrt, REGIMEN_ASSESSMENT_URL), "cordEqd2") == []
+
+
+def test_each_lesion_with_regimens_has_one_treatment_volume_that_its_doses_reference() -> None:
+    resources = build_resources(two_lesions(), NOW)
+    refs = _by_ref(resources)
+    types = [r["resourceType"] for r in resources]
+    rib_group, ilium_group = _of_type(resources, "RequestGroup")
+    (volume,) = _of_type(resources, "BodyStructure")  # the ilium lesion has no regimen, so no volume
+    # Right after its lesion's RequestGroup, before the lesion's ServiceRequests.
+    assert types.index("BodyStructure") == resources.index(rib_group) + 1
+    assert types[types.index("BodyStructure") + 1] == "ServiceRequest"
+    volume_ref = f"BodyStructure/{volume['id']}"
+    assert {"reference": volume_ref} in resources[-1]["target"]  # the Provenance
+    assert volume_ref not in json.dumps(resources[0])  # not a CarePlan activity
+    rib_options = [refs[a["resource"]["reference"]] for a in rib_group["action"][0]["action"]]
+    for request in rib_options:
+        (sub,) = _sub(_extension(request, DOSE), "volume")
+        assert sub == {"url": "volume", "valueReference": {"reference": volume_ref}}
+    assert volume["patient"] == {"reference": "Patient/p-1"}
+    assert _codes(volume["location"]) == {(SNOMED, "113197003")}
+    assert _codes(volume["morphology"]) == {(SNOMED, "228793007")}
+    assert volume["morphology"]["coding"][0]["display"] == "Planning target volume (observable entity)"
+    assert volume["meta"]["profile"][0] == (
+        "http://hl7.org/fhir/us/codex-radiation-therapy/StructureDefinition/codexrt-radiotherapy-volume"
+    )
+    display_name, dicom_uid = volume["identifier"]
+    assert display_name == {"use": "usual", "value": "Proposed treatment volume, lesion 1 (Rib)"}
+    assert (dicom_uid["use"], dicom_uid["system"]) == ("official", "urn:dicom:uid")
+    assert dicom_uid["value"] == f"urn:oid:2.25.{uuid.UUID(volume['id']).int}"
+    assert len(dicom_uid["value"].removeprefix("urn:oid:")) <= 64  # DICOM UID length limit
+    assert "BodyStructure" not in json.dumps(ilium_group)
+
+
+def test_the_treatment_volume_id_is_per_lesion_and_survives_a_new_version() -> None:
+    decision = painful_spine()
+    (volume,) = _of_type(build_resources(decision, NOW), "BodyStructure")
+    newer = replace(decision, lesions=(replace(decision.lesions[0], lesion="Condition/met-t9/_history/9"),))
+    (again,) = _of_type(build_resources(newer, NOW), "BodyStructure")
+    assert again["id"] == volume["id"]
+    assert again["identifier"] == volume["identifier"]
+    other = replace(decision, lesions=(replace(decision.lesions[0], lesion="Condition/met-t10"),))
+    (different,) = _of_type(build_resources(other, NOW), "BodyStructure")
+    assert different["id"] != volume["id"]
+    assert different["identifier"][1]["value"] != volume["identifier"][1]["value"]
+
+
+def test_the_treatment_volume_carries_no_patient_data() -> None:
+    decision = painful_spine()
+    (volume,) = _of_type(build_resources(decision, NOW), "BodyStructure")
+    text = json.dumps({k: v for k, v in volume.items() if k != "patient"})
+    for fragment in ("p-1", "met-t9", "Patient", "Condition"):
+        assert fragment not in text
+    without_site = replace(decision, lesions=(replace(decision.lesions[0], body_site=None),))
+    (unsited,) = _of_type(build_resources(without_site, NOW), "BodyStructure")
+    assert "location" not in unsited
+    assert unsited["identifier"][0]["value"] == "Proposed treatment volume, lesion 1"
 
 
 def test_oligometastatic_sbrt_is_curative() -> None:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
-from types import ModuleType
+
+import engine_output_samples as samples
 
 from bonemet_recommender.engine import evaluate
 from bonemet_recommender.engine.rendering import render
-
-
-def load_samples() -> ModuleType:
-    """The sibling ``output_samples.py`` (tests run with --import-mode=importlib, so no plain import)."""
-    name = "bonemet_tests_output_samples"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("output_samples.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-samples = load_samples()
 
 
 def test_lesion_block_names_site_scenario_regimens_doses_urgency_and_citations() -> None:
