@@ -18,7 +18,12 @@ from typing import Any
 from bonemet_recommender.engine import Evaluation, evaluate
 
 BUNDLE_TYPES = frozenset({"collection", "transaction", "batch"})
-INPUT_TYPES = frozenset({"Patient", "Condition", "Observation", "MedicationStatement", "Procedure"})
+INPUT_TYPES = frozenset(
+    {
+        *("Patient", "Condition", "Observation", "Procedure", "BodyStructure"),
+        *("MedicationStatement", "MedicationRequest", "Medication"),
+    }
+)
 """RULES.md A1: what the engine reads. Anything else in the Bundle is skipped with a note."""
 
 _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")

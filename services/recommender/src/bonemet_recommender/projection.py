@@ -57,6 +57,12 @@ ENGINE_ELEMENTS: Mapping[str, frozenset[str]] = MappingProxyType(
             "valueString",
             "valueCodeableConcept",
             "valueDateTime",
+            # Other value types are read only to name them as the wrong type (A13).
+            "valueRange",
+            "valueRatio",
+            "valuePeriod",
+            "valueTime",
+            "valueSampledData",
             "focus",
             "bodySite",
             "subject",
@@ -64,6 +70,8 @@ ENGINE_ELEMENTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "Procedure": _ALWAYS
         | {"status", "code", "bodySite", "reasonReference", "extension", "performedPeriod", "performedDateTime"},
         "MedicationStatement": _ALWAYS | {"status", "medicationCodeableConcept", "medicationReference", "contained"},
+        "MedicationRequest": _ALWAYS
+        | {"status", "intent", "medicationCodeableConcept", "medicationReference", "contained"},
         "Medication": _ALWAYS | {"code"},
         "Patient": _ALWAYS | {"birthDate", "gender", "managingOrganization"},
     }

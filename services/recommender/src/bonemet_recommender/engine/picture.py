@@ -15,6 +15,7 @@ Readings taken here (each also in docs/clinical-rules.md §8):
   posterior element) have no window in RULES.md: the latest is used, whatever its age.
 - An observation attaches to a lesion by ``focus`` -> the Condition, else by the same bodySite code
   when exactly one lesion has it; a lesion descriptor with neither attaches to the patient's only lesion.
+  A ``focus`` naming a Condition that is no active lesion attaches nowhere (A13).
 - A pain score that names no lesion counts for the patient's only lesion ("single symptomatic site");
   with several lesions it says "no pain anywhere" when NRS <= 1 and nothing per lesion otherwise.
 - A neurological observation that names no lesion is patient-level (the neurological examination is of
@@ -34,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-from bonemet_recommender.engine import codes
+from bonemet_recommender.engine import codes, postop
 from bonemet_recommender.engine.decisions import Coding, SiteClass
 from bonemet_recommender.engine.records import quick_init
 
@@ -47,7 +48,6 @@ CALCIUM_WINDOW = timedelta(days=14)  # §5.1 `ca_high`
 LAB_WINDOW = timedelta(days=30)  # renal function, weight: "recent" (M2); the §5.1 default window
 POSTOPERATIVE_WINDOW = timedelta(weeks=8)  # §5.1 `postop`
 
-_SURGICAL_PROCEDURE_PROFILE = f"{codes.MCODE_SD}/mcode-cancer-related-surgical-procedure"
 _DOSE_DELIVERED_SUFFIX = "radiotherapy-dose-delivered-to-volume"
 _OBSERVATION_STATUSES_IGNORED = frozenset({"cancelled", "entered-in-error", "registered"})
 _PROCEDURE_STATUSES_DONE = frozenset({"completed", "in-progress"})
@@ -88,21 +88,36 @@ class Quantity:
 @quick_init
 @dataclass(frozen=True)
 class PriorCourse:
-    """A previous radiotherapy course at the lesion (Procedure 1217123003 or local prior-rt-*)."""
+    """A previous radiotherapy course at the lesion (Procedure 1217123003, or a set of local prior-rt-*
+    observations that matches no such Procedure: A13)."""
 
     total_gy: float | None
     fractions: int | None
     ended: datetime | None
     references: tuple[str, ...]
+    in_progress: bool = False
+    """Status in-progress, or an end date after the evaluation (A13: counts with interval 0)."""
 
 
 @quick_init
 @dataclass(frozen=True)
 class Surgery:
-    """Stabilisation or decompression surgery at the lesion within 8 weeks (§5.1 `postop`)."""
+    """An operation of the post-operative code list at the lesion (A13), performed on or before ``now``."""
 
     reference: str
-    when: datetime | None
+    when: datetime
+    group: postop.OperationGroup
+
+
+@quick_init
+@dataclass(frozen=True)
+class SetAside:
+    """An input fact not used, and why (A13: wrong value type, dated after the evaluation): a data-quality
+    DetectedIssue names it."""
+
+    reference: str
+    code: str
+    reason: str
 
 
 @quick_init
@@ -116,6 +131,8 @@ class NeuroEvidence:
     """Earliest known onset of the deficit, to order it against surgery."""
     stale: bool = False
     """A neurological record exists but is older than 30 days."""
+    latest: datetime | None = None
+    """Date of the most recent positive evidence; None when undated (never settled by an operation)."""
 
 
 @quick_init
@@ -145,8 +162,14 @@ class Lesion:
     cortical: Fact[str] | None = None
     junctional: Fact[bool] | None = None
     posterior_element: Fact[bool] | None = None
-    fractures: tuple[str, ...] = ()
+    fractures: tuple[Fact[bool], ...] = ()
+    """Pathological-fracture Conditions at the lesion (reference, onset or recorded date)."""
     surgery: Surgery | None = None
+    """The most recent listed operation within 56 days (R3)."""
+    operations: tuple[Surgery, ...] = ()
+    """Every listed operation at the lesion on or before ``now``: what each settles counts for good (A13)."""
+    unrecognised_procedures: tuple[tuple[str, str], ...] = ()
+    """(reference, code) of procedures at the lesion within 56 days whose code is not on the list (A13)."""
     prior_courses: tuple[PriorCourse, ...] = ()
 
 
@@ -187,6 +210,11 @@ class PatientPicture:
     sex: str | None = None
     patient_reference: str | None = None
     """Versioned reference of the Patient resource, when present."""
+    set_aside: tuple[SetAside, ...] = ()
+    unattributed_findings: tuple[str, ...] = ()
+    """Positive neurological or cord-compression findings that attach to no lesion (A13)."""
+    procedures_site_unknown: tuple[str, ...] = ()
+    """Radiotherapy courses or listed operations whose site cannot be determined (A13)."""
 
     @property
     def has_bone_metastasis(self) -> bool:
@@ -443,15 +471,26 @@ _Entry = tuple[Mapping[str, Any], str]
 class _Input:
     # The mutable working records of a picture are plain slotted classes whose lists start as literals:
     # a dataclass's default_factory fields cost ~1,000 instructions each, ~60 per evaluation.
-    __slots__ = ("conditions", "medication_resources", "medications", "observations", "patients", "procedures")
+    __slots__ = (
+        "body_structures",
+        "conditions",
+        "medication_resources",
+        "medications",
+        "observations",
+        "patients",
+        "procedures",
+        "requests",
+    )
 
     def __init__(self) -> None:
         self.conditions: list[_Entry] = []
         self.observations: list[_Entry] = []
         self.medications: list[_Entry] = []
+        self.requests: list[_Entry] = []
         self.procedures: list[_Entry] = []
         self.patients: list[_Entry] = []
         self.medication_resources: dict[str, Mapping[str, Any]] = {}
+        self.body_structures: dict[str, Mapping[str, Any]] = {}
 
 
 def _group(resources: Sequence[Mapping[str, Any]], conditions: bool = True) -> _Input:
@@ -477,13 +516,16 @@ def _group(resources: Sequence[Mapping[str, Any]], conditions: bool = True) -> _
             target = grouped.conditions
         elif kind == "MedicationStatement":
             target = grouped.medications
+        elif kind == "MedicationRequest":
+            target = grouped.requests
         elif kind == "Patient":
             target = grouped.patients
         elif kind == "Procedure":
             target = grouped.procedures
-        elif kind == "Medication":
+        elif kind in ("Medication", "BodyStructure"):
             if _versioned_as(kind, resource) is not None:
-                grouped.medication_resources[f"Medication/{resource['id']}"] = resource
+                held = grouped.medication_resources if kind == "Medication" else grouped.body_structures
+                held[f"{kind}/{str(resource['id']).strip()}"] = resource
             continue
         else:
             continue
@@ -575,6 +617,7 @@ class _LesionDraft:
         "status_assumed",
         "surgeries",
         "unconfirmed",
+        "unrecognised",
     )
 
     def __init__(
@@ -612,8 +655,9 @@ class _LesionDraft:
         self.prior_dose: list[Fact[float]] = []
         self.prior_fractions: list[Fact[int]] = []
         self.prior_end: list[Fact[datetime]] = []
-        self.fractures: list[str] = []
+        self.fractures: list[Fact[bool]] = []
         self.surgeries: list[Surgery] = []
+        self.unrecognised: list[tuple[str, str]] = []
         self.courses: list[PriorCourse] = []
 
 
@@ -632,6 +676,10 @@ def _lesion_draft(condition: _ConditionRead) -> _LesionDraft:
         unconfirmed=condition.verification in _UNCONFIRMED,
         status_assumed=condition.status_assumed,
     )
+
+
+_SCRATCH = _LesionDraft("", "", (), (), frozenset(), "unknown", False, False, False)
+"""A lesion nothing is kept on: reading a descriptor against it only checks its value."""
 
 
 def _preferred_site(sites: tuple[Coding, ...]) -> Coding | None:
@@ -663,13 +711,22 @@ class _Attacher:
         matches = [d for d in self.drafts if not d.site_key.isdisjoint(key)]
         return matches if len(matches) == 1 else []
 
-    def attach(self, references: Iterable[str], resource: Mapping[str, Any]) -> list[_LesionDraft]:
-        """By reference, else by the resource's bodySite (read only when no reference names a lesion)."""
+    def attach(self, references: Iterable[str], resource: Mapping[str, Any]) -> list[_LesionDraft] | None:
+        """An Observation's lesions: by focus, else by its bodySite. None when its focus names a Condition that
+        is no active lesion: the fact describes that Condition only and attaches nowhere (A13)."""
         if references:
             found = self.by_reference(references)
             if found:
                 return found
+            for reference in references:
+                if reference.startswith("Condition/"):
+                    return None
         return self.by_site(_body_sites(resource))
+
+    def at_sites(self, sites: Iterable[Coding]) -> list[_LesionDraft]:
+        """Every lesion sharing one of ``sites`` (a course or an operation treats a site, A13)."""
+        key = _site_key(sites)
+        return [d for d in self.drafts if not d.site_key.isdisjoint(key)] if key else []
 
 
 def _focus_references(obs: Mapping[str, Any]) -> list[str]:
@@ -753,6 +810,26 @@ _LESION_INT = {codes.SINS_TOTAL: "sins", codes.MIRELS_TOTAL: "mirels", codes.PRI
 _LESION_BOOL = {codes.JUNCTIONAL_SPINE: "junctional", codes.POSTERIOR_ELEMENT: "posterior"}
 _LESION_STRING = {codes.ESCC_GRADE: "escc", codes.CORTICAL_INVOLVEMENT: "cortical"}
 
+# A13: the value each code read here must carry; a fact with another (or an out-of-range) value is set aside
+# and named in a data-quality DetectedIssue, and the input reads as unknown.
+_EXPECTED: dict[str, str] = {
+    codes.PAIN_NRS: "valueInteger 0-10",
+    codes.ECOG: "valueInteger 0-5",
+    codes.KARNOFSKY: "valueInteger 0-100",
+    codes.SINS_TOTAL: "valueInteger 0-18",
+    codes.MIRELS_TOTAL: "valueInteger 4-12",
+    codes.PRIOR_RT_FRACTIONS: "valueInteger >= 1",
+    codes.METASTATIC_LESION_COUNT: "valueInteger >= 0",
+    codes.ESCC_GRADE: "valueString 0, 1a, 1b, 1c, 2 or 3",
+    codes.CORTICAL_INVOLVEMENT: "valueString <1/3, 1/3-2/3 or >2/3",
+    codes.LIFE_EXPECTANCY_CLINICIAN: "valueString <4w, <3m, 3-12m or >12m",
+    codes.LESION_MAX_DIAMETER_MM: "valueQuantity in mm or cm",
+    codes.PRIOR_RT_DOSE_GY: "valueQuantity in Gy or cGy",
+    codes.PRIOR_RT_END_DATE: "valueDateTime",
+}
+_BOOLEAN_EXPECTED = "valueBoolean (or a coded yes/no answer)"
+_QUANTITY_EXPECTED = "valueQuantity"
+
 
 def _valid_int(local: str, value: int) -> bool:
     if local == codes.SINS_TOTAL:
@@ -767,6 +844,30 @@ def _valid_string(local: str, value: str) -> bool:
     return value in allowed
 
 
+def _has_value(obs: Mapping[str, Any]) -> bool:
+    """Some value[x] is present (an Observation without one, e.g. with a dataAbsentReason, is no type error)."""
+    return any(type(key) is str and key.startswith("value") for key in obs)
+
+
+_UNKNOWN_ANSWER = "unknown"
+
+
+def _answer(obs: Mapping[str, Any]) -> bool | str | None:
+    """A boolean local code's value: valueBoolean, or a coded yes/no answer (A13); ``"unknown"`` for a coded
+    unknown answer; None when neither."""
+    value = obs.get("valueBoolean")
+    if isinstance(value, bool):
+        return value
+    for system, code, _ in _coded(obs.get("valueCodeableConcept")):
+        if (system, code) in codes.YES_ANSWERS:
+            return True
+        if (system, code) in codes.NO_ANSWERS:
+            return False
+        if (system, code) in codes.UNKNOWN_ANSWERS:
+            return _UNKNOWN_ANSWER
+    return None
+
+
 class _PatientObservations:
     __slots__ = (
         "all_sites_treatable",
@@ -775,10 +876,12 @@ class _PatientObservations:
         "creatinine",
         "ecog",
         "egfr",
+        "foreign_findings",
         "kps",
         "lesion_count",
         "life_expectancy",
         "primary_controlled",
+        "set_aside",
         "unattributed_lesion_obs",
         "unattributed_neuro",
         "unattributed_pain",
@@ -800,10 +903,14 @@ class _PatientObservations:
         self.unattributed_pain: list[Fact[int]] = []
         self.unattributed_neuro: list[Fact[bool]] = []
         self.unattributed_lesion_obs: list[_LesionObservation] = []
+        self.foreign_findings: list[Fact[bool]] = []
+        """Positive neuro-deficit findings whose focus is a Condition that is no active lesion (A13)."""
+        self.set_aside: list[SetAside] = []
 
 
 _LAB_LISTS: dict[str, str] = {
     codes.CALCIUM_TOTAL: "calcium_total",
+    codes.CALCIUM_TOTAL_MOLES: "calcium_total",
     codes.CALCIUM_CORRECTED: "calcium_corrected",
     codes.CREATININE: "creatinine",
     codes.EGFR_CKD_EPI_2021: "egfr",
@@ -811,10 +918,12 @@ _LAB_LISTS: dict[str, str] = {
     codes.EGFR_MDRD: "egfr",
     codes.BODY_WEIGHT: "weight",
 }
+_LOINC_READ: frozenset[str] = frozenset({codes.PAIN_NRS, codes.ECOG, codes.KARNOFSKY, *_LAB_LISTS})
 
 
-def _read_observations(observations: list[_Entry], attacher: _Attacher) -> _PatientObservations:
+def _read_observations(observations: list[_Entry], attacher: _Attacher, now: datetime) -> _PatientObservations:
     patient = _PatientObservations()
+    latest_allowed = now + _ONE_DAY
     for obs, reference in observations:
         # Each Observation's time and code are read once here (a lesion descriptor may be read twice).
         # effectiveDateTime, the usual element, is read here; _effective reads it again only when it fails.
@@ -822,10 +931,22 @@ def _read_observations(observations: list[_Entry], attacher: _Attacher) -> _Pati
         if when is None:
             when = _effective(obs)
         loinc, local = _obs_code(obs)
+        if loinc is not None and loinc not in _LOINC_READ:
+            loinc = None
+        code = loinc or local
+        if code is None or (loinc is None and local not in codes.LOCAL_OBSERVATION_CODES):
+            continue
+        if when is not None and when > latest_allowed:
+            # A13: a fact dated more than 24 hours after the evaluation is never the latest value.
+            patient.set_aside.append(SetAside(reference, code, "dated more than 24 hours after the evaluation"))
+            continue
         if loinc is not None:
-            _read_loinc(obs, reference, when, loinc, attacher, patient)
-        elif local is not None:
-            _read_local(obs, reference, when, local, attacher, patient)
+            expected = _read_loinc(obs, reference, when, loinc, attacher, patient)
+        else:
+            assert local is not None
+            expected = _read_local(obs, reference, when, local, attacher, patient)
+        if expected is not None and _has_value(obs):
+            patient.set_aside.append(SetAside(reference, code, f"value is not {expected}"))
     return patient
 
 
@@ -836,29 +957,31 @@ def _read_loinc(
     loinc: str,
     attacher: _Attacher,
     patient: _PatientObservations,
-) -> None:
+) -> str | None:
+    """Reads one LOINC Observation; answers the expected value when its value could not be used."""
     if loinc == codes.PAIN_NRS:
         value = _int_value(obs)
         if value is None or not 0 <= value <= 10:
-            return
+            return _EXPECTED[loinc]
         fact = Fact(value, reference, when)
         targets = attacher.attach(_focus_references(obs), obs)
+        if targets is None:
+            return None  # describes another Condition only (A13)
         for draft in targets:
             draft.pain.append(fact)
         if not targets:
             patient.unattributed_pain.append(fact)
-    elif loinc == codes.ECOG:
+    elif loinc == codes.ECOG or loinc == codes.KARNOFSKY:
         value = _int_value(obs)
-        if value is not None and 0 <= value <= 5:
-            patient.ecog.append(Fact(value, reference, when))
-    elif loinc == codes.KARNOFSKY:
-        value = _int_value(obs)
-        if value is not None and 0 <= value <= 100:
-            patient.kps.append(Fact(value, reference, when))
-    elif loinc in _LAB_LISTS:
+        if value is None or not 0 <= value <= (5 if loinc == codes.ECOG else 100):
+            return _EXPECTED[loinc]
+        (patient.ecog if loinc == codes.ECOG else patient.kps).append(Fact(value, reference, when))
+    else:
         quantity = _quantity_value(obs)
-        if quantity is not None:
-            getattr(patient, _LAB_LISTS[loinc]).append(Fact(quantity, reference, when))
+        if quantity is None:
+            return _QUANTITY_EXPECTED
+        getattr(patient, _LAB_LISTS[loinc]).append(Fact(quantity, reference, when))
+    return None
 
 
 def _read_local(
@@ -868,76 +991,117 @@ def _read_local(
     local: str,
     attacher: _Attacher,
     patient: _PatientObservations,
-) -> None:
+) -> str | None:
+    """Reads one local-code Observation; answers the expected value when its value could not be used."""
     if local == codes.LIFE_EXPECTANCY_CLINICIAN:
         value = _string_value(obs)
-        if value in codes.LIFE_EXPECTANCY_VALUES:
-            patient.life_expectancy.append(Fact(value, reference, when))
+        if value not in codes.LIFE_EXPECTANCY_VALUES:
+            return _EXPECTED[local]
+        patient.life_expectancy.append(Fact(value, reference, when))
     elif local == codes.METASTATIC_LESION_COUNT:
         count = _int_value(obs)
-        if count is not None and count >= 0:
-            patient.lesion_count.append(Fact(count, reference, when))
-    elif local in (codes.PRIMARY_CONTROLLED, codes.ALL_SITES_TREATABLE):
-        flag = _bool_value(obs)
-        if flag is not None:
+        if count is None or count < 0:
+            return _EXPECTED[local]
+        patient.lesion_count.append(Fact(count, reference, when))
+    elif local in (codes.PRIMARY_CONTROLLED, codes.ALL_SITES_TREATABLE, codes.NEURO_DEFICIT):
+        flag = _answer(obs)
+        if flag is None:
+            return _BOOLEAN_EXPECTED
+        if flag == _UNKNOWN_ANSWER or not isinstance(flag, bool):
+            return None  # a coded "unknown" reads as unknown, without a type error (A13)
+        if local == codes.NEURO_DEFICIT:
+            _read_neuro(Fact(flag, reference, when), obs, attacher, patient)
+        else:
             target = patient.primary_controlled if local == codes.PRIMARY_CONTROLLED else patient.all_sites_treatable
             target.append(Fact(flag, reference, when))
-    elif local == codes.NEURO_DEFICIT:
-        flag = _bool_value(obs)
-        if flag is None:
-            return
+    else:
         targets = attacher.attach(_focus_references(obs), obs)
-        for draft in targets:
-            draft.neuro.append(Fact(flag, reference, when))
-        if not targets:
-            patient.unattributed_neuro.append(Fact(flag, reference, when))
-    elif local in codes.LOCAL_OBSERVATION_CODES:
-        targets = attacher.attach(_focus_references(obs), obs)
+        if targets is None:
+            return _lesion_value_problem(obs, local)  # describes another Condition only (A13)
         if not targets:
             patient.unattributed_lesion_obs.append((obs, reference, when, local))
+            return _lesion_value_problem(obs, local)
+        problem = None
         for draft in targets:
-            _lesion_observation(draft, obs, reference, when, local)
+            problem = _lesion_observation(draft, obs, reference, when, local)
+        return problem
+    return None
+
+
+def _read_neuro(fact: Fact[bool], obs: Mapping[str, Any], attacher: _Attacher, patient: _PatientObservations) -> None:
+    targets = attacher.attach(_focus_references(obs), obs)
+    if targets is None:
+        # Its focus is a Condition that is no active lesion. A positive finding is never dropped (A13).
+        if fact.value:
+            patient.foreign_findings.append(fact)
+        return
+    for draft in targets:
+        draft.neuro.append(fact)
+    if not targets:
+        patient.unattributed_neuro.append(fact)
+
+
+def _lesion_value_problem(obs: Mapping[str, Any], local: str) -> str | None:
+    """The expected value when a lesion descriptor's value is unusable (read against a scratch lesion)."""
+    return _lesion_observation(_SCRATCH, obs, "", None, local)
 
 
 def _lesion_observation(
     draft: _LesionDraft, obs: Mapping[str, Any], reference: str, when: datetime | None, local: str
-) -> None:
+) -> str | None:
+    """Adds one lesion descriptor to ``draft``; answers the expected value when its value is unusable."""
     if local in _LESION_INT:
         number = _int_value(obs)
-        if number is not None and _valid_int(local, number):
+        if number is None or not _valid_int(local, number):
+            return _EXPECTED[local]
+        if draft is not _SCRATCH:
             getattr(draft, _LESION_INT[local]).append(Fact(number, reference, when))
     elif local in _LESION_BOOL:
-        flag = _bool_value(obs)
-        if flag is not None:
+        flag = _answer(obs)
+        if flag is None:
+            return _BOOLEAN_EXPECTED
+        if isinstance(flag, bool) and draft is not _SCRATCH:
             getattr(draft, _LESION_BOOL[local]).append(Fact(flag, reference, when))
     elif local in _LESION_STRING:
         text = _string_value(obs)
-        if text is not None and _valid_string(local, text):
+        if text is None or not _valid_string(local, text):
+            return _EXPECTED[local]
+        if draft is not _SCRATCH:
             getattr(draft, _LESION_STRING[local]).append(Fact(text, reference, when))
     elif local == codes.LESION_MAX_DIAMETER_MM:
         quantity = _quantity_value(obs)
-        if quantity is not None and quantity.value > 0:
-            size = quantity.value * 10 if quantity.unit == "cm" else quantity.value
+        if quantity is None or quantity.value <= 0 or (quantity.unit or "mm") not in ("mm", "cm"):
+            return _EXPECTED[local]
+        size = quantity.value * 10 if quantity.unit == "cm" else quantity.value
+        if draft is not _SCRATCH:
             draft.diameter.append(Fact(size, reference, when))
     elif local == codes.PRIOR_RT_DOSE_GY:
         quantity = _quantity_value(obs)
+        gy = None
         if quantity is not None and quantity.value > 0:
             gy = _dose_gy(quantity.value, quantity.unit or "Gy")  # the code's own unit when none is given
-            if gy is not None:
-                draft.prior_dose.append(Fact(gy, reference, when))
+        if gy is None:
+            return _EXPECTED[local]
+        if draft is not _SCRATCH:
+            draft.prior_dose.append(Fact(gy, reference, when))
     elif local == codes.PRIOR_RT_END_DATE:
         ended = parse_datetime(obs.get("valueDateTime"))
-        if ended is not None:
+        if ended is None:
+            return _EXPECTED[local]
+        if draft is not _SCRATCH:
             draft.prior_end.append(Fact(ended, reference, when))
+    return None
 
 
 # --- Conditions other than the lesions --------------------------------------------------------------------
 
 
 class _OtherConditions:
-    __slots__ = ("hypercalcaemia", "liver", "myeloma", "non_bone", "primaries")
+    __slots__ = ("hypercalcaemia", "liver", "myeloma", "non_bone", "primaries", "unattributed")
 
     def __init__(self) -> None:
+        self.unattributed: list[str] = []
+        """Cord-compression Conditions that attach to no lesion (applied to every spine lesion, A13)."""
         self.primaries: list[tuple[codes.PrimaryCancer | None, str]] = []
         self.myeloma = False
         self.non_bone: list[str] = []
@@ -963,12 +1127,14 @@ def _read_conditions(
         if "myeloma" in classes:
             other.myeloma = True
         if "neuro-deficit" in classes:
-            _attach_neuro_condition(condition, attacher, now)
+            if not _attach_neuro_condition(condition, attacher):
+                other.unattributed.append(reference)
         elif "pathological-fracture" in classes:
+            fracture = Fact(True, reference, _onset(condition.resource))
             for draft in attacher.by_site(condition.sites) or attacher.by_reference(
                 _evidence_references(condition.resource)
             ):
-                draft.fractures.append(reference)
+                draft.fractures.append(fracture)
         elif "hypercalcaemia" in classes:
             other.hypercalcaemia.append(reference)
         elif _is_non_bone_metastasis(condition):
@@ -999,13 +1165,21 @@ def _is_non_bone_metastasis(condition: _ConditionRead) -> bool:
     return secondary and bool(sites) and not codes.is_bone_body_site(sites)
 
 
-def _attach_neuro_condition(condition: _ConditionRead, attacher: _Attacher, now: datetime) -> None:
+def _attach_neuro_condition(condition: _ConditionRead, attacher: _Attacher) -> bool:
+    """Attaches a cord-compression Condition by bodySite or evidence; without either it applies to every spine
+    or site-unknown lesion. Answers whether it attached to a lesion of its own."""
     onset = _onset(condition.resource)
     targets = attacher.by_site(condition.sites) or attacher.by_reference(_evidence_references(condition.resource))
-    if not targets:
+    _apply_to_spine(Fact(True, condition.reference, onset), targets or None, attacher)
+    return bool(targets)
+
+
+def _apply_to_spine(finding: Fact[bool], targets: list[_LesionDraft] | None, attacher: _Attacher) -> None:
+    """A positive neurological finding on ``targets``, or on every spine or site-unknown lesion when None."""
+    if targets is None:
         targets = [d for d in attacher.drafts if d.site_class in ("spine", "unknown")]
     for draft in targets:
-        draft.neuro_conditions.append(Fact(True, condition.reference, onset))
+        draft.neuro_conditions.append(finding)
 
 
 # --- Procedures ---------------------------------------------------------------------------------------------
@@ -1026,7 +1200,8 @@ _GY_DIVISORS: dict[str, float] = {"Gy": 1.0, "cGy": 100.0}
 def _dose_gy(value: float, unit: str | None) -> float | None:
     """A prior dose in Gy from a quantity in Gy or cGy (UCUM codes); None for any other unit or none.
 
-    An unknown dose takes §2.1's conservative path (docs/clinical-rules.md §8.21): a guessed unit could
+    An unknown dose takes §2.1's conservative path (docs/clinical-rules.md §8, readings, item 18): a guessed
+    unit could
     understate the cord's prior dose a hundredfold."""
     divisor = _GY_DIVISORS.get(unit) if unit else None
     return value / divisor if divisor is not None else None
@@ -1059,25 +1234,90 @@ def _delivered_dose(procedure: Mapping[str, Any]) -> tuple[float | None, int | N
     return best
 
 
-def _read_procedures(procedures: list[_Entry], attacher: _Attacher, now: datetime) -> None:
+def _volume_sites(procedure: Mapping[str, Any], body_structures: Mapping[str, Mapping[str, Any]]) -> list[Coding]:
+    """Sites of the treated volumes a course's dose extensions reference (BodyStructure.location)."""
+    sites: list[Coding] = []
+    for extension in _list(procedure.get("extension")):
+        if not (_text(_dict(extension).get("url")) or "").endswith(_DOSE_DELIVERED_SUFFIX):
+            continue
+        for sub in _list(_dict(extension).get("extension")):
+            target = _reference(_dict(sub).get("valueReference"))
+            if target and target in body_structures:
+                sites.extend(codings(body_structures[target].get("location")))
+    return sites
+
+
+def _performed(procedure: Mapping[str, Any]) -> datetime | None:
+    return _performed_end(procedure) or parse_datetime(_dict(procedure.get("performedPeriod")).get("start"))
+
+
+class _ProcedureContext:
+    """What attaching a Procedure needs: the lesions, the treated volumes, the ended lesions' sites."""
+
+    __slots__ = ("attacher", "body_structures", "ended_sites", "now", "site_unknown")
+
+    def __init__(
+        self,
+        attacher: _Attacher,
+        body_structures: Mapping[str, Mapping[str, Any]],
+        ended_sites: Mapping[str, tuple[Coding, ...]],
+        now: datetime,
+    ) -> None:
+        self.attacher = attacher
+        self.body_structures = body_structures
+        self.ended_sites = ended_sites
+        self.now = now
+        self.site_unknown: list[str] = []
+
+
+def _procedure_targets(procedure: Mapping[str, Any], context: _ProcedureContext) -> tuple[list[_LesionDraft], bool]:
+    """A13: the lesion its reasonReference names, and every lesion at its bodySite or its treated volume's
+    site (an ended bone-metastasis Condition it names gives its site too). Also: whether any site is known."""
+    references = _reason_references(procedure)
+    sites = [*_body_sites(procedure), *_volume_sites(procedure, context.body_structures)]
+    for reference in references:
+        sites.extend(context.ended_sites.get(reference, ()))
+    targets = context.attacher.by_reference(references)
+    for draft in context.attacher.at_sites(sites):
+        if draft not in targets:
+            targets.append(draft)
+    return targets, bool(sites)
+
+
+def _read_procedures(procedures: list[_Entry], context: _ProcedureContext) -> None:
+    now = context.now
     for procedure, reference in procedures:
-        if _status(procedure) not in _PROCEDURE_STATUSES_DONE:
+        status = _status(procedure)
+        if status not in _PROCEDURE_STATUSES_DONE:
             continue
-        targets = attacher.attach(_reason_references(procedure), procedure)
+        procedure_codes = codings(procedure.get("code"))
+        radiotherapy = _is_radiotherapy(procedure)
+        listed = postop.operation_group(procedure_codes, spine=True) is not None
+        if not radiotherapy and not listed and postop.is_biopsy(procedure_codes):
+            continue  # biopsies never count (A13)
+        targets, site_known = _procedure_targets(procedure, context)
         if not targets:
+            if (radiotherapy or listed) and not site_known:
+                context.site_unknown.append(reference)
             continue
-        if _is_radiotherapy(procedure):
+        if radiotherapy:
             total, fractions = _delivered_dose(procedure)
-            course = PriorCourse(total, fractions, _performed_end(procedure), (reference,))
+            ended = _performed_end(procedure)
+            running = status == "in-progress" or (ended is not None and ended.date() > now.date())
+            course = PriorCourse(total, fractions, ended, (reference,), running)
             for draft in targets:
                 draft.courses.append(course)
-        elif _SURGICAL_PROCEDURE_PROFILE in _profiles(procedure):
-            performed = _performed_end(procedure) or parse_datetime(
-                _dict(procedure.get("performedPeriod")).get("start")
-            )
-            if performed is not None and now - POSTOPERATIVE_WINDOW <= performed <= now + timedelta(days=1):
-                for draft in targets:
-                    draft.surgeries.append(Surgery(reference, performed))
+            continue
+        performed = _performed(procedure)
+        if performed is None or performed.date() > now.date():
+            continue
+        for draft in targets:
+            group = postop.operation_group(procedure_codes, spine=draft.site_class in ("spine", "unknown"))
+            if group is not None:
+                draft.surgeries.append(Surgery(reference, performed, group))
+            elif now - POSTOPERATIVE_WINDOW <= performed:
+                code = procedure_codes[0].code if procedure_codes else "(no code)"
+                draft.unrecognised.append((reference, code))
 
 
 # --- Medications --------------------------------------------------------------------------------------------
@@ -1107,27 +1347,44 @@ def _medication_codes(statement: Mapping[str, Any], known: Mapping[str, Mapping[
     return found
 
 
-def _read_medications(statements: list[_Entry], known: Mapping[str, Mapping[str, Any]]) -> _Medications:
+# A1: a MedicationRequest counts when active and its intent is an order or a plan (the order kinds included),
+# never a proposal (such as this project's own dexamethasone proposal) or an option.
+_REQUEST_INTENTS = frozenset({"order", "plan", "original-order", "reflex-order", "filler-order", "instance-order"})
+_REQUEST_NOT_GIVEN = frozenset({"entered-in-error", "cancelled", "draft"})
+
+
+def _read_medications(
+    statements: list[_Entry], requests: list[_Entry], known: Mapping[str, Mapping[str, Any]]
+) -> _Medications:
     meds = _Medications()
     for statement, reference in statements:
         status = _status(statement)
         if status in ("entered-in-error", "not-taken"):
             continue
-        # Every class at once: codes.is_chemotherapy, is_bma, is_opioid, is_dexamethasone, is_sact.
-        classes = codes.medication_classes(_medication_codes(statement, known))
-        if "chemotherapy" in classes:
-            meds.chemotherapy.append(reference)
-        if status not in _MEDICATION_ACTIVE:
+        _classify_medication(meds, _medication_codes(statement, known), reference, status in _MEDICATION_ACTIVE)
+    for request, reference in requests:
+        status = _status(request)
+        if request.get("intent") not in _REQUEST_INTENTS or status in _REQUEST_NOT_GIVEN:
             continue
-        if "bma" in classes:
-            meds.bma.append(reference)
-        if "opioid" in classes:
-            meds.opioids.append(reference)
-        if "dexamethasone" in classes:
-            meds.dexamethasone.append(reference)
-        if "sact" in classes:
-            meds.sact.append(reference)
+        _classify_medication(meds, _medication_codes(request, known), reference, status == "active")
     return meds
+
+
+def _classify_medication(meds: _Medications, medication: tuple[Coding, ...], reference: str, active: bool) -> None:
+    # Every class at once: codes.is_chemotherapy, is_bma, is_opioid, is_dexamethasone, is_sact.
+    classes = codes.medication_classes(medication)
+    if "chemotherapy" in classes:
+        meds.chemotherapy.append(reference)
+    if not active:
+        return
+    if "bma" in classes:
+        meds.bma.append(reference)
+    if "opioid" in classes:
+        meds.opioids.append(reference)
+    if "dexamethasone" in classes:
+        meds.dexamethasone.append(reference)
+    if "sact" in classes:
+        meds.sact.append(reference)
 
 
 # --- Assembly -----------------------------------------------------------------------------------------------
@@ -1164,31 +1421,66 @@ def _finish_neuro(draft: _LesionDraft, unattributed: list[Fact[bool]], now: date
         refs = tuple(f.reference for f in recent_conditions)
         extra = (obs.current.reference,) if obs.current and obs.current.value else ()
         onsets = [f.when for f in recent_conditions if f.when is not None]
-        return NeuroEvidence(True, refs + extra, min(onsets) if onsets else None)
+        if extra and obs.current is not None and obs.current.when is not None:
+            onsets.append(obs.current.when)
+        return NeuroEvidence(True, refs + extra, min(onsets), latest=max(onsets))
     if obs.current is not None:
-        return NeuroEvidence(
-            obs.current.value, (obs.current.reference,), obs.current.when if obs.current.value else None
-        )
+        when = obs.current.when if obs.current.value else None
+        return NeuroEvidence(obs.current.value, (obs.current.reference,), when, latest=when)
     stale = obs.stale is not None or bool(draft.neuro_conditions)
     return NeuroEvidence(None, (), None, stale)
 
 
-def _finish_courses(draft: _LesionDraft) -> tuple[PriorCourse, ...]:
+_SAME_COURSE_DAYS = 7  # A13: a local set whose end date is within 7 days of a Procedure's is that course
+
+
+def _finish_courses(draft: _LesionDraft, now: datetime) -> tuple[PriorCourse, ...]:
+    """The lesion's courses (A13): every course Procedure, plus each set of local prior-rt-* observations
+    (those recorded on one day) that matches no Procedure by dose, fractions and end date within 7 days."""
     if not (draft.prior_dose or draft.prior_fractions or draft.prior_end):
         return tuple(draft.courses)  # no local prior-rt-* observation: the usual case
     courses = list(draft.courses)
-    dose, fractions, ended = latest(draft.prior_dose), latest(draft.prior_fractions), latest(draft.prior_end)
-    if dose or fractions or ended:
+    for dose, fractions, ended in _local_sets(draft):
         refs = tuple(f.reference for f in (dose, fractions, ended) if f is not None)
-        courses.append(
-            PriorCourse(
-                dose.value if dose else None,
-                fractions.value if fractions else None,
-                ended.value if ended else None,
-                refs,
-            )
+        local = PriorCourse(
+            dose.value if dose else None,
+            fractions.value if fractions else None,
+            ended.value if ended else None,
+            refs,
+            ended is not None and ended.value.date() > now.date(),
         )
+        if not any(_same_course(local, course) for course in draft.courses):
+            courses.append(local)
     return tuple(courses)
+
+
+_LocalSet = tuple[Fact[float] | None, Fact[int] | None, Fact[datetime] | None]
+
+
+def _local_sets(draft: _LesionDraft) -> list[_LocalSet]:
+    """The local prior-rt-* observations grouped by the day they were recorded (undated ones together)."""
+    days: dict[date | None, tuple[list[Fact[float]], list[Fact[int]], list[Fact[datetime]]]] = {}
+
+    def day_of(fact: Fact[Any]) -> tuple[list[Fact[float]], list[Fact[int]], list[Fact[datetime]]]:
+        return days.setdefault(fact.when.date() if fact.when else None, ([], [], []))
+
+    for dose in draft.prior_dose:
+        day_of(dose)[0].append(dose)
+    for count in draft.prior_fractions:
+        day_of(count)[1].append(count)
+    for end in draft.prior_end:
+        day_of(end)[2].append(end)
+    return [(latest(doses), latest(counts), latest(ends)) for doses, counts, ends in days.values()]
+
+
+def _same_course(local: PriorCourse, course: PriorCourse) -> bool:
+    if local.total_gy is None or course.total_gy is None or local.ended is None or course.ended is None:
+        return False
+    return (
+        abs(local.total_gy - course.total_gy) < 0.01
+        and local.fractions == course.fractions
+        and abs(local.ended - course.ended) <= timedelta(days=_SAME_COURSE_DAYS)
+    )
 
 
 def _finish_pain(
@@ -1242,6 +1534,7 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
     """The picture from the grouped resources and their Conditions (read once each, in input order)."""
     drafts: list[_LesionDraft] = []
     ended: list[str] = []
+    ended_sites: dict[str, tuple[Coding, ...]] = {}
     lesion_conditions: list[Mapping[str, Any]] = []
     for condition in conditions:
         if not condition.lesion:
@@ -1251,60 +1544,33 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
             lesion_conditions.append(condition.resource)
         else:
             ended.append(condition.reference)
+            ended_sites[condition.condition] = condition.sites
 
     attacher = _Attacher(drafts)
-    observations = _read_observations(grouped.observations, attacher)
+    observations = _read_observations(grouped.observations, attacher, now)
     if len(drafts) == 1:
         for obs, reference, when, local in observations.unattributed_lesion_obs:
-            if local:
-                _lesion_observation(drafts[0], obs, reference, when, local)
+            _lesion_observation(drafts[0], obs, reference, when, local)
     other = _read_conditions(conditions, attacher, {d.condition for d in drafts}, now)
-    _read_procedures(grouped.procedures, attacher, now)
-    meds = _read_medications(grouped.medications, grouped.medication_resources)
+    for finding in observations.foreign_findings:
+        _apply_to_spine(finding, None, attacher)
+    procedures = _ProcedureContext(attacher, grouped.body_structures, ended_sites, now)
+    _read_procedures(grouped.procedures, procedures)
+    meds = _read_medications(grouped.medications, grouped.requests, grouped.medication_resources)
 
     single = len(drafts) == 1
-    lesions = []
-    for draft in drafts:
-        pain, attributed = _finish_pain(draft, observations.unattributed_pain, single, now)
-        surgeries = draft.surgeries
-        if len(surgeries) > 1:  # none or one (the usual cases) needs no sort
-            surgeries = sorted(surgeries, key=lambda s: s.when or datetime.min.replace(tzinfo=UTC))
-        lesions.append(
-            Lesion(
-                reference=draft.reference,
-                condition=draft.condition,
-                codes=draft.codes,
-                body_site=_preferred_site(draft.sites),
-                site_class=draft.site_class,
-                marrow_only=draft.marrow_only,
-                unconfirmed=draft.unconfirmed,
-                status_assumed=draft.status_assumed,
-                pain=pain,
-                pain_attributed=attributed,
-                sins=latest(draft.sins),
-                mirels=latest(draft.mirels),
-                escc=latest(draft.escc),
-                neuro=_finish_neuro(draft, observations.unattributed_neuro, now),
-                max_diameter_mm=latest(draft.diameter),
-                cortical=latest(draft.cortical),
-                junctional=latest(draft.junctional),
-                posterior_element=latest(draft.posterior),
-                fractures=tuple(draft.fractures),
-                surgery=surgeries[-1] if surgeries else None,
-                prior_courses=_finish_courses(draft),
-            )
-        )
-
-    primary: codes.PrimaryCancer | None = None
-    for recognised, _ in other.primaries:  # the first recognised primary (a loop, not next() of a generator)
-        if recognised is not None:
-            primary = recognised
-            break
+    lesions = [_finish_lesion(draft, observations, single, now) for draft in drafts]
+    primary = _primary(other.primaries)
     patient_resource, patient_reference = grouped.patients[0] if grouped.patients else (_EMPTY, None)
     birth = parse_datetime(patient_resource.get("birthDate"))
     birth_date = birth.date() if birth else None
     gender = _text(patient_resource.get("gender"))
     count = latest(observations.lesion_count)
+    unattributed = [
+        *other.unattributed,
+        *(f.reference for f in observations.foreign_findings),
+        *(f.reference for f in observations.unattributed_neuro if f.value),
+    ]
     return PatientPicture(
         patient=_patient_reference(grouped, lesion_conditions),
         lesions=tuple(lesions),
@@ -1312,7 +1578,7 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
         primary=primary,
         primary_references=tuple([ref for _, ref in other.primaries]),
         primary_unrecognised=primary is None and bool(other.primaries),
-        myeloma=other.myeloma or (primary is not None and primary.snomed == codes.MYELOMA_SNOMED),
+        myeloma=other.myeloma or primary is codes.MYELOMA,
         non_bone_metastases=tuple(other.non_bone),
         liver_metastases=tuple(other.liver),
         ecog=reading(observations.ecog, now, PERFORMANCE_WINDOW),
@@ -1336,6 +1602,51 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
         age_years=_age(birth_date, now),
         sex=gender,
         patient_reference=patient_reference,
+        set_aside=tuple(observations.set_aside),
+        unattributed_findings=tuple(dict.fromkeys(unattributed)),
+        procedures_site_unknown=tuple(procedures.site_unknown),
+    )
+
+
+def _primary(primaries: list[tuple[codes.PrimaryCancer | None, str]]) -> codes.PrimaryCancer | None:
+    """The first recognised primary of a specific group; else "other malignant" when one is recognised."""
+    other = None
+    for recognised, _ in primaries:  # a loop, not next() of a generator
+        if recognised is codes.OTHER_MALIGNANT:
+            other = recognised
+        elif recognised is not None:
+            return recognised
+    return other
+
+
+def _finish_lesion(draft: _LesionDraft, observations: _PatientObservations, single: bool, now: datetime) -> Lesion:
+    pain, attributed = _finish_pain(draft, observations.unattributed_pain, single, now)
+    operations = sorted(draft.surgeries, key=lambda s: s.when) if len(draft.surgeries) > 1 else draft.surgeries
+    recent = [s for s in operations if now - POSTOPERATIVE_WINDOW <= s.when]
+    return Lesion(
+        reference=draft.reference,
+        condition=draft.condition,
+        codes=draft.codes,
+        body_site=_preferred_site(draft.sites),
+        site_class=draft.site_class,
+        marrow_only=draft.marrow_only,
+        unconfirmed=draft.unconfirmed,
+        status_assumed=draft.status_assumed,
+        pain=pain,
+        pain_attributed=attributed,
+        sins=latest(draft.sins),
+        mirels=latest(draft.mirels),
+        escc=latest(draft.escc),
+        neuro=_finish_neuro(draft, observations.unattributed_neuro, now),
+        max_diameter_mm=latest(draft.diameter),
+        cortical=latest(draft.cortical),
+        junctional=latest(draft.junctional),
+        posterior_element=latest(draft.posterior),
+        fractures=tuple(draft.fractures),
+        surgery=recent[-1] if recent else None,
+        operations=tuple(operations),
+        unrecognised_procedures=tuple(draft.unrecognised),
+        prior_courses=_finish_courses(draft, now),
     )
 
 
@@ -1347,6 +1658,7 @@ __all__ = [
     "PriorCourse",
     "Quantity",
     "Reading",
+    "SetAside",
     "Surgery",
     "build_picture",
 ]

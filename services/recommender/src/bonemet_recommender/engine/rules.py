@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeVar
 
-from bonemet_recommender.engine import codes, radiobiology
+from bonemet_recommender.engine import codes, postop, radiobiology
 from bonemet_recommender.engine.decisions import (
     Coding,
     CordCheck,
@@ -36,9 +36,11 @@ from bonemet_recommender.engine.decisions import (
     Scenario,
     Technique,
 )
-from bonemet_recommender.engine.picture import Lesion, PatientPicture, PriorCourse, Quantity, aware
+from bonemet_recommender.engine.picture import Fact, Lesion, PatientPicture, Quantity, aware
 from bonemet_recommender.engine.prognosis import assess
 from bonemet_recommender.engine.records import quick_init
+
+T = TypeVar("T")
 
 SCENARIOS: Final[dict[RuleId, Scenario]] = {
     "R1": "mscc",
@@ -68,8 +70,9 @@ AXIAL_CORTEX_MM: Final = 30  # R3b "axial cortical involvement > 30 mm"
 GILLESPIE_SIZE_MM: Final = 20  # §4 bulkiest osseous sites >= 2 cm
 OLIGO_MAX_LESIONS: Final = 5  # §4 / R5 1-5; A12 R7 count unknown or > 5
 NON_SPINE_SBRT_LARGE_MM: Final = 40  # R6 non-spine SBRT 12/1 >= 4 cm, 16/1 < 4 cm
-CA_TOTAL_MG_DL: Final = 10.5  # §5.1 `ca_high`
-CA_CORRECTED_MMOL_L: Final = 2.6  # §5.1 `ca_high`
+CALCIUM_HIGH_MMOL_L: Final = 2.60  # A13: above 2.60 mmol/L (10.42 mg/dL) -> urgent review
+CALCIUM_CRITICAL_MMOL_L: Final = 3.5  # A13: 3.5 mmol/L or more -> stat
+CALCIUM_MG_DL_PER_MMOL_L: Final = 4.008  # A13: 1 mmol/L = 4.008 mg/dL
 DEXAMETHASONE_MG: Final = 16.0  # A10 / NICE NG234
 HIGH_GRADE_ESCC: Final = frozenset({"2", "3"})  # §4 ESCC 2-3 high grade
 HIP_SITES: Final = frozenset({codes.ACETABULUM, codes.FEMORAL_HEAD, codes.FEMORAL_NECK})  # §4 Gillespie hip
@@ -137,7 +140,8 @@ class _Patient:
 
 
 def _worse_grade(ecog: int | None, kps_grade: int | None) -> int | None:
-    """The worse (higher) of the two performance grades known, or None when neither is (§8 item 15)."""
+    """The worse (higher) of the two performance grades known, or None when neither is
+    (docs/clinical-rules.md §8, readings, item 13)."""
     if ecog is None or kps_grade is None:
         return kps_grade if ecog is None else ecog
     return max(ecog, kps_grade)
@@ -213,6 +217,7 @@ class _Draft:
         "flags",
         "inputs",
         "lesion",
+        "lowest",
         "missing",
         "pending",
         "priority",
@@ -238,6 +243,8 @@ class _Draft:
         self.approximations: list[str] = []
         self.rationale: list[str] = []
         self.citations: list[str] = []
+        self.lowest: Regimen | None = None
+        """The candidate with the lowest cord dose when the re-irradiation limits removed every regimen."""
 
     def suggest(self, code: CoSuggestionCode, reason: str, priority: Priority = "routine", *cites: str) -> None:
         for index, existing in enumerate(self.co):
@@ -334,16 +341,52 @@ def _painful(lesion: Lesion) -> bool | None:
     return None if pain is None else pain >= PAINFUL_NRS
 
 
+def _settled(lesion: Lesion, kind: str, when: datetime | None) -> bool:
+    """Evidence of ``kind`` dated ``when`` is settled (A13): an operation whose group settles that kind is dated
+    on or after it. Undated evidence is never settled (it may be new)."""
+    if when is None:
+        return False
+    for operation in lesion.operations:
+        if kind in postop.SETTLES[operation.group] and when.date() <= operation.when.date():
+            return True
+    return False
+
+
+def _unsettled(lesion: Lesion, kind: str, fact: Fact[T] | None) -> T | None:
+    return fact.value if fact is not None and not _settled(lesion, kind, fact.when) else None
+
+
 def _sins(lesion: Lesion) -> int | None:
-    return lesion.sins.value if lesion.sins else None
+    """SINS that a stabilisation has not settled (A13); None when unknown or settled."""
+    return _unsettled(lesion, "sins", lesion.sins)
 
 
 def _mirels(lesion: Lesion) -> int | None:
-    return lesion.mirels.value if lesion.mirels else None
+    """Mirels that a fixation has not settled (A13)."""
+    return _unsettled(lesion, "mirels", lesion.mirels)
 
 
 def _escc(lesion: Lesion) -> str | None:
-    return lesion.escc.value if lesion.escc else None
+    """ESCC grade that a decompression has not settled (A13)."""
+    return _unsettled(lesion, "escc", lesion.escc)
+
+
+def _cortical(lesion: Lesion) -> str | None:
+    """Cortical involvement that a fixation has not settled (A13)."""
+    return _unsettled(lesion, "cortical", lesion.cortical)
+
+
+def _fractures(lesion: Lesion) -> list[str]:
+    """Pathological fractures at the lesion that a fixation has not settled (A13)."""
+    return [f.reference for f in lesion.fractures if not _settled(lesion, "fracture", f.when)]
+
+
+def _deficit(lesion: Lesion) -> bool | None:
+    """Neurological deficit; a deficit whose evidence a decompression settled does not trigger R1 again (A13)."""
+    neuro = lesion.neuro
+    if neuro.deficit is True and _settled(lesion, "deficit", neuro.latest):
+        return None
+    return neuro.deficit
 
 
 def _size(lesion: Lesion) -> float | None:
@@ -352,6 +395,10 @@ def _size(lesion: Lesion) -> float | None:
 
 def _long_bone(lesion: Lesion) -> bool:
     return lesion.site_class == "long-bone"
+
+
+def _operated(lesion: Lesion, group: postop.OperationGroup) -> bool:
+    return any(operation.group == group for operation in lesion.operations)
 
 
 def _site_codes(lesion: Lesion) -> frozenset[str]:
@@ -374,68 +421,56 @@ def _key_missing(draft: _Draft, patient: _Patient) -> list[MissingInput]:
         missing.append(MissingInput(_KPS, why, True))
     if lesion.marrow_only:
         return missing  # no focal site: site-specific inputs do not apply
-    stabilised = lesion.surgery is not None  # SINS / Mirels describe the bone before fixation
     if draft.spine:
+        # A13: neurological status is key for the spine, sacrum, skull base and unknown sites only.
         if lesion.neuro.deficit is None:
             why = "neurological status (new motor/sensory/sphincter deficit) within 30 days"
             missing.append(MissingInput(_NEURO, why + (stale if lesion.neuro.stale else ""), True))
-        if _sins(lesion) is None and not stabilised:
+        # SINS describes the spine before a stabilisation: not asked for after one.
+        if _sins(lesion) is None and not _operated(lesion, "stabilisation"):
             why = "SINS (spinal instability)"
             if lesion.junctional and lesion.junctional.value:
                 why += "; junctional level already scores 3 location points"
             missing.append(MissingInput(_SINS, why, True))
-    if _long_bone(lesion) and _mirels(lesion) is None and not stabilised:
+    if _long_bone(lesion) and _mirels(lesion) is None and not _operated(lesion, "fixation"):
         missing.append(MissingInput(_MIRELS, "Mirels score (fracture risk of a long bone)", True))
     return missing
 
 
-# --- Triggers (R1-R5 on known data only, A7) ---------------------------------------------------------------
-
-
-def _decompressed_after_deficit(lesion: Lesion) -> bool:
-    """Surgery after the deficit's onset: the post-operative rule applies (R1 note). Unknown order -> R1."""
-    surgery, onset = lesion.surgery, lesion.neuro.onset
-    return surgery is not None and surgery.when is not None and onset is not None and surgery.when >= onset
+# --- Triggers (R1-R5 on known, unsettled data: A7, A13) ------------------------------------------------------
 
 
 def _is_r1(draft: _Draft) -> bool:
-    lesion = draft.lesion
-    return (
-        draft.spine
-        and not lesion.marrow_only
-        and lesion.neuro.deficit is True
-        and not _decompressed_after_deficit(lesion)
-    )
+    return draft.spine and not draft.lesion.marrow_only and _deficit(draft.lesion) is True
 
 
 def _is_r2(draft: _Draft) -> bool:
     lesion = draft.lesion
-    return draft.spine and lesion.surgery is None and _escc(lesion) in HIGH_GRADE_ESCC and lesion.neuro.deficit is False
+    return draft.spine and _escc(lesion) in HIGH_GRADE_ESCC and lesion.neuro.deficit is False
 
 
 def _is_r3a(draft: _Draft) -> bool:
     sins = _sins(draft.lesion)
-    return draft.spine and draft.lesion.surgery is None and sins is not None and sins >= SINS_UNSTABLE
+    return draft.spine and sins is not None and sins >= SINS_UNSTABLE
 
 
 def _axial_cortex_proxy(lesion: Lesion) -> bool:
     size = _size(lesion)
-    return size is not None and size > AXIAL_CORTEX_MM
+    proxy = size is not None and size > AXIAL_CORTEX_MM
+    return proxy and not _settled(lesion, "cortical", lesion.max_diameter_mm.when if lesion.max_diameter_mm else None)
 
 
 def _is_r3b(draft: _Draft) -> bool:
     lesion = draft.lesion
-    if not _long_bone(lesion) or lesion.surgery is not None:
-        return False  # fixed already: the post-operative rule applies
+    if not _long_bone(lesion):
+        return False
     mirels = _mirels(lesion)
-    return bool(lesion.fractures) or (mirels is not None and mirels >= MIRELS_FIXATION) or _axial_cortex_proxy(lesion)
+    return bool(_fractures(lesion)) or (mirels is not None and mirels >= MIRELS_FIXATION) or _axial_cortex_proxy(lesion)
 
 
 def _r1_to_r3_absent(draft: _Draft) -> bool:
     """Every R1-R3 trigger known to be absent (R5 'no R1-R3 trigger' on known data)."""
     lesion = draft.lesion
-    if lesion.surgery is not None:
-        return False
     if draft.spine:
         sins, escc = _sins(lesion), _escc(lesion)
         return (
@@ -448,7 +483,10 @@ def _r1_to_r3_absent(draft: _Draft) -> bool:
     if _long_bone(lesion):
         mirels = _mirels(lesion)
         return (
-            not lesion.fractures and mirels is not None and mirels < MIRELS_FIXATION and not _axial_cortex_proxy(lesion)
+            not _fractures(lesion)
+            and mirels is not None
+            and mirels < MIRELS_FIXATION
+            and not _axial_cortex_proxy(lesion)
         )
     return True
 
@@ -466,12 +504,16 @@ def _spine_sbrt_allowed(draft: _Draft, patient: _Patient) -> bool:
 
 
 def _sbrt_basics(draft: _Draft, patient: _Patient) -> bool:
-    """A7: never SBRT with prognosis or neurological status unknown; M5: not for radiosensitive histology."""
+    """A7: never SBRT with prognosis unknown, nor with neurological status unknown where it is a key input
+    (spine, sacrum, skull base, unknown site: A13); M5: not for radiosensitive histology; never at a spine site
+    that may have been irradiated or operated (a course or operation of unknown site, A13)."""
+    neuro = draft.lesion.neuro.deficit
     return (
         patient.prognosis.category != "unknown"
-        and draft.lesion.neuro.deficit is False
+        and (neuro is False if draft.spine else neuro is not True)
         and not patient.radiosensitive
         and not draft.lesion.marrow_only
+        and not (draft.spine and patient.picture.procedures_site_unknown)
         and (not draft.spine or _spine_sbrt_allowed(draft, patient))
     )
 
@@ -502,8 +544,9 @@ def _gillespie(draft: _Draft) -> list[str]:
         met.append(f"lesion {size:g} mm (>= 20 mm)")
     if _site_codes(lesion) & HIP_SITES:
         met.append("hip involvement (acetabulum, femoral head or neck)")
-    if _long_bone(lesion) and lesion.cortical and lesion.cortical.value in ("1/3-2/3", ">2/3"):
-        met.append(f"long bone with cortical involvement {lesion.cortical.value}")
+    cortical = _cortical(lesion)
+    if _long_bone(lesion) and cortical in ("1/3-2/3", ">2/3"):
+        met.append(f"long bone with cortical involvement {cortical}")
     if draft.spine and lesion.junctional and lesion.junctional.value:
         met.append(
             "junctional spine (SINS definition: occiput-C2, C7-T2, T11-L1, L5-S1; the trial's levels "
@@ -623,9 +666,9 @@ def _r3a(draft: _Draft, patient: _Patient) -> None:
 def _r3b(draft: _Draft, patient: _Patient) -> None:
     lesion = draft.lesion
     draft.rule, draft.priority = "R3b", "urgent"
-    draft.use(*lesion.fractures, lesion.mirels.reference if lesion.mirels else None)
+    draft.use(*_fractures(lesion), lesion.mirels.reference if lesion.mirels else None)
     reasons = []
-    if lesion.fractures:
+    if _fractures(lesion):
         reasons.append("pathological fracture")
     mirels = _mirels(lesion)
     if mirels is not None and mirels >= MIRELS_FIXATION:
@@ -655,6 +698,7 @@ def _r3(draft: _Draft, patient: _Patient) -> None:
     draft.rule = "R3"
     if surgery is not None:
         draft.use(surgery.reference)
+        draft.rationale.append(f"Operation at this site within 56 days: {_OPERATION_WORDS[surgery.group]}.")
     if patient.very_short:
         draft.regimens = []
     elif patient.limited:
@@ -673,95 +717,153 @@ def _r3(draft: _Draft, patient: _Patient) -> None:
             else:
                 draft.regimens.append(sbrt)
     draft.rationale.append(
-        "R3: stabilisation or decompression at this site within 8 weeks: post-operative RT covering the hardware, "
-        "starting after wound healing (about 2-4 weeks) [R]."
+        "R3: an operation of the post-operative list at this site within 56 days: post-operative RT covering the "
+        "hardware, starting after wound healing (about 2-4 weeks) [R]."
     )
     draft.cite("ASTRO-2024", "ROSEN-2021")
 
 
-def _interval_days(course: PriorCourse, now: datetime) -> int | None:
-    return None if course.ended is None else (now - course.ended).days
+_OPERATION_WORDS: Final[dict[postop.OperationGroup, str]] = {
+    "decompression": "decompression (settles earlier cord-compression and ESCC evidence)",
+    "stabilisation": "stabilisation or fusion (settles earlier SINS evidence)",
+    "fixation": "fixation or arthroplasty (settles earlier Mirels, fracture and cortical evidence)",
+    "augmentation": "vertebral augmentation (settles no evidence)",
+}
 
 
-def _r4(draft: _Draft, patient: _Patient, now: datetime) -> None:
-    lesion = draft.lesion
-    draft.rule = "R4"
+# --- Prior radiotherapy at the site (RULES.md §2.1, A13) -------------------------------------------------
+
+
+@quick_init
+@dataclass(frozen=True)
+class _PriorRT:
+    """The courses at a lesion's site as the re-irradiation limits read them (A13)."""
+
+    known: tuple[tuple[float, int], ...]
+    """(total Gy, fractions) of every course of known conventional dose: the cord's prior dose is their sum."""
+    unknown_dose: bool
+    """Some course of unknown cord dose: dose or fractions unknown, or an SBRT course."""
+    interval: int | None
+    """Days since the most recent course; 0 while one is in progress; None when an end date is unknown."""
+    count: int
+    references: tuple[str, ...]
+
+
+# R4's regimen limits (§5.2 R4, ASTRO 2024): they bound every scenario's list at a previously irradiated site.
+_REIRRADIATION_SPINE: Final = frozenset({(8.0, 1), (20.0, 8), (20.0, 5), (24.0, 6)})
+_REIRRADIATION_NON_SPINE: Final = frozenset({(8.0, 1), (20.0, 5), (24.0, 6)})
+
+
+def _prior_rt(lesion: Lesion, now: datetime) -> _PriorRT | None:
     courses = lesion.prior_courses
+    if not courses:
+        return None
+    known, unknown_dose, intervals, end_unknown, running = [], False, [], False, False
     for course in courses:
-        draft.use(*course.references)
-    course = max(courses, key=lambda c: (c.ended is not None, c.ended or now))
-    interval = _interval_days(course, now)
-    draft.flags.append(
-        SafetyFlag(
-            "reirradiation-dosimetry-review",
-            "high",
-            "Re-irradiation of a previously treated site: dosimetric review of the prior plan required "
-            "(the engine knows prescription doses only).",
-            tuple(r for c in courses for r in c.references),
-            ("SAHGAL-2012", "NIEDER-2006", "ASTRO-2024"),
-        )
-    )
-    draft.suggest("dosimetry-review", "Re-irradiation: review the prior plan's dosimetry", "routine", "ASTRO-2024")
-    draft.cite("ASTRO-2024", "NIEDER-2006", "SAHGAL-2012", "SC-20")
-    if course.total_gy is None or course.fractions is None:
-        draft.need(_PRIOR_DOSE, "prior radiotherapy dose at this site (Gy)", key=False)
-        draft.need(_PRIOR_FRACTIONS, "prior radiotherapy fractions at this site", key=False)
-    if course.ended is None:
-        draft.need(_PRIOR_END, "end date of the prior radiotherapy course", key=False)
-    if interval is not None and interval < radiobiology.FOUR_WEEKS_DAYS:
-        draft.regimens = []
-        draft.rationale.append("R4: prior RT at this site ended under 4 weeks ago: no re-irradiation suggestion.")
-        return
-    if patient.very_short:
-        draft.regimens = []
-        draft.rationale.append("R4: life expectancy under 4 weeks (M1): no radiotherapy outside R1.")
-        return
-    exact = course.total_gy is not None and course.fractions is not None and interval is not None and len(courses) == 1
-    draft.regimens = _reirradiation_conventional(draft, patient, course, interval, exact)
-    if patient.limited:
-        draft.regimens = [r for r in draft.regimens if (r.total_dose_gy, r.fractions) == (8.0, 1)]
-    if exact and course.total_gy is not None and course.fractions is not None and interval is not None:
-        _reirradiation_sbrt(draft, patient, course.total_gy, course.fractions, interval)
-    if patient.radiosensitive:
-        draft.suggest(
-            "medical-oncology-review",
-            "Recurrence after RT in radiosensitive histology: consider systemic-therapy/haematology review",
-        )
-    summary = (
-        f"prior {course.total_gy:g} Gy/{course.fractions}" if exact else "prior course dose or date not fully known"
-    )
-    draft.rationale.insert(
-        0,
-        f"R4: re-irradiation of a previously treated site ({summary}"
-        + (f", interval {radiobiology.interval_band(interval)}" if interval is not None else "")
-        + "). Conventional re-irradiation per ASTRO 2024; cord check per RULES.md §2.1.",
-    )
+        total, fractions = course.total_gy, course.fractions
+        if total is None or fractions is None or radiobiology.is_sbrt_course(total, fractions):
+            unknown_dose = True
+        else:
+            known.append((total, fractions))
+        if course.in_progress:
+            running = True
+        elif course.ended is None:
+            end_unknown = True
+        else:
+            intervals.append((now - course.ended).days)
+    interval = 0 if running else None if end_unknown else min(intervals)
+    references = tuple(r for c in courses for r in c.references)
+    return _PriorRT(tuple(known), unknown_dose, interval, len(courses), references)
 
 
-def _reirradiation_conventional(
-    draft: _Draft, patient: _Patient, course: PriorCourse, interval: int | None, exact: bool
-) -> list[Regimen]:
-    if not draft.spine:
-        if interval is None:
-            _caution(draft, "end date of the prior course unknown: only 8 Gy/1 offered")
-            return [_rx(draft, 8, 1)]
-        return [_rx(draft, 8, 1), _rx(draft, 20, 5), _rx(draft, 24, 6)]
-    # Spine: lowest cord dose first (8/1, 20/8), then 20/5, 24/6 - the safer of the orders in §5.2 and §6 V8.
-    candidates = [_rx(draft, 8, 1), _rx(draft, 20, 8), _rx(draft, 20, 5), _rx(draft, 24, 6)]
-    if not exact or course.total_gy is None or course.fractions is None or interval is None:
-        _caution(draft, "prior dose, fractions or date unknown (or several prior courses): only 8 Gy/1 or 20 Gy/8")
-        return candidates[:2]
+def _within_reirradiation_limits(draft: _Draft, prior: _PriorRT, candidates: Sequence[Regimen]) -> list[Regimen]:
+    """The candidates a previously irradiated site may receive: R4's regimen limits and, for the spine, the §2.1
+    cord check against the SUM of the known courses (A13). A course of unknown cord dose leaves 8/1 and 20/8
+    only, each still checked; SBRT needs one known conventional course and the Sahgal 2012 limits."""
+    interval = prior.interval
+    if interval is None or interval < radiobiology.FOUR_WEEKS_DAYS:
+        return []
+    allowed = _REIRRADIATION_SPINE if draft.spine else _REIRRADIATION_NON_SPINE
     kept = []
     for candidate in candidates:
-        check = radiobiology.conventional_reirradiation_check(course.total_gy, course.fractions, candidate, interval)
+        dose = (float(candidate.total_dose_gy), candidate.fractions)
+        if candidate.technique == "sbrt":
+            # RULES.md gives no non-spine SBRT re-irradiation dose: none is offered.
+            spine_sbrt = draft.spine and not prior.unknown_dose
+            if spine_sbrt and radiobiology.sbrt_reirradiation_allowed(prior.known, interval):
+                kept.append(candidate)
+            continue
+        if dose not in allowed or (prior.unknown_dose and dose not in radiobiology.SHORT_INTERVAL_REGIMENS):
+            continue
+        if not draft.spine:
+            kept.append(candidate)
+            continue
+        check = radiobiology.conventional_reirradiation_check(prior.known, candidate, interval)
         draft.cord_checks.append(check)
         if check.passed:
             kept.append(candidate)
             if radiobiology.reirradiation_caution(check):
                 _caution(draft, "interval under 6 months: outside Nieder 2006 low-risk conditions")
-    if not kept:
-        draft.rationale.append("No conventional re-irradiation regimen passes the cord check.")
+    if prior.unknown_dose and draft.spine:
+        _caution(
+            draft,
+            "a prior course of unknown cord dose (dose or fractions unknown, or an SBRT course): only 8 Gy/1 or "
+            "20 Gy/8, each checked against the known courses; no SBRT",
+        )
     return kept
+
+
+def _r4(draft: _Draft, patient: _Patient, prior: _PriorRT) -> None:
+    draft.rule = "R4"
+    draft.use(*prior.references)
+    draft.suggest("dosimetry-review", "Re-irradiation: review the prior plan's dosimetry", "routine", "ASTRO-2024")
+    draft.cite("ASTRO-2024", "NIEDER-2006", "SAHGAL-2012", "SC-20")
+    summary = _prior_summary(prior)
+    draft.rationale.append(
+        f"R4: re-irradiation of a previously treated site ({summary}). Conventional re-irradiation per ASTRO 2024; "
+        "cord check per RULES.md §2.1 on the sum of the prior courses."
+    )
+    if patient.very_short:
+        draft.rationale.append("R4: life expectancy under 4 weeks (M1): no radiotherapy outside R1.")
+        return
+    if draft.spine:
+        candidates = [_rx(draft, 8, 1), _rx(draft, 20, 8), _rx(draft, 20, 5), _rx(draft, 24, 6)]
+    else:
+        candidates = [_rx(draft, 8, 1), _rx(draft, 20, 5), _rx(draft, 24, 6)]
+    if patient.limited:
+        candidates = [r for r in candidates if (r.total_dose_gy, r.fractions) == (8.0, 1)]
+    elif _reirradiation_sbrt_plausible(draft, patient, prior):
+        sbrt = _rx(draft, 24, 2, "sbrt", "R", radiobiology.sbrt_reirradiation_constraints(prior.known))
+        if patient.radioresistant:
+            candidates.insert(0, sbrt)
+        else:
+            candidates.append(sbrt)
+    draft.regimens = candidates
+    if patient.radiosensitive:
+        draft.suggest(
+            "medical-oncology-review",
+            "Recurrence after RT in radiosensitive histology: consider systemic-therapy/haematology review",
+        )
+
+
+def _reirradiation_sbrt_plausible(draft: _Draft, patient: _Patient, prior: _PriorRT) -> bool:
+    """Spine SBRT re-irradiation is a candidate (the limits then decide): one known conventional course,
+    favourable or intermediate prognosis and every SBRT gate (Sahgal 2012; A12, A13)."""
+    one_known = prior.count == 1 and bool(prior.known)
+    return draft.spine and one_known and patient.good_enough_for_sbrt_prognosis and _sbrt_basics(draft, patient)
+
+
+def _prior_summary(prior: _PriorRT) -> str:
+    parts = [" + ".join(f"prior {t:g} Gy/{n}" for t, n in prior.known) or "prior dose not known"]
+    if prior.unknown_dose and prior.known:
+        parts.append("and a course of unknown cord dose")
+    if prior.interval is None:
+        parts.append("end date unknown")
+    elif prior.interval == 0:
+        parts.append("a course in progress")
+    else:
+        parts.append(f"interval {radiobiology.interval_band(prior.interval)}")
+    return ", ".join(parts)
 
 
 def _caution(draft: _Draft, detail: str) -> None:
@@ -771,26 +873,68 @@ def _caution(draft: _Draft, detail: str) -> None:
         )
 
 
-def _reirradiation_sbrt(draft: _Draft, patient: _Patient, prior_gy: float, prior_fractions: int, interval: int) -> None:
-    if not draft.spine:
-        # RULES.md gives no non-spine SBRT re-irradiation dose: none is invented.
-        return
-    if not (
-        radiobiology.sbrt_reirradiation_allowed(prior_gy, prior_fractions, interval)
-        and patient.good_enough_for_sbrt_prognosis
-        and _sbrt_basics(draft, patient)
-    ):
-        draft.rationale.append(
-            "SBRT re-irradiation not suggested: needs interval >= 5 months, prior cord EQD2 <= 45 Gy, favourable or "
-            "intermediate prognosis, ECOG <= 2, SINS <= 11 and no neurological deficit."
+def _apply_prior_rt(draft: _Draft, prior: _PriorRT | None) -> bool:
+    """Bounds the scenario's regimens at a previously irradiated site (every scenario, A13). Answers whether the
+    scenario proposed radiotherapy that the limits then removed entirely."""
+    if prior is None:
+        return False
+    draft.use(*prior.references)
+    draft.flags.append(
+        SafetyFlag(
+            "reirradiation-dosimetry-review",
+            "high",
+            "This site was irradiated before: dosimetric review of the prior plan required "
+            "(the engine knows prescription doses only).",
+            prior.references,
+            ("SAHGAL-2012", "NIEDER-2006", "ASTRO-2024"),
         )
-        return
-    sbrt = _rx(draft, 24, 2, "sbrt", "R", radiobiology.sbrt_reirradiation_constraints(prior_gy, prior_fractions))
-    if patient.radioresistant:
-        draft.regimens.insert(0, sbrt)
-        draft.rationale.append("Radioresistant histology (M5): SBRT listed first.")
-    else:
-        draft.regimens.append(sbrt)
+    )
+    if not draft.regimens:
+        return False
+    candidates = draft.regimens
+    draft.regimens = _within_reirradiation_limits(draft, prior, candidates)
+    if draft.rule != "R4":
+        draft.rationale.append("Prior RT at this site: regimens bounded by R4's limits and the cord check (§2.1).")
+    if prior.interval is not None and prior.interval < radiobiology.FOUR_WEEKS_DAYS:
+        draft.rationale.append(
+            "A prior course at this site is in progress or ended under 4 weeks ago: no new radiotherapy suggestion."
+        )
+    if draft.regimens:
+        return False
+    draft.regimens = []
+    draft.pending = False
+    draft.rationale.append("No regimen passes the re-irradiation limits: dosimetry review.")
+    draft.lowest = min(candidates, key=lambda r: radiobiology.eqd2(r.total_dose_gy, r.fractions, 2.0))
+    return True
+
+
+def _no_safe_regimen(draft: _Draft, prior: _PriorRT) -> None:
+    """A13: no regimen passed: dosimetry review at the lesion's priority, and a DetectedIssue that gives the
+    cumulative cord EQD2 of the lowest candidate. Runs once the lesion's priority is final."""
+    draft.suggest(
+        "dosimetry-review",
+        "No radiotherapy regimen passes the re-irradiation limits at this site: dosimetry review",
+        draft.priority,
+        "ASTRO-2024",
+    )
+    lowest = draft.lowest
+    detail = "No radiotherapy regimen passes the re-irradiation limits at this site"
+    if prior.interval is None:
+        detail += " (the end date of a prior course is unknown)"
+    elif prior.interval < radiobiology.FOUR_WEEKS_DAYS:
+        detail += " (a prior course is in progress or ended under 4 weeks ago)"
+    if lowest is not None and draft.spine:
+        prior_eqd2 = radiobiology.prior_cord_eqd2(prior.known)
+        cumulative = prior_eqd2 + radiobiology.eqd2(lowest.total_dose_gy, lowest.fractions, 2.0)
+        unknown = " plus a course of unknown cord dose" if prior.unknown_dose else ""
+        detail += (
+            f"; lowest candidate {lowest.label}: cumulative cord EQD2 (a/b 2) {radiobiology.round_dose(cumulative):.1f}"
+            f" Gy (prior {radiobiology.round_dose(prior_eqd2):.1f} Gy{unknown}; limit "
+            f"{radiobiology.NIEDER_CUMULATIVE_EQD2_MAX:g} Gy)"
+        )
+    draft.flags.append(
+        SafetyFlag("no-safe-regimen", "high", detail + ".", prior.references, ("NIEDER-2006", "SAHGAL-2012"))
+    )
 
 
 def _r5(draft: _Draft, patient: _Patient) -> None:
@@ -854,45 +998,41 @@ def _r6(draft: _Draft, patient: _Patient) -> None:
         draft.rationale.append("R6: painful uncomplicated lesion; limited prognosis (M1): 8 Gy in 1 fraction only.")
         return
     sbrt = _r6_sbrt(draft, patient)
-    if patient.favourable:
-        # §5.2 R6 note (favourable: 30/10 or 20/5 before 8/1) versus §6 V1 (favourable, 8/1 first): the order
-        # stays as §5.2 lists it and V1 shows; the note is carried on the regimens and in the rationale.
-        why = "favourable prognosis: consider over 8 Gy/1 (lower retreatment; BED10 >= 39 Gy local control, Makita)"
-        conventional = [_rx(draft, 8, 1), _rx(draft, 20, 5, note=why), _rx(draft, 24, 6), _rx(draft, 30, 10, note=why)]
-        draft.rationale.append(
-            "Favourable prognosis: 30/10 or 20/5 may be preferred to 8/1 (lower retreatment; Makita)."
-        )
-        draft.cite("MAKITA")
-    else:
-        conventional = [_rx(draft, 8, 1), _rx(draft, 20, 5), _rx(draft, 24, 6), _rx(draft, 30, 10)]
+    # A13: 8/1, then an SBRT option when every SBRT gate passes, then 20/5, 24/6, 30/10 (equal pain relief,
+    # ASTRO 2024); the multi-fraction regimens carry their re-treatment note. M5 puts eligible SBRT first.
+    why = "fewer re-treatments for long survivors (about 8% against 20% after a single fraction) [R]"
+    multi = [_rx(draft, 20, 5, note=why), _rx(draft, 24, 6, note=why), _rx(draft, 30, 10, note=why)]
     if sbrt and patient.radioresistant:
-        draft.regimens = [*sbrt, *conventional]
+        draft.regimens = [*sbrt, _rx(draft, 8, 1), *multi]
         draft.rationale.append("Radioresistant histology (M5): SBRT listed first.")
     else:
-        draft.regimens = [conventional[0], *sbrt, *conventional[1:]]
+        draft.regimens = [_rx(draft, 8, 1), *sbrt, *multi]
     draft.rationale.insert(
-        0, f"R6: painful uncomplicated lesion (NRS {_pain(lesion)}) with no red flag: conventional RT, 8 Gy/1 default."
+        0,
+        f"R6: painful uncomplicated lesion (NRS {_pain(lesion)}) with no red flag: conventional RT, 8 Gy/1 first "
+        "(equal pain relief; multi-fraction regimens lower re-treatment).",
     )
 
 
 def _r6_sbrt(draft: _Draft, patient: _Patient) -> list[Regimen]:
-    """R6 SBRT option: favourable prognosis, ECOG <= 1, no neurological deficit (known), A12 for the spine."""
+    """R6 SBRT option: favourable prognosis, ECOG <= 1, every SBRT gate (A12 for the spine, A13 elsewhere)."""
     if not (patient.favourable and patient.ecog is not None and patient.ecog <= 1 and _sbrt_basics(draft, patient)):
-        if patient.favourable and draft.lesion.neuro.deficit is None:
+        if patient.favourable and draft.spine and draft.lesion.neuro.deficit is None:
             draft.need(_NEURO, "neurological status, needed before an SBRT option can be offered", key=False)
         return []
     draft.cite("RTOG-0631")
     if draft.spine:
         draft.cite("SC-24")
         return [_rx(draft, 24, 2, "sbrt", "V", radiobiology.de_novo_cord_constraint(2))]
-    size = _size(draft.lesion)
-    if size is None:
-        draft.need(_SIZE, "lesion size, to choose the non-spine SBRT dose (12 Gy >= 4 cm, 16 Gy < 4 cm)", key=False)
-        return []
     draft.cite("NGUYEN-2019")
-    if size >= NON_SPINE_SBRT_LARGE_MM:
-        return [_rx(draft, 12, 1, "sbrt", "V", "non-spine SBRT, lesion >= 4 cm (Nguyen 2019)")]
-    return [_rx(draft, 16, 1, "sbrt", "V", "non-spine SBRT, lesion < 4 cm (Nguyen 2019)")]
+    size = _size(draft.lesion)
+    if size is not None and size < NON_SPINE_SBRT_LARGE_MM:
+        return [_rx(draft, 16, 1, "sbrt", "V", "non-spine SBRT, lesion < 4 cm (Nguyen 2019)")]
+    if size is None:
+        # A13: 16/1 only for a known size under 40 mm; otherwise 12/1, with the size asked for.
+        draft.need(_SIZE, "lesion size: 16 Gy/1 needs a known size under 40 mm (12 Gy/1 until then)", key=False)
+        return [_rx(draft, 12, 1, "sbrt", "V", "non-spine SBRT; lesion size unknown, so 12 Gy (Nguyen 2019)")]
+    return [_rx(draft, 12, 1, "sbrt", "V", "non-spine SBRT, lesion >= 4 cm (Nguyen 2019)")]
 
 
 def _r7(draft: _Draft, patient: _Patient, criteria: list[str]) -> None:
@@ -940,18 +1080,7 @@ def _r9(draft: _Draft, patient: _Patient, key_missing: Sequence[MissingInput]) -
     draft.flags.append(
         SafetyFlag("missing-data", "moderate", f"Key inputs missing for this lesion: {names}.", (lesion.reference,))
     )
-    # Urgency from known red flags only (R9).
-    escc = _escc(lesion)
-    if draft.spine and escc in HIGH_GRADE_ESCC:
-        _raise(draft, "urgent")
-        draft.suggest(
-            "spine-surgery-consult",
-            f"ESCC {escc} (high-grade epidural compression) with neurological status unknown; a deficit would make "
-            "this an emergency (R1)",
-            "urgent",
-            "ESCC",
-            "NOMS",
-        )
+    _r9_urgency(draft, names)
     draft.rationale.insert(
         0,
         "R9: insufficient data - key inputs unknown ("
@@ -967,6 +1096,46 @@ def _r9(draft: _Draft, patient: _Patient, key_missing: Sequence[MissingInput]) -
         draft.rationale.append("If a neurological deficit is found, re-evaluate as R1 (emergency).")
 
 
+PELVIS_SITES: Final = frozenset({codes.ACETABULUM, codes.ILIUM, codes.BONY_PELVIS})  # the sacrum is spine
+
+
+def _r9_urgency(draft: _Draft, names: str) -> None:
+    """R9 urgency from known red flags only (A13): ESCC 2-3 with neurological status unknown is stat (it may be
+    cord compression), with a stat request for the neurological examination; SINS >= 13, a fracture of a
+    vertebra, the pelvis or a long bone, or Mirels >= 9 are urgent."""
+    lesion = draft.lesion
+    escc = _escc(lesion)
+    if draft.spine and escc in HIGH_GRADE_ESCC:
+        if lesion.neuro.deficit is None:
+            _raise(draft, "stat")
+            draft.suggest(
+                "data-needed",
+                f"Neurological examination now: ESCC {escc} with neurological status unknown may be cord "
+                f"compression (R1). Also capture: {names}",
+                "stat",
+                "ESCC",
+            )
+        else:
+            _raise(draft, "urgent")
+        draft.suggest(
+            "spine-surgery-consult",
+            f"ESCC {escc} (high-grade epidural compression) with neurological status unknown; a deficit would make "
+            "this an emergency (R1)",
+            "urgent",
+            "ESCC",
+            "NOMS",
+        )
+    sins, mirels = _sins(lesion), _mirels(lesion)
+    fracture_site = draft.spine or _long_bone(lesion) or bool(_site_codes(lesion) & PELVIS_SITES)
+    if (
+        (draft.spine and sins is not None and sins >= SINS_UNSTABLE)
+        or (fracture_site and _fractures(lesion))
+        or (_long_bone(lesion) and mirels is not None and mirels >= MIRELS_FIXATION)
+    ):
+        _raise(draft, "urgent")
+        draft.rationale.append("A known red flag (SINS >= 13, a fracture or Mirels >= 9) makes this urgent.")
+
+
 # --- Lesion decision -----------------------------------------------------------------------------------------
 
 
@@ -979,7 +1148,7 @@ def _optional_missing(draft: _Draft, patient: _Patient) -> None:
     if draft.rule in ("R7", "R8", "R9") and _painful(lesion) is not True:
         if lesion.max_diameter_mm is None:
             draft.need(_SIZE, "lesion size (high-risk criterion >= 20 mm)", key=False)
-        if _long_bone(lesion) and lesion.cortical is None:
+        if _long_bone(lesion) and _cortical(lesion) is None and not _operated(lesion, "fixation"):
             draft.need(_CORTICAL, "cortical involvement of a long bone (high-risk criterion)", key=False)
         if draft.spine and lesion.junctional is None:
             draft.need(_JUNCTIONAL, "junctional spine level (high-risk criterion)", key=False)
@@ -1005,54 +1174,57 @@ def _surgical_modifiers(draft: _Draft) -> None:
             "routine",
             "SINS",
         )
-        draft.use(lesion.sins.reference if lesion.sins else None)
         draft.cite("SINS")
-    if _long_bone(lesion) and mirels == MIRELS_BORDERLINE and draft.rule != "R3b":
+    if _long_bone(lesion) and mirels == MIRELS_BORDERLINE:
+        # A13: asap when radiotherapy is proposed (the opinion comes first), routine otherwise; merged with an
+        # R3b consult by suggest (the higher priority kept); none once a fixation settled the score.
+        proposed = bool(draft.regimens) and not draft.pending
         draft.suggest(
-            "orthopaedic-consult", "Mirels 8: borderline fracture risk, orthopaedic opinion", "routine", "MIRELS"
+            "orthopaedic-consult",
+            "Mirels 8: borderline fracture risk, orthopaedic opinion" + (" before radiotherapy" if proposed else ""),
+            "asap" if proposed else "routine",
+            "MIRELS",
         )
-        draft.use(lesion.mirels.reference if lesion.mirels else None)
         draft.cite("MIRELS")
 
 
-def _prior_rt_elsewhere(draft: _Draft, patient: _Patient, now: datetime) -> None:
-    """A spine lesion with prior RT that met an earlier rule (R1-R3): re-irradiation checks still apply."""
+def _single_fraction_sbrt_gate(draft: _Draft) -> None:
+    """A13: a long-bone lesion with Mirels 8 or more, or cortical involvement of a third or more, gets no
+    single-fraction SBRT before the orthopaedic opinion."""
     lesion = draft.lesion
-    if draft.rule == "R4" or not lesion.prior_courses or not draft.regimens:
+    mirels, cortical = _mirels(lesion), _cortical(lesion)
+    at_risk = (mirels is not None and mirels >= MIRELS_BORDERLINE) or cortical in ("1/3-2/3", ">2/3")
+    if not (_long_bone(lesion) and at_risk):
         return
-    for course in lesion.prior_courses:
-        draft.use(*course.references)
-    draft.flags.append(
-        SafetyFlag(
-            "reirradiation-dosimetry-review",
-            "high",
-            "This site was irradiated before: dosimetric review of the prior plan required.",
-            tuple(r for c in lesion.prior_courses for r in c.references),
-            ("SAHGAL-2012", "NIEDER-2006"),
-        )
+    kept = [r for r in draft.regimens if not (r.technique == "sbrt" and r.fractions == 1)]
+    if len(kept) < len(draft.regimens):
+        draft.regimens = kept
+        draft.rationale.append("No single-fraction SBRT before the orthopaedic opinion (Mirels >= 8 or cortex >= 1/3).")
+
+
+def _possibly_treated(draft: _Draft, patient: _Patient) -> None:
+    """A13: a course or operation whose site is unknown: spine lesions are possibly irradiated or operated."""
+    unknown = patient.picture.procedures_site_unknown
+    if not (unknown and draft.spine):
+        return
+    draft.use(*unknown)
+    draft.regimens = [r for r in draft.regimens if r.technique != "sbrt"]
+    draft.suggest(
+        "dosimetry-review",
+        "A radiotherapy course or an operation of unknown site is recorded: this spine site may have been treated",
+        "routine",
+        "ASTRO-2024",
     )
-    if not draft.spine:
-        return
-    course = lesion.prior_courses[-1]
-    interval = _interval_days(course, now)
-    if len(lesion.prior_courses) > 1 or course.total_gy is None or course.fractions is None or interval is None:
-        _caution(draft, "prior course not fully known: only conventional regimens, cord dose to be checked")
-        draft.regimens = [r for r in draft.regimens if r.technique == "conventional"]
-        return
-    kept = []
-    for regimen in draft.regimens:
-        if regimen.technique == "sbrt":
-            if radiobiology.sbrt_reirradiation_allowed(course.total_gy, course.fractions, interval):
-                kept.append(regimen)
-            continue
-        check = radiobiology.conventional_reirradiation_check(course.total_gy, course.fractions, regimen, interval)
-        draft.cord_checks.append(check)
-        if check.passed:
-            kept.append(regimen)
-            if radiobiology.reirradiation_caution(check):
-                _caution(draft, "interval under 6 months: outside Nieder 2006 low-risk conditions")
-    draft.regimens = kept
-    draft.rationale.append("Prior RT at this spine site: regimens filtered by the cord check (RULES.md §2.1).")
+
+
+def _descriptor_inputs(draft: _Draft) -> None:
+    """A6 in full (A13): every input that decided the scenario, an SBRT gate or a modifier, whatever its value."""
+    lesion = draft.lesion
+    draft.use(
+        *_descriptor_references(lesion),
+        *(f.reference for f in lesion.fractures),
+        *(operation.reference for operation in lesion.operations),
+    )
 
 
 def _decide_lesion(lesion: Lesion, patient: _Patient, now: datetime) -> LesionDecision:
@@ -1063,7 +1235,39 @@ def _decide_lesion(lesion: Lesion, patient: _Patient, now: datetime) -> LesionDe
     key_missing = _key_missing(draft, patient)
     for item in key_missing:
         draft.need(item.coding, item.why, key=True)
+    prior = _prior_rt(lesion, now)
+    _scenario(draft, patient, prior, key_missing)
+    if patient.very_short and draft.rule in ("R2", "R3a", "R3b") and draft.regimens:
+        draft.regimens = []  # M1: clinician < 4 weeks -> RT only for R1
+        draft.rationale.append("Clinician life expectancy under 4 weeks (M1): no RT outside R1.")
+    _possibly_treated(draft, patient)
+    _single_fraction_sbrt_gate(draft)
+    nothing_passes = _apply_prior_rt(draft, prior)
+    _surgical_modifiers(draft)
+    _descriptor_inputs(draft)
+    _optional_missing(draft, patient)
+    _lesion_flags(draft, patient)
+    pain = _pain(lesion)
+    if pain is not None and pain >= SEVERE_NRS:
+        _raise(draft, "asap")  # A9: routine but expedited for severe pain
+        if draft.priority == "asap":
+            draft.rationale.append(f"Severe pain (NRS {pain}): expedited.")
+    if prior is not None and nothing_passes:
+        _no_safe_regimen(draft, prior)
+    if prior is not None and prior.interval is None:
+        # A13: no radiotherapy option until the end date is known; asked for at the lesion's priority.
+        draft.need(_PRIOR_END, "end date of the prior radiotherapy course", key=False)
+        draft.suggest("data-needed", "End date of the prior radiotherapy course at this site", draft.priority)
+    if prior is None and draft.rule not in ("R8",):
+        draft.rationale.append("No prior RT recorded at this site (Procedure 1217123003 or prior-rt-*): assumed none.")
+    draft.rationale.append(patient.prognosis.explanation)
+    draft.approximations.extend(patient.prognosis.approximations)
+    return draft.freeze("curative" if draft.rule == "R5" else "palliative")
 
+
+def _scenario(draft: _Draft, patient: _Patient, prior: _PriorRT | None, key_missing: list[MissingInput]) -> None:
+    """The first scenario that matches, in the A4 precedence."""
+    lesion = draft.lesion
     if lesion.marrow_only:
         if key_missing:
             _r9(draft, patient, key_missing)
@@ -1079,8 +1283,8 @@ def _decide_lesion(lesion: Lesion, patient: _Patient, now: datetime) -> LesionDe
         _r3b(draft, patient)
     elif lesion.surgery is not None:
         _r3(draft, patient)
-    elif lesion.prior_courses:
-        _r4(draft, patient, now)
+    elif prior is not None:
+        _r4(draft, patient, prior)
     elif _is_r5(draft, patient):
         _r5(draft, patient)
     elif key_missing:
@@ -1091,24 +1295,6 @@ def _decide_lesion(lesion: Lesion, patient: _Patient, now: datetime) -> LesionDe
         _r7(draft, patient, criteria)
     else:
         _r8(draft)
-
-    if patient.very_short and draft.rule in ("R2", "R3a", "R3b") and draft.regimens:
-        draft.regimens = []  # M1: clinician < 4 weeks -> RT only for R1
-        draft.rationale.append("Clinician life expectancy under 4 weeks (M1): no RT outside R1.")
-    _prior_rt_elsewhere(draft, patient, now)
-    _surgical_modifiers(draft)
-    _optional_missing(draft, patient)
-    _lesion_flags(draft, patient)
-    pain = _pain(lesion)
-    if pain is not None and pain >= SEVERE_NRS:
-        _raise(draft, "asap")  # A9: routine but expedited for severe pain
-        if draft.priority == "asap":
-            draft.rationale.append(f"Severe pain (NRS {pain}): expedited.")
-    if not lesion.prior_courses and draft.rule not in ("R8",):
-        draft.rationale.append("No prior RT recorded at this site (Procedure 1217123003 or prior-rt-*): assumed none.")
-    draft.rationale.append(patient.prognosis.explanation)
-    draft.approximations.extend(patient.prognosis.approximations)
-    return draft.freeze("curative" if draft.rule == "R5" else "palliative")
 
 
 def _lesion_flags(draft: _Draft, patient: _Patient) -> None:
@@ -1130,26 +1316,43 @@ def _lesion_flags(draft: _Draft, patient: _Patient) -> None:
         draft.approximations.append("clinicalStatus absent on the lesion Condition: read as active")
     if lesion.site_class == "unknown" and not lesion.marrow_only:
         draft.approximations.append("body site not recognised: treated as spine for the safety checks")
+    if lesion.unrecognised_procedures:
+        found = ", ".join(dict.fromkeys(code for _, code in lesion.unrecognised_procedures))
+        draft.flags.append(
+            SafetyFlag(
+                "unrecognised-procedure",
+                "low",
+                f"Procedure code(s) at this lesion not on the post-operative list: {found}. Not read as an operation; "
+                "confirm whether the site was operated on.",
+                tuple(reference for reference, _ in lesion.unrecognised_procedures),
+            )
+        )
 
 
 # --- Patient-level modifiers (M1-M3, M4, M6) -----------------------------------------------------------------
 
 
-def _quantity_in(quantity: Quantity, mg_dl_limit: float, mmol_limit: float) -> bool | None:
+def _calcium_mmol_l(quantity: Quantity) -> float | None:
+    """Serum calcium in mmol/L from its UCUM unit (A13: mg/dL / 4.008); None for any other unit."""
     unit = (quantity.unit or "").replace(" ", "")
     if unit in ("mg/dL", "mg/dl"):
-        return quantity.value > mg_dl_limit
+        return quantity.value / CALCIUM_MG_DL_PER_MMOL_L
     if unit in ("mmol/L", "mmol/l"):
-        return quantity.value > mmol_limit
+        return quantity.value
     return None
 
 
-def _hypercalcaemia(picture: PatientPicture) -> list[str]:
+def _hypercalcaemia(picture: PatientPicture) -> tuple[list[str], bool]:
+    """M3 (A13): calcium above 2.60 mmol/L within 14 days (17861-6, 2000-8 or 29265-6), or a coded
+    hypercalcaemia; and whether a value is 3.5 mmol/L or more (stat)."""
     evidence = list(picture.hypercalcaemia_conditions)
+    critical = False
     for lab in (picture.calcium_total.current, picture.calcium_corrected.current):
-        if lab is not None and _quantity_in(lab.value, CA_TOTAL_MG_DL, CA_CORRECTED_MMOL_L):
+        mmol = None if lab is None else _calcium_mmol_l(lab.value)
+        if lab is not None and mmol is not None and mmol > CALCIUM_HIGH_MMOL_L:
             evidence.append(lab.reference)
-    return evidence
+            critical = critical or mmol >= CALCIUM_CRITICAL_MMOL_L
+    return evidence, critical
 
 
 def _creatinine_mg_dl(quantity: Quantity) -> float | None:
@@ -1239,20 +1442,24 @@ def _patient_suggestions(
     if bma is not None:
         suggestions.append(bma)
 
-    calcium = _hypercalcaemia(picture)
+    calcium, critical = _hypercalcaemia(picture)
     if calcium:
         used.extend(calcium)
         flags.append(
             SafetyFlag(
                 "hypercalcaemia",
                 "high",
-                "Hypercalcaemia (corrected calcium > 2.6 mmol/L, total > 10.5 mg/dL or coded): supportive care.",
+                "Hypercalcaemia (calcium above 2.60 mmol/L, 10.42 mg/dL, within 14 days, or coded): supportive care"
+                + ("; 3.5 mmol/L or more: emergency." if critical else "."),
                 tuple(calcium),
             )
         )
         suggestions.append(
-            CoSuggestion("hypercalcaemia-review", "Hypercalcaemia: supportive-care review (M3)", "urgent")
+            CoSuggestion(
+                "hypercalcaemia-review", "Hypercalcaemia: supportive-care review (M3)", "stat" if critical else "urgent"
+            )
         )
+    flags.extend(_data_flags(picture))
 
     if patient.limited or patient.very_short:
         reason = (
@@ -1277,6 +1484,44 @@ def _patient_suggestions(
             )
         )
     return suggestions, flags, missing, used
+
+
+def _data_flags(picture: PatientPicture) -> list[SafetyFlag]:
+    """A13: facts set aside (wrong value type, dated after the evaluation), positive findings that attach to no
+    lesion, and courses or operations of unknown site: each named in a DetectedIssue, never dropped silently."""
+    flags = []
+    if picture.set_aside:
+        named = "; ".join(dict.fromkeys(f"{item.code}: {item.reason}" for item in picture.set_aside))
+        flags.append(
+            SafetyFlag(
+                "data-quality",
+                "moderate",
+                f"Facts set aside and read as unknown: {named}.",
+                tuple(dict.fromkeys(item.reference for item in picture.set_aside)),
+            )
+        )
+    if picture.unattributed_findings:
+        flags.append(
+            SafetyFlag(
+                "unattributed-finding",
+                "high",
+                "A positive neurological deficit or cord-compression finding names no active lesion: applied to "
+                "every spine or site-unknown lesion (R1 when within 30 days); confirm its level.",
+                picture.unattributed_findings,
+                ("NICE-NG234",),
+            )
+        )
+    if picture.procedures_site_unknown:
+        flags.append(
+            SafetyFlag(
+                "procedure-site-unknown",
+                "high",
+                "A radiotherapy course or an operation is recorded without a site: spine lesions are treated as "
+                "possibly irradiated or operated (no SBRT; dosimetry review).",
+                picture.procedures_site_unknown,
+            )
+        )
+    return flags
 
 
 def _has_mscc(lesions: Sequence[LesionDecision]) -> bool:
@@ -1331,7 +1576,12 @@ def decide(picture: PatientPicture, now: datetime) -> PatientDecision | None:
         notes.append("Dexamethasone already active: no duplicate proposal (M4).")
         used.extend(picture.dexamethasone)
     if patient.picture.primary_unrecognised:
-        notes.append("Primary cancer coded with a code RULES.md §1.2 does not list: primary type treated as unknown.")
+        notes.append("Primary cancer coded with a code the engine does not recognise: primary type treated as unknown.")
+    if picture.primary is codes.OTHER_MALIGNANT:
+        notes.append(
+            "Primary cancer recognised as malignant but of no listed group: non-breast for Chow, 'other' for TEACHH; "
+            "histology modifiers (M5 radiosensitivity) unknown."
+        )
     inputs: list[str] = []
     for item in lesions:
         inputs += item.inputs_used

@@ -216,19 +216,24 @@ def rt_course(pid: str, lesion: str, site: str, total_cgy: float, fractions: int
     }
 
 
-def surgery(pid: str, lesion: str, site: str, *, days_ago: float, text: str) -> Resource:
-    """A cancer-related surgical procedure (mCODE profile) at the lesion; its code is text only (no code invented)."""
-    return {
+def surgery(
+    pid: str, lesion: str | None, site: str | None, *, days_ago: float, code: str | None, system: str = SNOMED
+) -> Resource:
+    """A cancer-related surgical procedure (mCODE profile) at the lesion, coded ``code`` (None: text only)."""
+    procedure: Resource = {
         "resourceType": "Procedure",
         "id": pid,
         "meta": {"versionId": "1", "profile": [f"{MCODE}/mcode-cancer-related-surgical-procedure"]},
         "status": "completed",
-        "code": {"text": text},
+        "code": concept(system, code) if code else {"text": "an operation"},
         "subject": {"reference": PATIENT},
         "performedDateTime": day(days_ago),
-        "reasonReference": [{"reference": f"Condition/{lesion}"}],
-        "bodySite": [concept(SNOMED, site)],
     }
+    if lesion:
+        procedure["reasonReference"] = [{"reference": f"Condition/{lesion}"}]
+    if site:
+        procedure["bodySite"] = [concept(SNOMED, site)]
+    return procedure
 
 
 def bundle(entries: list[Resource], bundle_id: str) -> Resource:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import engine_fhir_factory as f
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,20 +17,6 @@ from bonemet_recommender.engine.evaluation import evaluate
 from bonemet_recommender.engine.picture import build_picture, lesion_picture
 from bonemet_recommender.engine.rules import decide
 
-
-def load_factory() -> ModuleType:
-    """The sibling ``fhir_factory.py`` (tests run with --import-mode=importlib, so no plain import)."""
-    name = "bonemet_tests_fhir_factory"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fhir_factory.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-f = load_factory()
 AS_OF = f.AS_OF
 T_SPINE, RIB = "35769007", "113197003"
 FIXTURES = Path(__file__).resolve().parents[6] / "shared" / "fixtures" / "fhir" / "mcode-trial-matching"
@@ -212,14 +196,19 @@ def test_a_local_prior_dose_counts_only_in_gy_or_cgy(quantity: dict[str, Any], g
 def test_surgery_within_eight_weeks_and_neuro_condition() -> None:
     resources = [
         f.bone_met("t9", T_SPINE),
-        f.surgery("old", "t9", T_SPINE, days_ago=70, text="decompression"),
+        f.surgery("old", "t9", T_SPINE, days_ago=70, code="10836008"),  # decompression of spinal cord
         f.condition("mscc", "71286001", onset_days=3),
     ]
     lesion = build_picture(resources, AS_OF).lesions[0]
     assert lesion.surgery is None  # 10 weeks ago
     assert lesion.neuro.deficit is True
-    recent = build_picture([*resources, f.surgery("new", "t9", T_SPINE, days_ago=5, text="decompression")], AS_OF)
+    recent = build_picture([*resources, f.surgery("new", "t9", T_SPINE, days_ago=5, code="10836008")], AS_OF)
     assert recent.lesions[0].surgery is not None
+    assert recent.lesions[0].surgery.group == "decompression"
+    assert [s.reference for s in recent.lesions[0].operations] == [
+        "Procedure/old/_history/1",
+        "Procedure/new/_history/1",
+    ]
 
 
 def test_medications_classified_by_code() -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import replace
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import engine_fhir_factory as f
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,20 +13,6 @@ from bonemet_recommender.engine.decisions import PatientDecision
 from bonemet_recommender.engine.picture import build_picture
 from bonemet_recommender.engine.rules import SCENARIOS, decide
 
-
-def load_factory() -> ModuleType:
-    """The sibling ``fhir_factory.py`` (tests run with --import-mode=importlib, so no plain import)."""
-    name = "bonemet_tests_fhir_factory"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fhir_factory.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-f = load_factory()
 AS_OF = f.AS_OF
 T_SPINE, RIB, FEMUR = "35769007", "113197003", "71341001"
 
@@ -171,7 +154,7 @@ def test_r7_does_not_fire_with_five_or_fewer_lesions() -> None:
     assert decided([*base, f.local("count", "metastatic-lesion-count", 9)]).lesions[0].rule_id == "R7"
 
 
-def test_escc_high_grade_without_deficit_is_r2_and_with_unknown_neuro_is_urgent_r9() -> None:
+def test_escc_high_grade_without_deficit_is_r2_and_with_unknown_neuro_is_stat_r9() -> None:
     base = [
         f.bone_met("t9", T_SPINE),
         f.local("escc", "escc-grade", "2", focus="t9"),
@@ -182,8 +165,12 @@ def test_escc_high_grade_without_deficit_is_r2_and_with_unknown_neuro_is_urgent_
     r2 = decided([*base, f.local("neuro", "neuro-deficit", False)]).lesions[0]
     assert (r2.rule_id, r2.priority) == ("R2", "urgent")
     r9 = decided(base).lesions[0]
-    assert (r9.rule_id, r9.priority) == ("R9", "urgent")
-    assert {s.code: s.priority for s in r9.co_suggestions}["spine-surgery-consult"] == "urgent"
+    # A13: ESCC 2-3 with neurological status unknown may be cord compression: stat, and so is the request for
+    # the neurological examination.
+    assert (r9.rule_id, r9.priority) == ("R9", "stat")
+    priorities = {s.code: s.priority for s in r9.co_suggestions}
+    assert priorities["data-needed"] == "stat"
+    assert priorities["spine-surgery-consult"] == "urgent"
 
 
 def test_a_prior_course_dose_without_a_unit_takes_the_unknown_dose_path() -> None:
@@ -324,8 +311,10 @@ def test_every_lesion_gets_exactly_one_consistent_scenario(case: tuple[list[dict
 def test_no_sbrt_when_prognosis_or_neurological_status_unknown(case: tuple[list[dict[str, Any]], bool]) -> None:
     resources, neuro_given = case
     decision = decided(resources)
-    if decision.prognosis.category == "unknown" or not neuro_given:
-        for item in decision.lesions:
+    for item in decision.lesions:
+        # A13: neurological status is a key input (and an SBRT gate) for spine and site-unknown lesions only.
+        neuro_needed = item.site_class in ("spine", "unknown")
+        if decision.prognosis.category == "unknown" or (neuro_needed and not neuro_given):
             assert all(r.technique == "conventional" for r in item.regimens)
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import engine_fhir_factory as f
 import pytest
 
 from bonemet_recommender.engine.decisions import LesionDecision, PatientDecision
@@ -18,19 +16,7 @@ from bonemet_recommender.engine.rules import decide
 VIGNETTES = Path(__file__).resolve().parents[2] / "vignettes"
 
 
-def load_factory() -> ModuleType:
-    """The sibling ``fhir_factory.py`` (tests run with --import-mode=importlib, so no plain import)."""
-    name = "bonemet_tests_fhir_factory"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fhir_factory.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-AS_OF = load_factory().AS_OF
+AS_OF = f.AS_OF
 
 
 def run(number: int) -> PatientDecision:
@@ -70,7 +56,8 @@ def test_v01_rib_painful_uncomplicated_and_t9_insufficient_data() -> None:
     assert decision.prognosis.category == "favourable"
     rib, t9 = lesion(decision, "rib"), lesion(decision, "t9")
     assert (rib.rule_id, rib.scenario, rib.priority) == ("R6", "painful-uncomplicated", "routine")
-    assert doses(rib) == [(8, 1, C), (20, 5, C), (24, 6, C), (30, 10, C)]
+    # A13: a rib needs no neurological status; SBRT second, 16/1 for its known 25 mm (12/1 if unknown or >= 40).
+    assert doses(rib) == [(8, 1, C), (16, 1, S), (20, 5, C), (24, 6, C), (30, 10, C)]
     assert not rib.regimens_pending
     assert (t9.rule_id, t9.priority, t9.regimens) == ("R9", "routine", ())  # painless: no regimen listed
     assert missing(t9, key=True) == {"neuro-deficit"}
