@@ -1100,7 +1100,7 @@ class _OtherConditions:
     __slots__ = ("hypercalcaemia", "liver", "myeloma", "non_bone", "primaries", "unattributed")
 
     def __init__(self) -> None:
-        self.unattributed: list[str] = []
+        self.unattributed: list[Fact[bool]] = []
         """Cord-compression Conditions that attach to no lesion (applied to every spine lesion, A13)."""
         self.primaries: list[tuple[codes.PrimaryCancer | None, str]] = []
         self.myeloma = False
@@ -1127,8 +1127,9 @@ def _read_conditions(
         if "myeloma" in classes:
             other.myeloma = True
         if "neuro-deficit" in classes:
-            if not _attach_neuro_condition(condition, attacher):
-                other.unattributed.append(reference)
+            finding = _attach_neuro_condition(condition, attacher)
+            if finding is not None:
+                other.unattributed.append(finding)
         elif "pathological-fracture" in classes:
             fracture = Fact(True, reference, _onset(condition.resource))
             for draft in attacher.by_site(condition.sites) or attacher.by_reference(
@@ -1165,13 +1166,13 @@ def _is_non_bone_metastasis(condition: _ConditionRead) -> bool:
     return secondary and bool(sites) and not codes.is_bone_body_site(sites)
 
 
-def _attach_neuro_condition(condition: _ConditionRead, attacher: _Attacher) -> bool:
+def _attach_neuro_condition(condition: _ConditionRead, attacher: _Attacher) -> Fact[bool] | None:
     """Attaches a cord-compression Condition by bodySite or evidence; without either it applies to every spine
-    or site-unknown lesion. Answers whether it attached to a lesion of its own."""
-    onset = _onset(condition.resource)
+    or site-unknown lesion, and is answered as a finding that attaches to no lesion (A13)."""
+    finding = Fact(True, condition.reference, _onset(condition.resource))
     targets = attacher.by_site(condition.sites) or attacher.by_reference(_evidence_references(condition.resource))
-    _apply_to_spine(Fact(True, condition.reference, onset), targets or None, attacher)
-    return bool(targets)
+    _apply_to_spine(finding, targets or None, attacher)
+    return None if targets else finding
 
 
 def _apply_to_spine(finding: Fact[bool], targets: list[_LesionDraft] | None, attacher: _Attacher) -> None:
@@ -1566,10 +1567,11 @@ def _assemble(grouped: _Input, conditions: list[_ConditionRead], now: datetime) 
     birth_date = birth.date() if birth else None
     gender = _text(patient_resource.get("gender"))
     count = latest(observations.lesion_count)
+    # A13: positive findings that attach to no lesion, named while they count (30 days).
     unattributed = [
-        *other.unattributed,
-        *(f.reference for f in observations.foreign_findings),
-        *(f.reference for f in observations.unattributed_neuro if f.value),
+        finding.reference
+        for finding in (*other.unattributed, *observations.foreign_findings, *observations.unattributed_neuro)
+        if finding.value and finding.when is not None and now - NEURO_WINDOW <= finding.when <= now + _ONE_DAY
     ]
     return PatientPicture(
         patient=_patient_reference(grouped, lesion_conditions),

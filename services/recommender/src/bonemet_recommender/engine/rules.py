@@ -1505,8 +1505,8 @@ def _data_flags(picture: PatientPicture) -> list[SafetyFlag]:
             SafetyFlag(
                 "unattributed-finding",
                 "high",
-                "A positive neurological deficit or cord-compression finding names no active lesion: applied to "
-                "every spine or site-unknown lesion (R1 when within 30 days); confirm its level.",
+                "A positive neurological deficit or cord-compression finding names no active lesion: it counts for "
+                "the spine and site-unknown lesions; confirm its level.",
                 picture.unattributed_findings,
                 ("NICE-NG234",),
             )
