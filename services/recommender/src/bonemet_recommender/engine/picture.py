@@ -1480,7 +1480,8 @@ def _same_course(local: PriorCourse, course: PriorCourse) -> bool:
     return (
         abs(local.total_gy - course.total_gy) < 0.01
         and local.fractions == course.fractions
-        and abs(local.ended - course.ended) <= timedelta(days=_SAME_COURSE_DAYS)
+        # Dates, not instants: a local end date is a day, the Procedure's end often an instant of one.
+        and abs((local.ended.date() - course.ended.date()).days) <= _SAME_COURSE_DAYS
     )
 
 
