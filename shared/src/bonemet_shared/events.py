@@ -35,7 +35,15 @@ class Envelope(BaseModel):
     idempotency_key: str
 
 
-class ResourceAccepted(Envelope):
+class IntakeEnvelope(Envelope):
+    commit_end: bool = Field(
+        default=True,
+        description="False when more events of the same intake commit (one request, transaction, batch or "
+        "notification) follow for this patient: the recommender evaluates the patient once, at the last.",
+    )
+
+
+class ResourceAccepted(IntakeEnvelope):
     """Intake accepted a valid FHIR resource (create or update)."""
 
     kind: Literal["resource-accepted"] = "resource-accepted"
@@ -46,7 +54,7 @@ class ResourceAccepted(Envelope):
     resource: dict[str, Any]
 
 
-class ResourceRetracted(Envelope):
+class ResourceRetracted(IntakeEnvelope):
     """The source deleted a resource: downstream withdraws what rested on it."""
 
     kind: Literal["resource-retracted"] = "resource-retracted"

@@ -9,7 +9,7 @@ version states to store, all committed by the adapter in one MULTI/EXEC.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -206,7 +206,22 @@ def plan(
             )
             states[rkey] = changed[rkey] = VersionState(held.version_id, held.last_updated, True, held.patient)
             decisions.append(Decision(operation, "retracted", retracted, held))
-    return Plan(tuple(decisions), changed, tuple(new_seen))
+    return Plan(_mark_commit_ends(decisions), changed, tuple(new_seen))
+
+
+def _mark_commit_ends(decisions: list[Decision]) -> tuple[Decision, ...]:
+    """Every event but each patient's last one of this commit says more follow (``commit_end`` False), so the
+    recommender applies the whole commit before it evaluates the patient once."""
+    last: dict[str, int] = {}
+    for index, decision in enumerate(decisions):
+        if decision.event is not None:
+            last[decision.event.patient] = index
+    return tuple(
+        replace(d, event=d.event.model_copy(update={"commit_end": False}))
+        if d.event is not None and last[d.event.patient] != index
+        else d
+        for index, d in enumerate(decisions)
+    )
 
 
 def version_order(incoming: VersionState, held: VersionState) -> int:

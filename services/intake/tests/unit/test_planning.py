@@ -103,3 +103,18 @@ def test_equal_last_updated_instants_are_the_same_version_whatever_the_time_zone
     held = VersionState(None, "2026-01-01T10:00:00+00:00", True, "Patient/p1")
     same = VersionState(None, "2026-01-01T11:00:00+01:00", False, "Patient/p1")
     assert version_order(same, held) == 0  # a resend cannot revive a retracted resource
+
+
+def test_each_patients_last_event_of_a_commit_ends_it() -> None:
+    """One evaluation per commit (issue 15): only each patient's last event of a request says commit_end."""
+    other = validate_resource(
+        {"resourceType": "Condition", "id": "o1", "meta": {"versionId": "1"}, "subject": {"reference": "Patient/p2"}}
+    )
+    operations = [condition("1"), Upsert(other), condition("1", resource_id="c2"), condition("1", resource_id="c3")]
+    events = plan(operations, EMPTY, source="ehr", correlation_id="r", now=NOW).events
+    assert [(e.patient, e.commit_end) for e in events] == [
+        ("Patient/p1", False),
+        ("Patient/p2", True),
+        ("Patient/p1", False),
+        ("Patient/p1", True),
+    ]

@@ -45,11 +45,34 @@ def on_intake_event(
     last: LastSuggestion | None,
     event: ResourceAccepted | ResourceRetracted,
     evaluate: Evaluate,
+    *,
+    evaluate_now: bool = True,
 ) -> Outcome:
+    """Applies the event; evaluates the patient unless ``evaluate_now`` is False (more events of the same
+    intake commit follow: one evaluation per commit, so no intermediate suggestion is ever emitted)."""
     applied = apply(picture, event)
     if isinstance(applied, Ignored):
         return Outcome(None, None, last)
-    updated = {**picture, applied.key: applied.held}
+    if not evaluate_now:
+        return Outcome(applied, None, last)
+    return _evaluated(applied, {**picture, applied.key: applied.held}, last, event, evaluate)
+
+
+def on_commit_end(
+    picture: Picture, last: LastSuggestion | None, event: ResourceAccepted | ResourceRetracted, evaluate: Evaluate
+) -> Outcome:
+    """Evaluates a picture whose commit's earlier events were applied unevaluated, when its last event changed
+    nothing itself (a duplicate or stale version)."""
+    return _evaluated(None, picture, last, event, evaluate)
+
+
+def _evaluated(
+    applied: Change | None,
+    updated: Picture,
+    last: LastSuggestion | None,
+    event: ResourceAccepted | ResourceRetracted,
+    evaluate: Evaluate,
+) -> Outcome:
     # The event's own time is "now": replaying the stream reproduces every decision.
     evaluation = evaluate(resources(updated), event.occurred_at)
     if evaluation is None:
@@ -110,7 +133,7 @@ def _suggestion(
     )
 
 
-def _revoke(applied: Change, last: LastSuggestion, event: ResourceAccepted | ResourceRetracted) -> Outcome:
+def _revoke(applied: Change | None, last: LastSuggestion, event: ResourceAccepted | ResourceRetracted) -> Outcome:
     """The diagnosis was retracted outright: the earlier CarePlan comes back revoked."""
     careplan = {**last.careplan, "status": "revoked"}
     content_hash = f"revoked:{last.content_hash}"

@@ -36,7 +36,14 @@ import orjson
 import redis.asyncio as aredis
 from pydantic import ValidationError
 
-from bonemet_recommender.handlers import Evaluate, LastSuggestion, Outcome, on_intake_event, suggestion_audit
+from bonemet_recommender.handlers import (
+    Evaluate,
+    LastSuggestion,
+    Outcome,
+    on_commit_end,
+    on_intake_event,
+    suggestion_audit,
+)
 from bonemet_recommender.projection import HeldResource, slim
 from bonemet_shared.audit import queue_audit
 from bonemet_shared.consuming import Delivery, Unprocessable, ack_all_in
@@ -80,6 +87,8 @@ class _PatientState:
     last: LastSuggestion | None
     changed: dict[str, HeldResource] = field(default_factory=dict)
     last_changed: bool = False
+    deferred: bool = False
+    """Events of an unfinished intake commit changed the picture; the patient is evaluated at its last."""
 
 
 class Recommender:
@@ -88,11 +97,17 @@ class Recommender:
         self._partitions = partitions
 
     async def handle(self, delivery: Delivery, client: aredis.Redis) -> None:
-        """One entry (the claimer's retries, and the fallback of a failed batch): the batch of one."""
-        await self.handle_batch([delivery], client)
+        """One entry (the claimer's retries, and the fallback of a failed batch): the batch of one, evaluated
+        whatever its commit says, since the commit's other entries may have been handled without it."""
+        await self.handle_batch([delivery], client, every_event=True)
 
-    async def handle_batch(self, deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+    async def handle_batch(
+        self, deliveries: Sequence[Delivery], client: aredis.Redis, *, every_event: bool = False
+    ) -> None:
         """Handle fresh entries of one partition stream, in order, in one transaction (see the module doc).
+
+        A patient is evaluated once per intake commit, at the commit's last event for them (``commit_end``),
+        or at every event when ``every_event``.
 
         Raises ``Unprocessable`` when an entry cannot be decoded (nothing is written: the consuming layer
         then handles the batch one entry at a time, which dead-letters that entry and commits the others)."""
@@ -125,10 +140,7 @@ class Recommender:
                 emitted: list[tuple[SuggestionIssued, LastSuggestion | None, Delivery]] = []
                 for delivery, event in zip(deliveries, events, strict=True):
                     state = states[event.patient]
-                    outcome: Outcome = on_intake_event(state.picture, state.last, event, self._evaluate)
-                    if outcome.change is not None:
-                        state.picture[outcome.change.key] = outcome.change.held
-                        state.changed[outcome.change.key] = outcome.change.held
+                    outcome = self._on_event(state, event, every_event or event.commit_end)
                     if outcome.suggestion is not None and outcome.last is not None:
                         emitted.append((outcome.suggestion, state.last, delivery))
                         state.last, state.last_changed = outcome.last, True
@@ -150,6 +162,20 @@ class Recommender:
                 # EXEC answered nil: another delivery changed one of these patients; read again and redo
         for suggestion, _, delivery in emitted:
             _log_emitted(suggestion, delivery.correlation_id)
+
+    def _on_event(self, state: _PatientState, event: ResourceAccepted | ResourceRetracted, end: bool) -> Outcome:
+        """Applies one event to the patient's state; evaluates when ``end`` and the commit changed anything."""
+        outcome: Outcome = on_intake_event(state.picture, state.last, event, self._evaluate, evaluate_now=end)
+        if outcome.change is not None:
+            state.picture[outcome.change.key] = outcome.change.held
+            state.changed[outcome.change.key] = outcome.change.held
+            if not end:
+                state.deferred = True
+        elif end and state.deferred:
+            outcome = on_commit_end(state.picture, state.last, event, self._evaluate)
+        if end:
+            state.deferred = False
+        return outcome
 
 
 def _log_emitted(suggestion: SuggestionIssued, correlation_id: str) -> None:

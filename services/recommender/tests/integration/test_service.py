@@ -390,3 +390,38 @@ async def test_a_poison_entry_in_a_batch_is_dead_lettered_and_the_others_commit(
     assert dead[b"reason"] == b"schema"
     hashes = [decode_suggestion(entry_body(f)).content_hash for _, f in await client.xrange(SUGGESTIONS)]
     assert hashes == ["hash-c1", "hash-c1-c2"]
+
+
+def one_commit(*events: ResourceAccepted) -> list[ResourceAccepted]:
+    """Events of one intake commit: every one but the last says more follow (as the intake marks them)."""
+    return [event.model_copy(update={"commit_end": n == len(events) - 1}) for n, event in enumerate(events)]
+
+
+async def test_a_commit_is_evaluated_once_at_its_last_event(broker: RedisBroker, client: aredis.Redis) -> None:
+    """Issue 15: a 3-entry transaction gives one suggestion (c1-c2-c3), none for its intermediate states."""
+    bodies = [encode(event) for event in one_commit(accepted("c1"), accepted("c2"), accepted("c3"))]
+    await Recommender(fake_evaluate).handle_batch(await deliver_all(broker, client, bodies), client)
+    written = await outputs(client)
+    assert [s["content_hash"] for s in written["suggestions"]] == ["hash-c1-c2-c3"]
+    assert set(written["state"][PATIENT][0]) == {b"Condition/c1", b"Condition/c2", b"Condition/c3"}
+    assert written["pending"] == 0
+
+
+async def test_a_commit_split_across_batches_is_evaluated_when_its_last_event_arrives(
+    broker: RedisBroker, client: aredis.Redis
+) -> None:
+    bodies = [encode(event) for event in one_commit(accepted("c1"), accepted("c2"), accepted("c3"))]
+    deliveries = await deliver_all(broker, client, bodies)
+    recommender = Recommender(fake_evaluate)
+    await recommender.handle_batch(deliveries[:2], client)
+    assert (await outputs(client))["suggestions"] == []
+    await recommender.handle_batch(deliveries[2:], client)
+    assert [s["content_hash"] for s in (await outputs(client))["suggestions"]] == ["hash-c1-c2-c3"]
+
+
+async def test_a_retried_entry_of_a_commit_is_evaluated_on_its_own(broker: RedisBroker, client: aredis.Redis) -> None:
+    """The claimer's retry (and a failed batch's one-by-one redo) may come after the commit's last event."""
+    (first, _) = one_commit(accepted("c1"), accepted("c2"))
+    delivery = await deliver(broker, client, encode(first))
+    await Recommender(fake_evaluate).handle(delivery, client)
+    assert [s["content_hash"] for s in (await outputs(client))["suggestions"]] == ["hash-c1"]
