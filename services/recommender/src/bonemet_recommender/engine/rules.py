@@ -709,7 +709,15 @@ def _r3(draft: _Draft, patient: _Patient) -> None:
             _rx(draft, 30, 10),
             _rx(draft, 8, 1, evidence="R", note="if prognosis limited"),
         ]
-        if draft.spine and patient.favourable and draft.lesion.neuro.deficit is False and (patient.ecog or 0) <= 2:
+        # M5: never for radiosensitive histology (cEBRT), as in every other scenario.
+        ecog_ok = patient.ecog is not None and patient.ecog <= 2
+        if (
+            draft.spine
+            and patient.favourable
+            and draft.lesion.neuro.deficit is False
+            and ecog_ok
+            and not patient.radiosensitive
+        ):
             sbrt = _rx(draft, 24, 2, "sbrt", "R", "post-operative spine SBRT in expert centres only")
             if patient.radioresistant:
                 draft.regimens.insert(0, sbrt)

@@ -472,3 +472,19 @@ def test_humeral_insertion_codes_count_with_device_4_or_6_only(code: str, post_o
         f.surgery("op", "arm", humerus, days_ago=10, code=code, system=PCS),
     ]
     assert (decided(resources).lesions[0].rule_id == "R3") is post_operative
+
+
+def test_no_postoperative_spine_sbrt_for_radiosensitive_histology() -> None:
+    resources = [
+        f.patient(birth="1975-01-01"),
+        f.primary("myeloma", "109989006"),
+        f.bone_met("t6", T_SPINE),
+        f.loinc("pain", "72514-3", 5, focus="t6"),
+        f.loinc("ecog", "89247-1", 0),
+        f.local("neuro", "neuro-deficit", False, focus="t6"),
+        f.local("le", "life-expectancy-clinician", ">12m"),
+        f.surgery("op", "t6", T_SPINE, days_ago=10, code="22612", system=CPT),
+    ]
+    item = decided(resources).lesions[0]
+    assert item.rule_id == "R3"
+    assert all(r.technique == "conventional" for r in item.regimens)
