@@ -15,8 +15,9 @@ from bonemet_audit.auth import parse_reviewers
 from bonemet_audit.chain import Verification
 from bonemet_audit.checkpoints import CheckpointFile
 from bonemet_audit.http import create_app
-from bonemet_audit.review import verify_store
+from bonemet_audit.review import PageVerification
 from bonemet_audit.settings import AuditSettings
+from bonemet_audit.signing import load_or_create_signer, trusted_keys
 from bonemet_audit.store import AuditStore
 from bonemet_shared import observability
 from bonemet_shared.audit import AuditRecord, queue_audit
@@ -36,7 +37,11 @@ def build_app(settings: AuditSettings) -> Starlette:
     )
     store = AuditStore(settings.database_url(), settings.audit_checkpoint_every)
     store.ensure_schema()
-    checkpoint_file = CheckpointFile(settings.checkpoint_path())
+    signer = load_or_create_signer(settings.signing_key_path())
+    checkpoint_file = CheckpointFile(settings.checkpoint_path(), signer)
+    page_verification = PageVerification(
+        store, checkpoint_file, trusted_keys(settings.signing_key_path(), settings.trusted_key_paths())
+    )
     archiver = Archiver(store, checkpoint_file, trim_every=settings.audit_trim_every)
     subscribe(
         broker,
@@ -61,7 +66,7 @@ def build_app(settings: AuditSettings) -> Starlette:
         await pipe.execute()
 
     async def verify_chain() -> Verification:
-        return await asyncio.to_thread(verify_store, store, checkpoint_file)
+        return await asyncio.to_thread(page_verification)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -68,19 +68,29 @@ class Verification:
     """Checkpoints compared."""
     first_broken: int | None = None
     reason: str | None = None
+    anchor: tuple[int, str] = (0, GENESIS)
+    """(position, hash) of the last checkpoint that matched: where a later check may start (``verify``'s
+    ``start``)."""
 
 
-def verify(rows: Iterable[ChainRow], checkpoints: Iterable[Checkpoint] = ()) -> Verification:
-    """Verify ``rows`` (in ascending position order, as the store returns them) against ``checkpoints``."""
+def verify(
+    rows: Iterable[ChainRow], checkpoints: Iterable[Checkpoint] = (), start: tuple[int, str] = (0, GENESIS)
+) -> Verification:
+    """Verify ``rows`` (in ascending position order, as the store returns them) against ``checkpoints``.
+
+    ``start``: a (position, hash) already verified (a matched checkpoint): ``rows`` then begin after it,
+    and only what follows it is checked (the review page's incremental check; ``bonemet audit verify``
+    always starts from the beginning)."""
     expected: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for checkpoint in checkpoints:
         expected[checkpoint.position].add((checkpoint.hash, checkpoint.source))
     compared = 0
-    last_matching_checkpoint = 0
-    position, prev = 0, GENESIS
+    last_matching_checkpoint = start[0]
+    position, prev = start
+    anchor = start
 
     def broken(at: int, reason: str) -> Verification:
-        return Verification(False, position, position, prev, compared, at, reason)
+        return Verification(False, position, position, prev, compared, at, reason, anchor)
 
     for row in rows:
         if row.position <= position:
@@ -104,14 +114,14 @@ def verify(rows: Iterable[ChainRow], checkpoints: Iterable[Checkpoint] = ()) -> 
                     f"{last_matching_checkpoint} were rewritten",
                 )
         if position in expected:
-            last_matching_checkpoint = position
+            last_matching_checkpoint, anchor = position, (position, prev)
     beyond = sorted(p for p in expected if p > position)
     if beyond:
         return broken(
             position + 1,
             f"a checkpoint names position {beyond[-1]} but the trail ends at {position} (rows deleted at the end)",
         )
-    return Verification(True, position, position, prev, compared)
+    return Verification(True, position, position, prev, compared, anchor=anchor)
 
 
 def _index_problem(row: ChainRow) -> str | None:

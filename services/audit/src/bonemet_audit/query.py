@@ -79,6 +79,13 @@ _TIME = re.compile(r"T\d{2}:\d{2}(:\d{2})?(\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 
 def instant_range(value: str) -> tuple[datetime, datetime]:
     """The range [start, end) a FHIR date/dateTime value covers at its own precision."""
+    try:
+        return _instant_range(value)
+    except OverflowError:  # e.g. 9999-12-31: its end lies past the last representable instant
+        raise SearchError("date: out of the supported range (years 1-9998)") from None
+
+
+def _instant_range(value: str) -> tuple[datetime, datetime]:
     value = value.strip().replace(" ", "+")  # an unencoded '+' of a time zone arrives as a space
     match = _PARTIAL.match(value)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,10 +20,11 @@ import orjson
 import redis.asyncio as aredis
 
 from bonemet_audit.balp import read_record, summarize
-from bonemet_audit.chain import Verification, verify
-from bonemet_audit.checkpoints import CheckpointFile, CheckpointFileDamaged
+from bonemet_audit.chain import GENESIS, Verification, verify
+from bonemet_audit.checkpoints import CheckpointFile, CheckpointFileDamaged, signature_problem, unsigned_before_signing
 from bonemet_audit.query import AuditQuery
 from bonemet_audit.settings import AuditSettings
+from bonemet_audit.signing import KeyUnusable, TrustedKeys, trusted_keys
 from bonemet_audit.store import AuditStore, StoreError
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.embedded import NoServerConfigured, resolve_redis_url
@@ -31,13 +33,38 @@ from bonemet_shared.events import utc_now
 EXPORT_PAGE = 500
 
 
-def verify_store(store: AuditStore, checkpoint_file: CheckpointFile) -> Verification:
-    """Verify the whole trail against the checkpoints in the database and in the file."""
+def verify_store(
+    store: AuditStore, checkpoint_file: CheckpointFile, trusted: TrustedKeys, start: tuple[int, str] = (0, GENESIS)
+) -> Verification:
+    """Verify the trail (after ``start``, a checkpoint already verified) against the checkpoints in the
+    database and in the file, whose signatures must hold first."""
     try:
-        external = checkpoint_file.read()
+        lines = checkpoint_file.read()
     except CheckpointFileDamaged as exc:
         return Verification(False, 0, 0, "", 0, None, str(exc))
-    return verify(store.rows(), [*store.checkpoints(), *external])
+    problem = signature_problem(lines, trusted)
+    if problem is not None:
+        return Verification(False, 0, 0, "", 0, None, problem)
+    checkpoints = [*store.checkpoints(), *(line.checkpoint for line in lines)]
+    return verify(store.rows(after=start[0] if start[0] else -1), checkpoints, start)
+
+
+class PageVerification:
+    """The review page's check of the chain: from the last checkpoint that matched on an earlier view, so a
+    view costs the rows since that checkpoint, not the whole trail (issue 18 F6). ``bonemet audit verify``
+    checks everything from the start."""
+
+    def __init__(self, store: AuditStore, checkpoint_file: CheckpointFile, trusted: TrustedKeys) -> None:
+        self._store, self._file, self._trusted = store, checkpoint_file, trusted
+        self._anchor: tuple[int, str] = (0, GENESIS)
+        self._lock = threading.Lock()  # page views run in worker threads
+
+    def __call__(self) -> Verification:
+        with self._lock:
+            result = verify_store(self._store, self._file, self._trusted, self._anchor)
+            if result.ok:
+                self._anchor = result.anchor
+            return result
 
 
 def default_reviewer() -> str:
@@ -50,8 +77,15 @@ def verify_command(settings: AuditSettings, out: IO[str] | None = None, reviewer
     if store is None:
         return 2
     try:
+        keys = trusted_keys(settings.signing_key_path(), settings.trusted_key_paths())
+    except KeyUnusable as exc:
+        store.close()
+        print(f"audit verify: a key cannot be used: {exc}", file=out)
+        return 2
+    try:
         checkpoint_file = CheckpointFile(settings.checkpoint_path())
-        result = verify_store(store, checkpoint_file)
+        result = verify_store(store, checkpoint_file, keys)
+        unsigned = unsigned_before_signing(checkpoint_file.read()) if result.ok else 0
     finally:
         store.close()
     _record_best_effort(settings, read_record(reviewer=reviewer or default_reviewer(), recorded=utc_now(),
@@ -60,7 +94,10 @@ def verify_command(settings: AuditSettings, out: IO[str] | None = None, reviewer
     if result.ok:
         print(
             f"audit chain verified: {result.count} events, head position {result.head_position} "
-            f"hash {result.head_hash}, {result.checkpoints} checkpoint comparisons ({where})",
+            f"hash {result.head_hash}, {result.checkpoints} checkpoint comparisons ({where}; "
+            f"signatures by {len(keys.keys)} trusted key(s) hold"
+            + (f"; {unsigned} line(s) from before signing" if unsigned else "")
+            + ")",
             file=out,
         )
         return 0

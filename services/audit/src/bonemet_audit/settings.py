@@ -34,6 +34,16 @@ class AuditSettings(Settings):
         description="Append-only NDJSON file of checkpoints kept outside the database. "
         "Unset: audit-checkpoints.ndjson in the data dir.",
     )
+    audit_signing_key: Path | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) that signs the checkpoint file's lines; keep it outside the "
+        "database. Unset: audit-signing-key.pem in the data dir, created (0600) at the archiver's first start.",
+    )
+    audit_trusted_keys: str | None = Field(
+        default=None,
+        description="Public keys (PEM files, comma-separated) whose checkpoint signatures are accepted besides the "
+        "signing key's own: the retired keys after a rotation, or every key on a host that holds no private key.",
+    )
     audit_trim_every: int = Field(
         default=100, ge=1, description="Trim the audit stream behind what is archived every N archived entries."
     )
@@ -51,6 +61,12 @@ class AuditSettings(Settings):
 
     def checkpoint_path(self) -> Path:
         return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.ndjson"
+
+    def signing_key_path(self) -> Path:
+        return self.audit_signing_key or self.data_dir / "audit-signing-key.pem"
+
+    def trusted_key_paths(self) -> list[Path]:
+        return [Path(part.strip()) for part in (self.audit_trusted_keys or "").split(",") if part.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -191,9 +191,8 @@ class AuditStore:
                 return None
             return self._insert_checkpoint(int(head[0]), str(head[1]), normalize_instant(now))
 
-    def rows(self, batch: int = 2000) -> Iterator[ChainRow]:
-        """Every row in position order (read in batches, so the trail's size does not matter)."""
-        after = -1
+    def rows(self, batch: int = 2000, after: int = -1) -> Iterator[ChainRow]:
+        """Every row after position ``after`` in position order (in batches: the trail's size does not matter)."""
         while True:
             with self._lock:
                 fetched = self._execute(

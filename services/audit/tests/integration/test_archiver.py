@@ -15,11 +15,15 @@ from faststream.redis import RedisBroker
 from bonemet_audit.archiver import Archiver
 from bonemet_audit.checkpoints import CheckpointFile
 from bonemet_audit.review import verify_store
+from bonemet_audit.signing import TrustedKeys
 from bonemet_audit.store import AuditStore
 from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.consuming import Delivery, ensure_groups, subscribe
 from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT, dead_letters
 from bonemet_shared.trimming import trim_acknowledged as trim_behind_archived
+
+UNSIGNED = TrustedKeys({})
+"""No key trusted: the checkpoint files these tests write are unsigned (signing has its own tests)."""
 
 
 @pytest.fixture
@@ -87,7 +91,7 @@ async def test_every_entry_is_archived_once_acknowledged_and_trimmed(
     rows = list(store.rows())
     assert [r.entry_id for r in rows] == ids
     assert rows[0].index.patient == "Patient/q"
-    result = verify_store(store, CheckpointFile(tmp_path / "cp.ndjson"))
+    result = verify_store(store, CheckpointFile(tmp_path / "cp.ndjson"), UNSIGNED)
     assert result.ok
     assert result.count == 12
     assert result.checkpoints == 4
@@ -186,7 +190,7 @@ async def test_an_entry_that_is_not_an_archivable_audit_event_is_dead_lettered(
     assert dead[b"reason"] == f"audit-event:{bad}".encode()
     store = AuditStore(sqlite_url)
     assert [(r.position, r.entry_id) for r in store.rows()] == [(1, first[0]), (2, last[0])]
-    assert verify_store(store, CheckpointFile(tmp_path / "none")).count == 2
+    assert verify_store(store, CheckpointFile(tmp_path / "none"), UNSIGNED).count == 2
 
 
 async def test_a_crash_between_the_commit_and_the_ack_of_a_batch_leaves_no_duplicate_and_no_gap(
@@ -217,7 +221,7 @@ async def test_a_crash_between_the_commit_and_the_ack_of_a_batch_leaves_no_dupli
         await second.stop()
     store = AuditStore(database_url)
     rows = list(store.rows())
-    result = verify_store(store, CheckpointFile(tmp_path / "cp.ndjson"))
+    result = verify_store(store, CheckpointFile(tmp_path / "cp.ndjson"), UNSIGNED)
     store.close()
     assert [r.position for r in rows] == list(range(1, 10))  # no gap
     assert [r.entry_id for r in rows] == ids + more  # no duplicate, stream order

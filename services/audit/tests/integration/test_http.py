@@ -16,8 +16,12 @@ from bonemet_audit.chain import Verification
 from bonemet_audit.checkpoints import CheckpointFile
 from bonemet_audit.http import create_app
 from bonemet_audit.review import verify_store
+from bonemet_audit.signing import TrustedKeys
 from bonemet_audit.store import AuditStore
 from bonemet_shared.audit import AuditRecord
+
+UNSIGNED = TrustedKeys({})
+"""No key trusted: the checkpoint files these tests write are unsigned (signing has its own tests)."""
 
 TOKEN = "reviewer-token-0123456789"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -51,7 +55,7 @@ async def http(
         store.append([(f"{i + 1}-0", make_event("notification-sent", minute=i, patient=patient))], NOW)
 
     async def verify_chain() -> Verification:
-        return verify_store(store, CheckpointFile(tmp_path / "cp.ndjson"))
+        return verify_store(store, CheckpointFile(tmp_path / "cp.ndjson"), UNSIGNED)
 
     app = create_app(store, parse_reviewers(f"alice:{TOKEN}"), recorder, verify_chain, page_size=3)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://audit.test") as client:
@@ -100,6 +104,16 @@ async def test_a_bad_filter_is_an_operation_outcome(http: httpx.AsyncClient) -> 
     answer = await http.get("/fhir/AuditEvent", params={"patinet": "a"}, headers=BEARER)
     assert answer.status_code == 400
     assert answer.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "ge9999-12-31T23:59:59.999999+00:00"])
+async def test_a_date_past_the_last_instant_is_a_400_not_a_500(http: httpx.AsyncClient, date: str) -> None:
+    """Issue 18 F13: an OverflowError was a 500 on the API and the page."""
+    api = await http.get("/fhir/AuditEvent", params={"date": date}, headers=BEARER)
+    assert api.status_code == 400
+    assert api.json()["resourceType"] == "OperationOutcome"
+    page = await http.get("/audit", params={"since": date.removeprefix("ge")}, headers=BEARER)
+    assert page.status_code == 400
 
 
 async def test_no_data_when_the_read_cannot_be_recorded(http: httpx.AsyncClient, recorder: Recorder) -> None:

@@ -13,7 +13,11 @@ import pytest
 from bonemet_audit.checkpoints import CheckpointFile
 from bonemet_audit.query import AuditQuery, from_fhir, from_options
 from bonemet_audit.review import verify_store
+from bonemet_audit.signing import TrustedKeys
 from bonemet_audit.store import AuditStore
+
+UNSIGNED = TrustedKeys({})
+"""No key trusted: the checkpoint files these tests write are unsigned (signing has its own tests)."""
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
@@ -39,7 +43,7 @@ def test_positions_are_contiguous_and_redeliveries_are_skipped(store: AuditStore
     assert (again.positions, again.skipped) == ((3,), ("2-0", "3-0"))
     assert [r.position for r in store.rows()] == [1, 2, 3]
     assert [r.entry_id for r in store.rows(batch=2)] == ["1-0", "2-0", "3-0"]
-    assert verify_store(store, CheckpointFile(Path("/nonexistent/none"))).ok
+    assert verify_store(store, CheckpointFile(Path("/nonexistent/none")), UNSIGNED).ok
 
 
 def test_checkpoints_are_written_every_n_and_at_the_head(store: AuditStore, make_event: Any) -> None:
@@ -64,7 +68,7 @@ def test_the_database_refuses_updates_and_deletes(store: AuditStore, make_event:
     fill(store, make_event, 4)
     with pytest.raises(Exception, match="append-only"):
         store._execute(statement)
-    assert verify_store(store, CheckpointFile(Path("/nonexistent/none"))).ok
+    assert verify_store(store, CheckpointFile(Path("/nonexistent/none")), UNSIGNED).ok
 
 
 def test_emptying_the_table_is_refused(store: AuditStore, make_event: Any) -> None:
@@ -100,12 +104,12 @@ def test_verification_names_the_first_tampered_position(
     head = store.checkpoint(NOW)
     assert head is not None
     checkpoint_file.append(head)
-    assert verify_store(store, checkpoint_file).ok
+    assert verify_store(store, checkpoint_file, UNSIGNED).ok
     statement, position = TAMPERING[kind]
     if kind == "reordered":  # swap rows 7 and 8 by way of negative positions (the key is checked per row)
         attacker(database_url, "UPDATE audit_event SET position = -position WHERE position IN (7, 8)")
     attacker(database_url, statement)
-    result = verify_store(store, checkpoint_file)
+    result = verify_store(store, checkpoint_file, UNSIGNED)
     assert (result.ok, result.first_broken) == (False, position), result.reason
 
 
@@ -122,7 +126,7 @@ def test_tail_deletion_is_caught_by_the_file_alone(
     if store.backend == "postgresql":
         attacker(database_url, "ALTER TABLE audit_checkpoint DISABLE TRIGGER USER")
     attacker(database_url, "DELETE FROM audit_checkpoint")
-    result = verify_store(store, checkpoint_file)
+    result = verify_store(store, checkpoint_file, UNSIGNED)
     assert (result.ok, result.first_broken) == (False, 5)
 
 
@@ -130,7 +134,7 @@ def test_a_damaged_checkpoint_file_fails_verification(store: AuditStore, make_ev
     fill(store, make_event, 2)
     path = tmp_path / "checkpoints.ndjson"
     path.write_text('garbage\n{"position": 1, "hash": "x", "created": "t"}\n')
-    assert not verify_store(store, CheckpointFile(path)).ok
+    assert not verify_store(store, CheckpointFile(path), UNSIGNED).ok
 
 
 @pytest.fixture
