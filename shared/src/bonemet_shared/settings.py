@@ -17,6 +17,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, Replica
+from bonemet_shared.private_files import private_dir
 
 
 class Settings(BaseSettings):
@@ -108,7 +109,7 @@ class Settings(BaseSettings):
             # `bonemet serve all` starts every service at once: each writes a private temporary file
             # (mkstemp: mode 0600 from the start) and links it into place only if no key exists yet,
             # so the first key wins and every process reads that one.
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(self.data_dir)
             fd, tmp = tempfile.mkstemp(dir=self.data_dir, prefix=f".{name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w") as handle:
