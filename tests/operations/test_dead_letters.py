@@ -56,9 +56,17 @@ async def test_list_show_and_replay_a_consumer_dead_letter(
     assert "reason: max-deliveries" in shown
     assert f"source_stream: {stream}" in shown
     assert "not for logs" not in shown  # the body only with --body
-    code, shown = dlq(settings, "show", dead_letters(stream), dead_id, "--body")
+    with redis.Redis.from_url(redis_url) as client:
+        assert client.xlen(AUDIT) == 0  # metadata only: nothing read that needs a record
+    code, shown = dlq(settings, "show", dead_letters(stream), dead_id, "--body", "--operator", "ops-2")
     assert "not for logs" in shown
     assert "patient data" in capsys.readouterr().err
+    with redis.Redis.from_url(redis_url) as client:
+        (read,) = [orjson.loads(fields[b"audit-event"]) for _, fields in client.xrange(AUDIT)]
+    # Issue 18: who read which body is on the audit trail.
+    assert read["subtype"][1]["code"] == "dead-letter-read"
+    assert read["agent"][0]["who"] == {"identifier": {"value": "ops-2"}}
+    assert any(e.get("what", {}).get("reference") == "Patient/dlq-1" for e in read["entity"])
 
     code, replayed = dlq(settings, "replay", dead_letters(stream), "--all", "--operator", "ops-1")
     assert code == 0, replayed
@@ -124,3 +132,18 @@ def test_replay_a_delivery_dead_letter_requeues_the_job(settings: Settings, redi
         assert client.zscore(queue_key("on-call/outbox"), "job-1") is not None
         assert client.xlen(NOTIFY_DELIVERIES_DEAD) == 0
         assert b"dead-letter-replayed" in client.xrange(AUDIT)[-1][1][b"audit-event"]
+
+
+async def test_no_body_is_shown_when_its_read_cannot_be_recorded(
+    settings: Settings, redis_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stream = intake_stream(1)
+    await _dead_letter(redis_url, stream)
+    with redis.Redis.from_url(redis_url) as client:
+        dead_id = client.xrange(dead_letters(stream))[0][0].decode()
+        client.delete(AUDIT)
+        client.set(AUDIT, "not a stream")  # every XADD to it now fails
+    code, shown = dlq(settings, "show", dead_letters(stream), dead_id, "--body")
+    assert code == 3
+    assert "not for logs" not in shown
+    assert "cannot be recorded" in capsys.readouterr().err

@@ -40,7 +40,9 @@ from bonemet_shared.streams import AUDIT, NOTIFY_DELIVERIES_DEAD, dead_letter_st
 
 OBSERVER = "bonemet-cli"
 REPLAYED: AuditEventCode = "dead-letter-replayed"
-"""Audit code of a replay (to be added to ``bonemet_shared.audit.AuditEventCode``)."""
+"""Audit code of a replay."""
+READ: AuditEventCode = "dead-letter-read"
+"""Audit code of ``show --body``: someone read a stored body (which can hold patient data)."""
 Fields = dict[bytes | bytearray | memoryview | str | int | float, bytes | bytearray | memoryview | str | int | float]
 SCAN_LIMIT = 100_000
 """``list`` counts reasons over at most this many entries per stream."""
@@ -58,8 +60,11 @@ def add_dlq_parser(commands: Any) -> argparse.ArgumentParser:
     show.add_argument("stream", help="dead-letter stream, as `bonemet dlq list` prints it")
     show.add_argument("entry_id", help="dead-letter entry id")
     show.add_argument(
-        "--body", action="store_true", help="also print the stored body to stdout (it can contain patient data)"
+        "--body",
+        action="store_true",
+        help="also print the stored body to stdout (it can contain patient data; the read is audited first)",
     )
+    show.add_argument("--operator", default=None, help="who reads, for the audit record (default: OS user)")
     replay = sub.add_parser("replay", help="send dead letters back to their stream or delivery queue, audited")
     replay.add_argument("stream", help="dead-letter stream, as `bonemet dlq list` prints it")
     replay.add_argument("entry_ids", nargs="*", metavar="ENTRY_ID", help="entries to replay")
@@ -93,12 +98,12 @@ def run_dlq(args: argparse.Namespace, out: IO[str] | None = None, settings: Sett
                 file=sys.stderr,
             )
             return 2
+        operator = args.operator or f"os-user:{getpass.getuser()}"
         if args.dlq_command == "show":
-            return show_command(client, args.stream, args.entry_id, args.body, out)
+            return show_command(client, args.stream, args.entry_id, args.body, out, operator)
         if not args.entry_ids and not args.all:
             print("bonemet dlq replay: name entry ids, or --all", file=sys.stderr)
             return 2
-        operator = args.operator or f"os-user:{getpass.getuser()}"
         return replay_command(client, args.stream, args.entry_ids, args.reason, operator, args.dry_run, args.force, out)
 
 
@@ -141,7 +146,7 @@ def list_command(client: redis.Redis, known: tuple[str, ...], out: IO[str]) -> i
     return 0
 
 
-def show_command(client: redis.Redis, stream: str, entry_id: str, with_body: bool, out: IO[str]) -> int:
+def show_command(client: redis.Redis, stream: str, entry_id: str, with_body: bool, out: IO[str], operator: str) -> int:
     entries = client.xrange(stream, min=entry_id, max=entry_id, count=1)
     if not entries:
         print(f"bonemet dlq show: no entry {entry_id} in {stream}", file=sys.stderr)
@@ -155,6 +160,14 @@ def show_command(client: redis.Redis, stream: str, entry_id: str, with_body: boo
     if "body" in fields:
         print(f"body: {len(fields['body'])} bytes (--body prints it)", file=out)
         if with_body:
+            # Who read which body is recorded before anything is printed: no record, no body (exit 3).
+            audit = _audit_fields(operator, stream, entry_id, fields, _patient_of(fields["body"]), READ)
+            try:
+                client.xadd(AUDIT, audit)
+            except redis.RedisError as exc:
+                print(f"bonemet dlq show: the read cannot be recorded ({type(exc).__name__}); body not shown",
+                      file=sys.stderr)  # fmt: skip
+                return 3
             print(BODY_WARNING, file=sys.stderr)
             print(_text(fields["body"]), file=out)
     return 0
@@ -234,15 +247,22 @@ def _describe(stream: str, fields: dict[str, bytes]) -> str:
     return ", ".join(f"{n}={_text(fields[n])}" for n in names if n in fields)
 
 
-def _audit_fields(operator: str, stream: str, entry_id: str, fields: dict[str, bytes], patient: str | None) -> Fields:
+def _audit_fields(
+    operator: str,
+    stream: str,
+    entry_id: str,
+    fields: dict[str, bytes],
+    patient: str | None,
+    event: AuditEventCode = REPLAYED,
+) -> Fields:
     details = [("dead-letter-stream", stream), ("dead-letter-entry", entry_id)]
     for name in ("source_stream", "entry_id", "job_id", "notification_id", "reason"):
         if name in fields:
             details.append((name.replace("_", "-"), _text(fields[name])))
     correlation = _text(fields.get("correlation_id", b"")) or None
     record = AuditRecord(
-        event=REPLAYED,
-        action="U",
+        event=event,
+        action="R" if event == READ else "U",
         outcome="0",
         observer=OBSERVER,
         recorded=datetime.now(UTC),

@@ -43,6 +43,7 @@ AuditEventCode = Literal[
     "notification-acknowledged",
     "audit-read",
     "dead-letter-replayed",
+    "dead-letter-read",
 ]
 """Our event codes (CodeSystem {CANONICAL_BASE}/CodeSystem/audit-event), carried in AuditEvent.subtype."""
 
