@@ -43,6 +43,9 @@ AuditEventCode = Literal[
     "notification-acknowledged",
     "audit-read",
     "dead-letter-replayed",
+    "cds-hook-answered",
+    "cds-hook-refused",
+    "cds-feedback",
 ]
 """Our event codes (CodeSystem {CANONICAL_BASE}/CodeSystem/audit-event), carried in AuditEvent.subtype."""
 
