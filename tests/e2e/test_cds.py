@@ -13,15 +13,12 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,9 +26,10 @@ import httpx
 import orjson
 import pytest
 import redis
-from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from bonemet_cli.bench.cds import ehr_token, jwks_server
+from bonemet_cli.supervisor import free_port
 from bonemet_shared.inspection import all_drained
 from bonemet_shared.patient_state import suggestion_key
 
@@ -54,38 +52,16 @@ def poll(probe: Callable[[], T | None], timeout: float = 60.0) -> T:
     pytest.fail(f"condition not met within {timeout} s")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def ehr_key() -> Iterator[tuple[RSAKey, str]]:
     key = RSAKey.generate_key(2048, parameters={"kid": "e2e-1", "use": "sig"})
-    body = json.dumps({"keys": [key.as_dict(private=False)]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield key, f"http://127.0.0.1:{server.server_address[1]}/jwks"
-    server.shutdown()
-    server.server_close()
+    with jwks_server(key) as url:
+        yield key, url
 
 
 @pytest.fixture
 def services(redis_url: str, tmp_path: Path, ehr_key: tuple[RSAKey, str]) -> Iterator[tuple[str, str, dict[str, str]]]:
-    intake_port, cds_port = _free_port(), _free_port()
+    intake_port, cds_port = free_port(), free_port()
     cds = f"http://127.0.0.1:{cds_port}"
     env = {
         **os.environ,
@@ -93,8 +69,8 @@ def services(redis_url: str, tmp_path: Path, ehr_key: tuple[RSAKey, str]) -> Ite
         "BONEMET_DATA_DIR": str(tmp_path),
         "BONEMET_INTAKE_PORT": str(intake_port),
         "BONEMET_INSTANCE": "e2e-cds",
-        "BONEMET_AUDIT_PORT": str(_free_port()),
-        "BONEMET_NOTIFY_PORT": str(_free_port()),
+        "BONEMET_AUDIT_PORT": str(free_port()),
+        "BONEMET_NOTIFY_PORT": str(free_port()),
         "BONEMET_CDS_PORT": str(cds_port),
         "BONEMET_CDS_PUBLIC_URL": cds,
         "BONEMET_CDS_TRUSTED_ISSUERS": json.dumps({ISSUER: ehr_key[1]}),
@@ -203,9 +179,7 @@ def mscc_patient_with_prior_spine_radiotherapy() -> list[dict[str, Any]]:
 
 
 def token(key: RSAKey, audience: str) -> str:
-    now = int(time.time())
-    claims = {"iss": ISSUER, "aud": audience, "iat": now, "exp": now + 300, "jti": str(uuid.uuid4())}
-    return jwt.encode({"alg": "RS384", "typ": "JWT", "kid": key.kid}, claims, key, algorithms=["RS384"])
+    return ehr_token(key, audience, issuer=ISSUER, alg="RS384")
 
 
 def test_an_allow_listed_ehr_gets_the_critical_card_and_its_feedback_is_audited(

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 import redis
 from joserfc import jwt
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, RSAKey
 
 from bonemet_cli.bench.stats import percentile
 from bonemet_cli.bench.traffic import Traffic
@@ -40,6 +40,7 @@ from bonemet_shared.patient_state import HeldResource, LastSuggestion, encode_st
 
 ISSUER = "https://bench-ehr.example.test"
 SERVICE = "/cds-services/bonemet-bone-metastasis-radiotherapy"
+Key = ECKey | RSAKey
 
 
 def store_patients(url: str, traffic: Traffic, count: int) -> list[str]:
@@ -68,7 +69,8 @@ def store_patients(url: str, traffic: Traffic, count: int) -> list[str]:
 
 
 @contextmanager
-def _jwks(key: ECKey) -> Iterator[str]:
+def jwks_server(key: Key) -> Iterator[str]:
+    """A JWK Set with ``key``'s public half, served on loopback until the block ends; its URL."""
     body = json.dumps({"keys": [key.as_dict(private=False)]}).encode()
 
     class Handler(BaseHTTPRequestHandler):
@@ -121,13 +123,14 @@ def _service(url: str, jwks_url: str, data_dir: Path) -> Iterator[str]:
             process.wait(timeout=30)
 
 
-def _token(key: ECKey, audience: str) -> str:
+def ehr_token(key: Key, audience: str, issuer: str = ISSUER, alg: str = "ES384") -> str:
+    """A CDS Hooks client JWT as an EHR signs it: a fresh ``jti``, five minutes to live."""
     now = int(time.time())
-    claims = {"iss": ISSUER, "aud": audience, "iat": now, "exp": now + 300, "jti": str(uuid.uuid4())}
-    return jwt.encode({"alg": "ES384", "typ": "JWT", "kid": key.kid}, claims, key, algorithms=["ES384"])
+    claims = {"iss": issuer, "aud": audience, "iat": now, "exp": now + 300, "jti": str(uuid.uuid4())}
+    return jwt.encode({"alg": alg, "typ": "JWT", "kid": key.kid}, claims, key, algorithms=[alg])
 
 
-def _timed(client: httpx.Client, key: ECKey, base: str, seconds: float, patients: list[str] | None) -> list[float]:
+def _timed(client: httpx.Client, key: Key, base: str, seconds: float, patients: list[str] | None) -> list[float]:
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
     n = 0
@@ -138,7 +141,7 @@ def _timed(client: httpx.Client, key: ECKey, base: str, seconds: float, patients
             pid = patients[n % len(patients)]
             path = SERVICE
             body = {"hook": "patient-view", "hookInstance": str(uuid.uuid4()), "context": {"patientId": pid}}
-        headers = {"Authorization": f"Bearer {_token(key, base + path)}"}  # signing is the EHR's cost, not timed
+        headers = {"Authorization": f"Bearer {ehr_token(key, base + path)}"}  # signing is the EHR's cost, not timed
         started = time.perf_counter()
         answer = client.post(path, json=body, headers=headers) if body else client.get(path, headers=headers)
         elapsed = time.perf_counter() - started
@@ -154,7 +157,7 @@ def patient_view(traffic: Traffic, patients: int, seconds: float) -> dict[str, A
     with tempfile.TemporaryDirectory(prefix="bonemet-bench-cds-") as folder, embedded_server(Path(folder)) as url:
         ids = store_patients(url, traffic, patients)
         with (
-            _jwks(key) as jwks_url,
+            jwks_server(key) as jwks_url,
             _service(url, jwks_url, Path(folder)) as base,
             httpx.Client(base_url=base) as client,
         ):

@@ -13,10 +13,11 @@ from bonemet_cds.http import create_app
 from bonemet_cds.service import CdsService
 from bonemet_cds.settings import CdsSettings
 from bonemet_cds.store import CdsStore
-from bonemet_cds.trust import ConfigError, KeySets, Verifier, is_loopback, parse_issuers
+from bonemet_cds.trust import ConfigError, KeySets, Verifier, parse_issuers
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
+from bonemet_shared.network import is_loopback
 from bonemet_shared.settings import Settings
 
 

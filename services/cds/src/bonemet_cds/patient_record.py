@@ -18,7 +18,7 @@ import orjson
 
 from bonemet_cds.discovery import PATIENT, PREFETCH
 from bonemet_cds.models import HookRequest
-from bonemet_cds.trust import is_loopback
+from bonemet_shared.network import is_loopback
 
 ENGINE_TYPES: Final = frozenset(
     {"Patient", "Condition", "Observation", "MedicationRequest", "MedicationStatement", "Medication", "Procedure"}
