@@ -235,9 +235,8 @@ def for_ehr(resource: Mapping[str, Any], resources: Mapping[str, Mapping[str, An
     to our Device replaced by a display, and inputs referenced without their version."""
     copied: dict[str, Any] = copy.deepcopy(dict(resource))
     copied.pop("id", None)
-    for role in ("requester",):
-        if role in copied:
-            copied[role] = {"display": RECOMMENDER_DISPLAY}
+    if "requester" in copied:
+        copied["requester"] = {"display": RECOMMENDER_DISPLAY}
     if "reasonReference" in copied:
         copied["reasonReference"] = [
             {"reference": r["reference"].partition("/_history/")[0]} for r in copied["reasonReference"]
@@ -249,7 +248,6 @@ def for_ehr(resource: Mapping[str, Any], resources: Mapping[str, Mapping[str, An
                 volume = copy.deepcopy(dict(resources.get(reference.split("/", 1)[1]) or {}))
                 if volume:
                     volume["id"] = "volume"
-                    volume.pop("patient", None)
                     volume["patient"] = copied.get("subject", {})
                     copied["contained"] = [volume]
                     part["valueReference"] = {"reference": "#volume"}
