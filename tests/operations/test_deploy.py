@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from bonemet_audit.settings import AuditSettings
+from bonemet_cds.settings import CdsSettings
 from bonemet_intake.settings import IntakeSettings
 from bonemet_notifier.settings import NotifierSettings
 from bonemet_shared.observability import DEFAULT_PORTS, ObservabilitySettings
@@ -26,7 +27,7 @@ THIRD_PARTY = {"valkey", "postgres"}
 
 def known_variables() -> set[str]:
     names: set[str] = set()
-    for cls in (Settings, IntakeSettings, NotifierSettings, AuditSettings, ObservabilitySettings):
+    for cls in (Settings, IntakeSettings, NotifierSettings, AuditSettings, CdsSettings, ObservabilitySettings):
         prefix = cls.model_config.get("env_prefix", "")
         names |= {(prefix + field).upper() for field in cls.model_fields}
     return names

@@ -56,6 +56,7 @@ def run_demo(timeout: float) -> int:
             "BONEMET_NOTIFY_PORT": str(notify_port),
             "BONEMET_PUBLIC_BASE_URL": f"http://127.0.0.1:{notify_port}",
             "BONEMET_AUDIT_PORT": str(audit_port),
+            "BONEMET_CDS_PORT": str(free_port()),
             "BONEMET_METRICS_PORT": "0",  # any free port: the demo never collides with a running deployment
         }
         (demo_dir / "logs").mkdir()

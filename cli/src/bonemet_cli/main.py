@@ -18,7 +18,8 @@ DESCRIPTION = """bonemet: event-driven FHIR integration for bone-metastasis radi
 
 Configuration comes from BONEMET_* environment variables (see README): BONEMET_REDIS_URL
 (unset: the embedded Valkey server), BONEMET_DATA_DIR, BONEMET_INTAKE_HOST, BONEMET_INTAKE_PORT,
-BONEMET_AUDIT_DATABASE_URL (unset: audit.sqlite3 in the data dir; see docs/audit.md)."""
+BONEMET_AUDIT_DATABASE_URL (unset: audit.sqlite3 in the data dir; see docs/audit.md),
+BONEMET_CDS_HOST, BONEMET_CDS_PORT, BONEMET_CDS_TRUSTED_ISSUERS (see docs/cds-hooks.md)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the notifications")
 
     serve = commands.add_parser("serve", help="run one service, or all of them as supervised child processes")
-    serve.add_argument("service", choices=["intake", "recommender", "notifier", "audit", "all"])
+    serve.add_argument(
+        "service",
+        choices=["intake", "recommender", "notifier", "audit", "cds", "all"],
+        help="cds is the CDS Hooks 2.0 service for the EHR (docs/cds-hooks.md)",
+    )
     serve.add_argument(
         "--replicas",
         default=None,
@@ -172,11 +177,13 @@ def serve_all(replicas_text: str | None = None) -> int:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         from bonemet_audit.settings import get_audit_settings
+        from bonemet_cds.settings import get_cds_settings
 
-        audit = get_audit_settings()
+        audit, cds = get_audit_settings(), get_cds_settings()
         print(
             f"bonemet: serving on http://{settings.intake_host}:{settings.intake_port}/fhir, audit review on "
-            f"http://{audit.audit_host}:{audit.audit_port}/audit (Ctrl-C stops)"
+            f"http://{audit.audit_host}:{audit.audit_port}/audit, CDS Hooks on {cds.cds_base_url}/cds-services "
+            "(Ctrl-C stops)"
         )
         supervisor.watch()
     return 0

@@ -4,8 +4,8 @@ A child that exits unexpectedly is restarted with backoff; SIGINT/SIGTERM stop t
 gracefully (each finishes its in-flight message), then the embedded server stops.
 
 The consuming services (recommender, notifier) can run as several replicas: replica i of N gets
-``BONEMET_REPLICA=i/N`` and reads the partitions p with p % N == i (docs/decisions/0006). The intake
-and the audit archiver run once here (the archiver must: one hash chain, one writer).
+``BONEMET_REPLICA=i/N`` and reads the partitions p with p % N == i (docs/decisions/0006). The intake,
+the audit archiver and the CDS Hooks service run once here (the archiver must: one hash chain, one writer).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ SERVICES: dict[str, str] = {
     "recommender": "bonemet_recommender",
     "notifier": "bonemet_notifier",
     "audit": "bonemet_audit",
+    "cds": "bonemet_cds",
 }
 
 ALL: list[str] = list(SERVICES)

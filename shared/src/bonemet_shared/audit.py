@@ -9,6 +9,7 @@ carry resource bodies, names or free text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -44,6 +45,9 @@ AuditEventCode = Literal[
     "audit-read",
     "dead-letter-replayed",
     "dead-letter-read",
+    "cds-hook-answered",
+    "cds-hook-refused",
+    "cds-feedback",
 ]
 """Our event codes (CodeSystem {CANONICAL_BASE}/CodeSystem/audit-event), carried in AuditEvent.subtype."""
 
@@ -138,5 +142,9 @@ def queue_audit(pipe: Pipeline | Commands, record: AuditRecord) -> None:
     pipe.xadd(AUDIT, {"audit-event": orjson.dumps(to_audit_event(record))})
 
 
+_REFERENCE = re.compile(r"[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64}")
+"""A relative FHIR reference (``PractitionerRole/x``); any other agent, a URL included, is an identifier."""
+
+
 def _who(agent: str) -> dict[str, Any]:
-    return {"reference": agent} if "/" in agent else {"identifier": {"value": agent}}
+    return {"reference": agent} if _REFERENCE.fullmatch(agent) else {"identifier": {"value": agent}}

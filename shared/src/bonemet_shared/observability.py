@@ -1,7 +1,7 @@
 """Metrics, health and readiness for every process (issue 7; runbook: docs/operations.md).
 
 Each service process serves a small HTTP endpoint on ``BONEMET_METRICS_PORT`` (defaults: intake
-9100, recommender 9101, notifier 9102, audit 9103; 0 = any free port, logged as
+9100, recommender 9101, notifier 9102, audit 9103, cds 9104; 0 = any free port, logged as
 ``metrics-listening``) on ``BONEMET_METRICS_HOST`` (default ``127.0.0.1``):
 
 - ``GET /metrics``: Prometheus text (prometheus-client): handler throughput and latency per stream
@@ -47,7 +47,7 @@ from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import get_logger
 from bonemet_shared.settings import Settings, get_settings
 
-DEFAULT_PORTS: Mapping[str, int] = {"intake": 9100, "recommender": 9101, "notifier": 9102, "audit": 9103}
+DEFAULT_PORTS: Mapping[str, int] = {"intake": 9100, "recommender": 9101, "notifier": 9102, "audit": 9103, "cds": 9104}
 """``BONEMET_METRICS_PORT`` when unset, per service (so one host can run one of each)."""
 
 GROUP_OF: Mapping[str, str] = {

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default=None,
         description="Key of the keyed hash that stands for a patient in logs. Unset: a random key in the data dir.",
     )
+    suggestion_link_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the opaque id that stands for a suggestion in links to the clinician page "
+        "(HMAC-SHA256 of the CarePlan id). Unset: a random key in the data dir.",
+    )
     max_deliveries: int = Field(default=5, description="Deliveries of one stream entry before it is dead-lettered.")
     claim_idle_ms: int = Field(default=30_000, description="Idle time after which a pending entry is reclaimed.")
     partitions: int = Field(
@@ -101,6 +106,12 @@ class Settings(BaseSettings):
         if self.log_hash_key is not None:
             return self.log_hash_key.get_secret_value().encode()
         return self.local_secret("log-hash")
+
+    def link_key(self) -> bytes:
+        """The key of suggestion link ids (``bonemet_shared.links``): configured, or created once per data dir."""
+        if self.suggestion_link_key is not None:
+            return self.suggestion_link_key.get_secret_value().encode()
+        return self.local_secret("suggestion-link")
 
     def local_secret(self, name: str) -> bytes:
         """A random key kept in the data dir as ``<name>.key``: created once, then read by every process."""

@@ -4,9 +4,11 @@
 (b) intake throughput over HTTP with the recommender, notifier and audit archiver running (single
 resources and 100-entry batch Bundles), with each process's CPU per accepted resource; (c) end-to-end
 latency at 500 resources/s of mixed traffic; (d) engine evaluations/s, in one process and in one process
-per core at once; (e) state bytes per patient for 10,000 synthetic patients.
+per core at once; (e) state bytes per patient for 10,000 synthetic patients; (f) CDS Hooks patient-view
+latency with a stored suggestion (the CDS service as its own process, tokens checked), with discovery as
+the same run's baseline.
 
-(d) and (e) are measured first, in process, with the machine to themselves; then the services start as
+(d), (e) and (f) are measured first, with the machine to themselves; then the services start as
 separate processes (as ``bonemet demo`` starts them) for (c) and (b); the yardstick (a) runs right
 before and right after the batch figure of (b). A command, not a test: the targets are reported, never
 asserted.
@@ -29,7 +31,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from bonemet_cli.bench import inprocess, pipeline
+from bonemet_cli.bench import cds, inprocess, pipeline
 from bonemet_cli.bench.stats import TARGETS, ratio, summary
 from bonemet_cli.bench.traffic import Traffic
 
@@ -43,10 +45,12 @@ class Plan:
     e2e_s: float
     throughput_s: float
     synthetic: int
+    cds_s: float
 
 
-FULL = Plan(yardstick=20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200)
-QUICK = Plan(yardstick=5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60)
+FULL = Plan(yardstick=20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200, cds_s=10.0)
+QUICK = Plan(yardstick=5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60, cds_s=3.0)
+CDS_PATIENTS = 200
 E2E_RATE = 500.0
 STATE_PATIENTS = 10_000
 
@@ -74,6 +78,8 @@ def main(argv: list[str]) -> int:
         results.update(inprocess.engine(patients, plan.engine_s))
     with console.status(f"(e) state of {STATE_PATIENTS:,} patients ..."):
         results.update(inprocess.state(Traffic(run + "s", today, seed=5), STATE_PATIENTS))
+    with console.status("(f) CDS Hooks patient-view ..."):
+        results.update(cds.patient_view(Traffic(run + "f", today, seed=10), CDS_PATIENTS, plan.cds_s))
     mixed = Traffic(run + "y", today, seed=6).mixed()
     yardstick_items = [next(mixed) for _ in range(plan.yardstick)]
 
@@ -192,6 +198,10 @@ def _print(doc: dict[str, Any]) -> None:
         ("    one engine process per core, all together", "engine_evals_per_s_all_cores", " /s"),
         ("(e) state bytes per patient (MEMORY USAGE)", "state_bytes_per_patient", " B"),
         ("    used_memory delta per patient", "state_used_memory_delta_per_patient", " B"),
+        ("(f) CDS patient-view p50, stored suggestion", "cds_patient_view_p50_ms", " ms"),
+        ("(f) CDS patient-view p99", "cds_patient_view_p99_ms", " ms"),
+        ("    discovery p99 (baseline: HTTP + token check)", "cds_discovery_p99_ms", " ms"),
+        ("    patient-view p99 / discovery p99", "cds_patient_view_p99_over_discovery", ""),
     ]
     for label, key, unit in rows:
         target = targets.get(key)

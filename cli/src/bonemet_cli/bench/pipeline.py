@@ -62,6 +62,7 @@ def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
                 "BONEMET_PUBLIC_BASE_URL": base,
                 "BONEMET_NOTIFY_PORT": str(free_port()),
                 "BONEMET_AUDIT_PORT": str(free_port()),
+                "BONEMET_CDS_PORT": str(free_port()),
                 "BONEMET_METRICS_PORT": "0",  # any free port: never collide with a running deployment
             }
             env.pop("BONEMET_INTAKE_TOKENS", None)  # loopback host, no token table: auth is off

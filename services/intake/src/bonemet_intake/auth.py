@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -112,15 +111,6 @@ def verify_signature(client: Client | None, signature: str | None, body: bytes) 
     expected = hmac.new(client.hmac_secret, body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected.encode(), provided.encode("ascii", "replace")):
         raise IntakeError(403, Issue("forbidden", "X-Signature does not match the body."))
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _pairs(value: str | None, name: str) -> list[tuple[str, str]]:

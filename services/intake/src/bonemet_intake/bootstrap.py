@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import redis.asyncio as aredis
 from starlette.applications import Starlette
 
-from bonemet_intake.auth import Clients, ConfigError, is_loopback, parse_clients
+from bonemet_intake.auth import Clients, ConfigError, parse_clients
 from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import Limits, create_app
 from bonemet_intake.metrics import Metrics
@@ -17,6 +17,7 @@ from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
+from bonemet_shared.network import is_loopback
 from bonemet_shared.settings import Settings
 
 

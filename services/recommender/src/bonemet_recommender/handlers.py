@@ -21,16 +21,9 @@ from bonemet_shared.events import (
     ResourceRetracted,
     SuggestionIssued,
 )
+from bonemet_shared.patient_state import LastSuggestion
 
 Evaluate = Callable[[Sequence[Mapping[str, Any]], datetime], Evaluation | None]
-
-
-@dataclass(frozen=True)
-class LastSuggestion:
-    careplan_id: str
-    content_hash: str
-    status: str
-    careplan: dict[str, Any]
 
 
 @dataclass(frozen=True)

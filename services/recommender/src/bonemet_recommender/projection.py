@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
+from bonemet_shared.patient_state import HeldResource
 from bonemet_shared.versions import version_order
 
 # What the picture keeps of a resource: the top-level elements that engine/picture.py reads per resource
@@ -89,14 +90,6 @@ def slim(resource: Mapping[str, Any]) -> dict[str, Any]:
         if reduced:
             copy["meta"] = reduced
     return copy
-
-
-@dataclass(frozen=True)
-class HeldResource:
-    version_id: str | None
-    last_updated: str | None
-    retracted: bool
-    resource: dict[str, Any] | None
 
 
 Picture = Mapping[str, HeldResource]

@@ -381,8 +381,9 @@ def _fractures(lesion: Lesion) -> list[str]:
     return [f.reference for f in lesion.fractures if not _settled(lesion, "fracture", f.when)]
 
 
-def _deficit(lesion: Lesion) -> bool | None:
-    """Neurological deficit; a deficit whose evidence a decompression settled does not trigger R1 again (A13)."""
+def neurological_status(lesion: Lesion) -> bool | None:
+    """Neurological deficit (None: unknown; order checks read it too); a deficit whose evidence a decompression
+    settled does not trigger R1 again (A13)."""
     neuro = lesion.neuro
     if neuro.deficit is True and _settled(lesion, "deficit", neuro.latest):
         return None
@@ -441,7 +442,7 @@ def _key_missing(draft: _Draft, patient: _Patient) -> list[MissingInput]:
 
 
 def _is_r1(draft: _Draft) -> bool:
-    return draft.spine and not draft.lesion.marrow_only and _deficit(draft.lesion) is True
+    return draft.spine and not draft.lesion.marrow_only and neurological_status(draft.lesion) is True
 
 
 def _is_r2(draft: _Draft) -> bool:
@@ -744,7 +745,7 @@ _OPERATION_WORDS: Final[dict[postop.OperationGroup, str]] = {
 
 @quick_init
 @dataclass(frozen=True)
-class _PriorRT:
+class PriorRT:
     """The courses at a lesion's site as the re-irradiation limits read them (A13)."""
 
     known: tuple[tuple[float, int], ...]
@@ -762,7 +763,8 @@ _REIRRADIATION_SPINE: Final = frozenset({(8.0, 1), (20.0, 8), (20.0, 5), (24.0, 
 _REIRRADIATION_NON_SPINE: Final = frozenset({(8.0, 1), (20.0, 5), (24.0, 6)})
 
 
-def _prior_rt(lesion: Lesion, now: datetime) -> _PriorRT | None:
+def prior_rt(lesion: Lesion, now: datetime) -> PriorRT | None:
+    """The lesion's prior courses as the limits read them; None without any (also read by order checks)."""
     courses = lesion.prior_courses
     if not courses:
         return None
@@ -781,10 +783,10 @@ def _prior_rt(lesion: Lesion, now: datetime) -> _PriorRT | None:
             intervals.append((now - course.ended).days)
     interval = 0 if running else None if end_unknown else min(intervals)
     references = tuple(r for c in courses for r in c.references)
-    return _PriorRT(tuple(known), unknown_dose, interval, len(courses), references)
+    return PriorRT(tuple(known), unknown_dose, interval, len(courses), references)
 
 
-def _within_reirradiation_limits(draft: _Draft, prior: _PriorRT, candidates: Sequence[Regimen]) -> list[Regimen]:
+def _within_reirradiation_limits(draft: _Draft, prior: PriorRT, candidates: Sequence[Regimen]) -> list[Regimen]:
     """The candidates a previously irradiated site may receive: R4's regimen limits and, for the spine, the §2.1
     cord check against the SUM of the known courses (A13). A course of unknown cord dose leaves 8/1 and 20/8
     only, each still checked; SBRT needs one known conventional course and the Sahgal 2012 limits."""
@@ -821,7 +823,7 @@ def _within_reirradiation_limits(draft: _Draft, prior: _PriorRT, candidates: Seq
     return kept
 
 
-def _r4(draft: _Draft, patient: _Patient, prior: _PriorRT) -> None:
+def _r4(draft: _Draft, patient: _Patient, prior: PriorRT) -> None:
     draft.rule = "R4"
     draft.use(*prior.references)
     draft.suggest("dosimetry-review", "Re-irradiation: review the prior plan's dosimetry", "routine", "ASTRO-2024")
@@ -854,14 +856,14 @@ def _r4(draft: _Draft, patient: _Patient, prior: _PriorRT) -> None:
         )
 
 
-def _reirradiation_sbrt_plausible(draft: _Draft, patient: _Patient, prior: _PriorRT) -> bool:
+def _reirradiation_sbrt_plausible(draft: _Draft, patient: _Patient, prior: PriorRT) -> bool:
     """Spine SBRT re-irradiation is a candidate (the limits then decide): one known conventional course,
     favourable or intermediate prognosis and every SBRT gate (Sahgal 2012; A12, A13)."""
     one_known = prior.count == 1 and bool(prior.known)
     return draft.spine and one_known and patient.good_enough_for_sbrt_prognosis and _sbrt_basics(draft, patient)
 
 
-def _prior_summary(prior: _PriorRT) -> str:
+def _prior_summary(prior: PriorRT) -> str:
     parts = [" + ".join(f"prior {t:g} Gy/{n}" for t, n in prior.known) or "prior dose not known"]
     if prior.unknown_dose and prior.known:
         parts.append("and a course of unknown cord dose")
@@ -881,7 +883,7 @@ def _caution(draft: _Draft, detail: str) -> None:
         )
 
 
-def _apply_prior_rt(draft: _Draft, prior: _PriorRT | None) -> bool:
+def _apply_prior_rt(draft: _Draft, prior: PriorRT | None) -> bool:
     """Bounds the scenario's regimens at a previously irradiated site (every scenario, A13). Answers whether the
     scenario proposed radiotherapy that the limits then removed entirely."""
     if prior is None:
@@ -916,7 +918,7 @@ def _apply_prior_rt(draft: _Draft, prior: _PriorRT | None) -> bool:
     return True
 
 
-def _no_safe_regimen(draft: _Draft, prior: _PriorRT) -> None:
+def _no_safe_regimen(draft: _Draft, prior: PriorRT) -> None:
     """A13: no regimen passed: dosimetry review at the lesion's priority, and a DetectedIssue that gives the
     cumulative cord EQD2 of the lowest candidate. Runs once the lesion's priority is final."""
     draft.suggest(
@@ -1243,7 +1245,7 @@ def _decide_lesion(lesion: Lesion, patient: _Patient, now: datetime) -> LesionDe
     key_missing = _key_missing(draft, patient)
     for item in key_missing:
         draft.need(item.coding, item.why, key=True)
-    prior = _prior_rt(lesion, now)
+    prior = prior_rt(lesion, now)
     _scenario(draft, patient, prior, key_missing)
     if patient.very_short and draft.rule in ("R2", "R3a", "R3b") and draft.regimens:
         draft.regimens = []  # M1: clinician < 4 weeks -> RT only for R1
@@ -1273,7 +1275,7 @@ def _decide_lesion(lesion: Lesion, patient: _Patient, now: datetime) -> LesionDe
     return draft.freeze("curative" if draft.rule == "R5" else "palliative")
 
 
-def _scenario(draft: _Draft, patient: _Patient, prior: _PriorRT | None, key_missing: list[MissingInput]) -> None:
+def _scenario(draft: _Draft, patient: _Patient, prior: PriorRT | None, key_missing: list[MissingInput]) -> None:
     """The first scenario that matches, in the A4 precedence."""
     lesion = draft.lesion
     if lesion.marrow_only:
@@ -1613,4 +1615,4 @@ def decide(picture: PatientPicture, now: datetime) -> PatientDecision | None:
     )
 
 
-__all__ = ["SCENARIOS", "decide"]
+__all__ = ["SCENARIOS", "PriorRT", "decide", "neurological_status", "prior_rt"]
