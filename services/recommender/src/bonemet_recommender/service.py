@@ -17,22 +17,20 @@ ids, on the same connection (``bonemet_shared.exchange``; suggestions framed as 
 frame them, ``bonemet_shared.frames``).
 The batch's keys all carry its partition's tag, so it stays one cluster slot (the audit XADD aside).
 
-Held resources (slim copies, see ``projection.slim``) and last suggestions are stored by ``encode_state``:
-a one-byte format marker, then ``orjson.dumps(dataclass)`` (the same bytes as ``orjson.dumps(asdict(...))``
-without ``asdict``'s deep copy) compressed with raw DEFLATE at level 1 (``_DEFLATE``). ``decode_held`` and
-``decode_last`` also read the previous version's values, plain JSON (they start with ``{``); a legacy held
-resource is read back slim.
+Held resources (slim copies, see ``projection.slim``) and last suggestions are stored by ``encode_state``
+in the format of ``bonemet_shared.pictures`` (which also names the keys: the notifier reads the Patient
+resource from the picture): a one-byte format marker, then ``orjson.dumps(dataclass)`` (the same bytes as
+``orjson.dumps(asdict(...))`` without ``asdict``'s deep copy) compressed with raw DEFLATE at level 1.
+``decode_held`` and ``decode_last`` also read the previous version's values, plain JSON (they start with
+``{``); a legacy held resource is read back slim.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
-import orjson
 import redis.asyncio as aredis
 from pydantic import ValidationError
 
@@ -51,20 +49,11 @@ from bonemet_shared.events import ResourceAccepted, ResourceRetracted, Suggestio
 from bonemet_shared.exchange import Commands, exchange, hash_pairs, pooled, transaction
 from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.logging import get_logger
-from bonemet_shared.partitions import DEFAULT_PARTITIONS, hash_tag, partition_of
+from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
+from bonemet_shared.pictures import LEGACY, decode_stored, encode_stored, picture_key, suggestion_key
 from bonemet_shared.streams import intake_stream, suggestions_stream
 
 log = get_logger()
-
-
-def picture_key(patient: str, partitions: int = DEFAULT_PARTITIONS) -> str:
-    """``bonemet:picture:{pN}:<patient>``: the patient's held resources (hash), tagged by partition."""
-    return f"bonemet:picture:{hash_tag(partition_of(patient, partitions))}:{patient}"
-
-
-def suggestion_key(patient: str, partitions: int = DEFAULT_PARTITIONS) -> str:
-    """``bonemet:suggestion:{pN}:<patient>``: the last suggestion emitted for the patient."""
-    return f"bonemet:suggestion:{hash_tag(partition_of(patient, partitions))}:{patient}"
 
 
 def transaction_keys(patient: str, partitions: int) -> tuple[str, str, str, str]:
@@ -193,27 +182,9 @@ def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-_DEFLATE = b"\x01"
-"""Format marker: raw DEFLATE (no zlib header or checksum: 6 bytes fewer per value) of the orjson bytes."""
-_LEGACY = b"{"
-"""The previous version's values: plain orjson of the dataclass."""
-
-
 def encode_state(value: HeldResource | LastSuggestion) -> bytes:
-    """A held resource or last suggestion as stored: ``_DEFLATE`` + raw DEFLATE level 1 of its JSON."""
-    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return _DEFLATE + compressor.compress(orjson.dumps(value)) + compressor.flush()
-
-
-def _json(raw: bytes | str) -> dict[str, Any]:
-    data = raw.encode() if isinstance(raw, str) else raw
-    if data[:1] == _DEFLATE:
-        fields: dict[str, Any] = orjson.loads(zlib.decompress(data[1:], -15))
-    elif data[:1] == _LEGACY:
-        fields = orjson.loads(data)
-    else:
-        raise ValueError(f"unknown state format {data[:1]!r}")
-    return fields
+    """A held resource or last suggestion as stored (``bonemet_shared.pictures.encode_stored``)."""
+    return encode_stored(value)
 
 
 DECODED_HELD_CACHE = 8_192
@@ -232,12 +203,12 @@ def decode_held(raw: bytes | str) -> HeldResource:
 
 @lru_cache(maxsize=DECODED_HELD_CACHE)
 def _decode_held(raw: bytes) -> HeldResource:
-    held = HeldResource(**_json(raw))
-    if held.resource is not None and raw[:1] == _LEGACY:
+    held = HeldResource(**decode_stored(raw))
+    if held.resource is not None and raw[:1] == LEGACY:
         return HeldResource(held.version_id, held.last_updated, held.retracted, slim(held.resource))
     return held
 
 
 def decode_last(raw: bytes | str) -> LastSuggestion:
     """A stored last suggestion, either format."""
-    return LastSuggestion(**_json(raw))
+    return LastSuggestion(**decode_stored(raw))
