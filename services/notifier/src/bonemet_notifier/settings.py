@@ -37,6 +37,31 @@ class NotifierSettings(Settings):
         "must exceed the send timeout.",
     )
     notify_poll_ms: int = Field(default=200, ge=1, description="How often idle delivery workers look for due work.")
+    notify_settle_s: float = Field(
+        default=20.0,
+        ge=0,
+        description="Settle window per suggestion: a version is sent once no newer one arrived for this long "
+        "(stat is never held; docs/notifier.md). 0: every version is considered at once.",
+    )
+    notify_id_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of the alert ids in messages, links and logs (set the same on every replica). "
+        "Unset: a random key created once in the data dir.",
+    )
+    clinician_tokens: SecretStr | None = Field(
+        default=None,
+        description="clinician-id:token[,...]: who may sign in to the clinician page and worklist (tokens of "
+        "16 characters or more). The clinician id is a recipient name or reference of the routing file.",
+    )
+    clinician_trusted_header: str | None = Field(
+        default=None,
+        description="Header naming the signed-in clinician, set by a trusted reverse proxy (single sign-on).",
+    )
+    ehr_patient_url: str | None = Field(
+        default=None,
+        description="'Open in EHR' link on the clinician page, a template with {patient} for the FHIR id, "
+        "e.g. https://ehr.hospital.example/patients/{patient}. Unset: no link.",
+    )
 
     @model_validator(mode="after")
     def _lease_exceeds_send_timeout(self) -> NotifierSettings:
@@ -45,6 +70,12 @@ class NotifierSettings(Settings):
         if (self.notify_webhook_url is None) != (self.notify_webhook_secret is None):
             raise ValueError("set BONEMET_NOTIFY_WEBHOOK_URL and BONEMET_NOTIFY_WEBHOOK_SECRET together")
         return self
+
+    def id_key(self) -> bytes:
+        """The key of the alert ids: configured, or created once per data dir."""
+        if self.notify_id_secret is not None:
+            return self.notify_id_secret.get_secret_value().encode()
+        return self.local_secret("notify-id")
 
     def link_key(self) -> bytes:
         """The acknowledgement-link key: configured, or created once per data dir (first writer wins)."""

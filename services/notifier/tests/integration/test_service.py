@@ -66,7 +66,12 @@ async def pending(client: aredis.Redis) -> int:
 
 
 async def test_a_suggestion_is_queued_with_its_ack_then_reaches_the_outbox(
-    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path, suggestion_factory: Callable[..., Any]
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    suggestion_factory: Callable[..., Any],
+    nid: Callable[..., str],
 ) -> None:
     notifier = await rig()  # no routing file: the built-in default route, file outbox
     delivery = await deliver(broker, client, encode(suggestion_factory(priority="asap")))
@@ -78,12 +83,13 @@ async def test_a_suggestion_is_queued_with_its_ack_then_reaches_the_outbox(
     assert names(tmp_path / "outbox") == []  # the consumer never sends itself
     assert await notifier.drain() == 1
     (name,) = names(tmp_path / "outbox")
-    assert name == f"cp-1.h1.{ON_CALL_ID}.json"
+    assert name == f"{nid(ON_CALL_ID)}.json"  # keyed: not computable from the patient reference
     written = (tmp_path / "outbox" / name).read_text()
     content = orjson.loads(written)
     assert content["link"].startswith("https://bonemet.example/ack/")
     assert content["priority"] == "asap"
     assert "zq-4711" not in written
+    assert "cp-1" not in written
     assert await notifier.audit() == ["notification-sent"]
 
 
@@ -143,7 +149,12 @@ async def test_the_running_notifier_consumes_delivers_and_dead_letters(
 
 
 async def test_a_reclaimed_older_version_handled_after_a_newer_one_never_undoes_it(
-    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path, suggestion_factory: Callable[..., Any]
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    suggestion_factory: Callable[..., Any],
+    nid: Callable[..., str],
 ) -> None:
     """Found by the chaos test: v1 fails (server down), v2 is handled, then the claimer retries v1.
 
@@ -163,7 +174,7 @@ async def test_a_reclaimed_older_version_handled_after_a_newer_one_never_undoes_
 
     assert await pending(client) == 0
     assert await notifier.drain() == 1
-    assert names(tmp_path / "outbox") == [f"cp-1.v2.{ON_CALL_ID}.json"]
+    assert names(tmp_path / "outbox") == [f"{nid(ON_CALL_ID, content_hash='v2')}.json"]
 
 
 async def test_a_queued_job_is_sent_at_once_not_after_the_poll_interval(
