@@ -28,9 +28,10 @@ from bonemet_cli.bench.traffic import Item, Traffic
 from bonemet_recommender.engine import evaluate
 from bonemet_recommender.handlers import on_intake_event
 from bonemet_recommender.projection import Change, HeldResource, apply
-from bonemet_recommender.service import encode_state, picture_key, suggestion_key
+from bonemet_recommender.service import encode_state
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.events import ResourceAccepted
+from bonemet_shared.pictures import picture_key, suggestion_key
 
 VIGNETTES = Path(__file__).resolve().parents[4] / "services" / "recommender" / "tests" / "vignettes"
 VIGNETTE_AS_OF = datetime.fromisoformat("2026-06-01T12:00:00+00:00")  # tests/vignettes/README.md
