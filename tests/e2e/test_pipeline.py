@@ -58,6 +58,7 @@ def services(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "BONEMET_INSTANCE": "e2e",
         "BONEMET_AUDIT_PORT": str(_free_port()),
         "BONEMET_NOTIFY_PORT": str(_free_port()),
+        "BONEMET_NOTIFY_SETTLE_S": "1",
     }
     bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
     names = ("intake", "recommender", "notifier", "audit")
