@@ -212,3 +212,31 @@ async def test_a_worker_that_finds_several_jobs_due_sends_them_all_without_waiti
     assert await client.zcard(f"bonemet:notify:queue:{DEST}") == 3
     async with running(notifier):
         await poll(lambda: len(names(tmp_path / "outbox")) == 3, 15)
+
+
+async def test_a_held_version_survives_a_restart_and_is_sent_once_when_its_window_ends(
+    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Callable[..., Any], nid: Callable[..., str]
+) -> None:
+    """The settle state lives in Redis, written with the XACK: a new process (same server) sends it on time."""
+    first = await rig(notify_settle_s=20)
+    await first.handle(suggestion_factory(content_hash="v1", priority="routine"))
+    clock.advance(seconds=5)
+    await first.handle(suggestion_factory(content_hash="v2", priority="routine"))  # resets the window
+    assert await first.client.zcard("bonemet:notify:settles") == 1
+    assert await first.drain() == 0  # held: nothing queued
+
+    restarted = await rig(notify_settle_s=20)
+    settle = restarted.app.workers[-2]
+    clock.advance(seconds=19)
+    assert await settle.run_once() is False  # 19 s after v2: not yet
+    clock.advance(seconds=2)
+    assert await settle.run_once() is True
+    assert await restarted.drain() == 1
+    assert names(tmp_path / "outbox") == [f"{nid(ON_CALL_ID, content_hash='v2')}.json"]  # only the latest
+    assert await restarted.client.zcard("bonemet:notify:settles") == 0
+
+    await restarted.handle(suggestion_factory(content_hash="v3", priority="routine"))  # nothing decisive changed
+    clock.advance(seconds=21)
+    assert await settle.run_once() is True
+    assert await restarted.drain() == 0  # folded: shown on the page, audited, nobody paged
+    assert (await restarted.audit())[-1] == "notification-folded"
