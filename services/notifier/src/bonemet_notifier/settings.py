@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from bonemet_shared.settings import Settings
 
@@ -62,6 +62,22 @@ class NotifierSettings(Settings):
         description="'Open in EHR' link on the clinician page, a template with {patient} for the FHIR id, "
         "e.g. https://ehr.hospital.example/patients/{patient}. Unset: no link.",
     )
+
+    @field_validator(
+        "notify_routes",
+        "notify_webhook_url",
+        "notify_webhook_secret",
+        "notify_link_secret",
+        "notify_id_secret",
+        "clinician_tokens",
+        "clinician_trusted_header",
+        "ehr_patient_url",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``VAR=`` (as docker compose passes ``${VAR:-}``) means unset, not an empty path or key."""
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _lease_exceeds_send_timeout(self) -> NotifierSettings:
