@@ -38,7 +38,9 @@ log = get_logger()
 
 HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts, and
+    # the Origin check needs the real one; nothing is sent to other sites (the EHR link is rel=noreferrer too).
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'",
@@ -244,7 +246,8 @@ def create_app(
                     "age": _age(now.timestamp() * 1000 - paged_ms),
                 }
             )
-        items.sort(key=lambda item: (-PRIORITY_RANK[str(item["priority"])], item["paged_ms"]))
+        # Open ones by urgency, then age (oldest page first); withdrawn ones after them, to be seen and closed.
+        items.sort(key=lambda i: (i["state"] == "withdrawn", -PRIORITY_RANK[str(i["priority"])], i["paged_ms"]))
         return _html(
             "worklist.html", title="Worklist", clinician=clinician, csrf=clinicians.csrf(clinician),
             items=items, recipients=recipients,
