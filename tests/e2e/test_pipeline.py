@@ -58,6 +58,7 @@ def services(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "BONEMET_INSTANCE": "e2e",
         "BONEMET_AUDIT_PORT": str(_free_port()),
         "BONEMET_NOTIFY_PORT": str(_free_port()),
+        "BONEMET_NOTIFY_SETTLE_S": "1",
     }
     bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
     names = ("intake", "recommender", "notifier", "audit")
@@ -124,8 +125,8 @@ def test_bone_metastasis_condition_reaches_the_outbox(services: tuple[str, Path]
     assert len(delivered) == 1
     notification = orjson.loads(delivered[0].read_bytes())
     assert notification["priority"] == "routine"
-    assert "insufficient-data" in notification["body"] or "painful" in notification["body"]
-    assert "e2e-1" not in notification["body"]  # no patient identifiers in the message
+    assert "Insufficient data" in notification["text"] or "Painful" in notification["text"]
+    assert "e2e-1" not in notification["text"]  # no patient identifiers in the message
 
 
 def test_a_resend_is_acknowledged_and_notifies_nobody_again(services: tuple[str, Path], redis_url: str) -> None:

@@ -10,8 +10,8 @@ import pytest
 import redis
 
 from bonemet_cli.dead_letters import add_dlq_parser, run_dlq
+from bonemet_notifier.keys import careplan_key, encode_notification, job_key, queue_key
 from bonemet_notifier.messages import Notification, Recipient
-from bonemet_notifier.store import careplan_key, encode_notification, job_key, queue_key
 from bonemet_shared.consuming import Delivery, dead_letter, entry_body
 from bonemet_shared.settings import Settings
 from bonemet_shared.streams import AUDIT, NOTIFY_DELIVERIES_DEAD, dead_letters, intake_stream

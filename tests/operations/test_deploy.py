@@ -23,6 +23,30 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "deploy" / "docker-compose.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 THIRD_PARTY = {"valkey", "postgres"}
+ROUTES_EXAMPLE = ROOT / "deploy" / "routes" / "routes.yaml"
+
+NOTIFIER_DELIBERATELY_OPTIONAL = {
+    # The image (deploy/Dockerfile) sets it, or the default is right in a container:
+    "BONEMET_DATA_DIR": "the Dockerfile sets /data (the notifier-data volume)",
+    "BONEMET_INTAKE_HOST": "read by the intake only (shared Settings)",
+    "BONEMET_INTAKE_PORT": "read by the intake only (shared Settings)",
+    "BONEMET_INTAKE_MAX_BODY_BYTES": "read by the intake only (shared Settings)",
+    "BONEMET_LOG_LEVEL": "INFO is the production level",
+    "BONEMET_MAX_DELIVERIES": "stream default (5) fits",
+    "BONEMET_CLAIM_IDLE_MS": "stream default fits",
+    "BONEMET_TRIM_EVERY": "stream default fits",
+    "BONEMET_TRIM_INTERVAL_S": "stream default fits",
+    "BONEMET_BATCH_SIZE": "read by the recommender and archiver",
+    "BONEMET_BATCH_LINGER_MS": "read by the recommender and archiver",
+    "BONEMET_STREAM_MAX_BACKLOG": "sizing default fits",
+    "BONEMET_NOTIFY_MAX_ATTEMPTS": "retry defaults (about 12 minutes) fit",
+    "BONEMET_NOTIFY_BACKOFF_BASE_MS": "retry defaults fit",
+    "BONEMET_NOTIFY_BACKOFF_MAX_MS": "retry defaults fit",
+    "BONEMET_NOTIFY_SEND_TIMEOUT_S": "10 s fits",
+    "BONEMET_NOTIFY_LEASE_MS": "must exceed the send timeout; the default does",
+    "BONEMET_NOTIFY_POLL_MS": "200 ms fits",
+}
+"""Settings the notifier reads that deploy/docker-compose.yml deliberately does not pass, and why."""
 
 
 def known_variables() -> set[str]:
@@ -59,8 +83,13 @@ def test_every_service_runs_python_m_its_package(compose: dict[str, Any]) -> Non
         assert spec["restart"] == "unless-stopped"
 
 
+def routing_secrets() -> set[str]:
+    """The environment variables the example routing file names for its secrets (``*_env``)."""
+    return set(re.findall(r"_env:\s*(BONEMET_[A-Z_]+)", ROUTES_EXAMPLE.read_text()))
+
+
 def test_every_variable_is_read_by_a_settings_class(compose: dict[str, Any]) -> None:
-    known = known_variables()
+    known = known_variables() | routing_secrets()
     for name, spec in ours(compose).items():
         unknown = sorted(k for k in spec["environment"] if k.startswith("BONEMET_") and k not in known)
         assert not unknown, f"{name} sets variables no Settings class reads: {unknown}"
@@ -104,3 +133,29 @@ def test_the_server_persists_to_a_volume(compose: dict[str, Any]) -> None:
     for spec in ours(compose).values():
         assert spec["environment"]["BONEMET_REDIS_URL"] == "redis://valkey:6379/0"
         assert spec["depends_on"]["valkey"]["condition"] == "service_healthy"
+
+
+def test_the_notifier_gets_every_setting_it_reads_unless_deliberately_optional(compose: dict[str, Any]) -> None:
+    """Deployed as shipped, alerts must reach people: routing, webhook, SMTP, links and sign-in are passed."""
+    reads = {
+        (cls.model_config.get("env_prefix", "") + name).upper()
+        for cls in (NotifierSettings, ObservabilitySettings)
+        for name in cls.model_fields
+    }
+    for name, spec in ours(compose).items():
+        if service_of(spec) != "notifier":
+            continue
+        passed = set(spec["environment"])
+        missing = sorted(reads - passed - set(NOTIFIER_DELIBERATELY_OPTIONAL))
+        assert not missing, f"{name} passes neither these nor lists them as deliberately optional: {missing}"
+        assert routing_secrets() <= passed, f"{name} does not pass the routing file's secrets"
+        assert "./routes:/etc/bonemet:ro" in spec["volumes"]  # the routing file, mounted read-only
+    assert set(NOTIFIER_DELIBERATELY_OPTIONAL) <= reads, "an optional entry names a setting nobody reads"
+
+
+def test_the_example_routing_file_is_valid() -> None:
+    from bonemet_notifier.config import load_routing
+
+    env = dict.fromkeys(routing_secrets(), "secret")
+    config = load_routing(ROUTES_EXAMPLE, env)
+    assert config.recipients

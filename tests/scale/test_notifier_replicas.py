@@ -53,6 +53,7 @@ async def replica(redis_url: str, tmp_path: Path, index: int) -> NotifierApp:
         notify_link_secret="test-link-secret",
         notify_lease_ms=30_000,
         notify_poll_ms=10,
+        notify_settle_s=0,  # routed at once: this test is about the delivery race
     )
     return await build(settings, env={}, serve_page=False)
 

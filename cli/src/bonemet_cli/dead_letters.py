@@ -322,8 +322,8 @@ def _envelope(body: bytes, correlation_id: str) -> bytes:
 
 
 def _replay_delivery(client: redis.Redis, entry_id: str, fields: dict[str, bytes], operator: str, force: bool) -> None:
+    from bonemet_notifier.keys import careplan_key, decode_notification, job_key, queue_key
     from bonemet_notifier.planning import Pending
-    from bonemet_notifier.store import careplan_key, decode_notification, job_key, queue_key
 
     job_id = _text(fields.get("job_id", b""))
     if not job_id:

@@ -58,6 +58,8 @@ def run_demo(timeout: float) -> int:
             "BONEMET_AUDIT_PORT": str(audit_port),
             "BONEMET_CDS_PORT": str(free_port()),
             "BONEMET_METRICS_PORT": "0",  # any free port: the demo never collides with a running deployment
+            # A short settle window: the demo's patients arrive within seconds (production default: 20 s).
+            "BONEMET_NOTIFY_SETTLE_S": os.environ.get("BONEMET_NOTIFY_SETTLE_S", "2"),
         }
         (demo_dir / "logs").mkdir()
         supervisor = Supervisor(ALL, env, log_dir=str(demo_dir / "logs"))
@@ -149,7 +151,8 @@ def _wait_ready(base: str, deadline: float) -> None:
 
 def _wait_drained(client: redis.Redis, deadline: float) -> bool:
     """Every group of every partition has acknowledged everything, and no notification waits in a
-    delivery queue (the notifier sends after acknowledging the suggestion, so both are needed)."""
+    delivery queue or its settle window (the notifier sends after acknowledging the suggestion, so both
+    are needed)."""
     while time.monotonic() < deadline:
         if not _queued_notifications(client) and all_drained(client):
             return True
@@ -158,7 +161,7 @@ def _wait_drained(client: redis.Redis, deadline: float) -> bool:
 
 
 def _queued_notifications(client: redis.Redis) -> int:
-    from bonemet_notifier.store import PREFIX
+    from bonemet_notifier.keys import PREFIX, SETTLES
 
     keys = list(client.scan_iter(match=f"{PREFIX}queue:*", count=500))
-    return sum(int(client.zcard(key)) for key in keys)
+    return sum(int(client.zcard(key)) for key in keys) + int(client.zcard(SETTLES))

@@ -65,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument("--limit", type=int, default=100, help="at most this many events (default 100)")
         else:
             sub.add_argument("--output", type=Path, default=None, help="write to this file (default: stdout)")
+    rendering = audit_commands.add_parser(
+        "rendering", help="print exactly what a notification said, by the text-sha256 of its notification-sent event"
+    )
+    rendering.add_argument("sha256", help="the text-sha256 detail of a notification-sent AuditEvent")
     for sub in audit_commands.choices.values():
         sub.add_argument(
             "--reviewer", default=None, help="who is reading, for the audit-read record (default: OS user)"
@@ -139,6 +143,8 @@ def audit_command(args: argparse.Namespace) -> int:
     settings = get_audit_settings()
     if args.audit_command == "verify":
         return review.verify_command(settings, reviewer=args.reviewer)
+    if args.audit_command == "rendering":
+        return review.rendering_command(settings, args.sha256, reviewer=args.reviewer)
     try:
         query = from_options(
             patients=args.patient,

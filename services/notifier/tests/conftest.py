@@ -58,6 +58,7 @@ def make_suggestion(
                 lesion="Condition/zq-4711-t9/_history/1",
                 site="Thoracic vertebra",
                 scenario="mscc",
+                scenario_label="Metastatic spinal cord compression with neurological deficit",
                 preferred_regimen="8 Gy in 1 fraction",
                 priority=priority,  # type: ignore[arg-type]
             )
@@ -66,6 +67,22 @@ def make_suggestion(
         "bundle": {"resourceType": "Bundle", "type": "collection", "entry": []},
     }
     return SuggestionIssued.model_validate({**fields, **extra})
+
+
+ID_SECRET = "test-id-secret"
+
+
+def notification_id(recipient: str, careplan: str = "cp-1", content_hash: str = "h1", suffix: str = "") -> str:
+    """The keyed notification id the rig's notifier gives (``BONEMET_NOTIFY_ID_SECRET`` = ID_SECRET)."""
+    from bonemet_notifier.ids import AlertNames
+    from bonemet_notifier.messages import notification_id as keyed
+
+    return keyed(AlertNames(ID_SECRET.encode()).about(careplan, content_hash), recipient, suffix)
+
+
+@pytest.fixture
+def nid() -> Callable[..., str]:
+    return notification_id
 
 
 @pytest.fixture
@@ -278,6 +295,8 @@ async def rig(redis_url: str, tmp_path: Path, clock: FakeClock) -> Any:
             "notify_send_timeout_s": 2.0,
             "notify_lease_ms": 5_000,
             "notify_poll_ms": 10,
+            "notify_settle_s": 0,  # every version considered at once; the settle window has its own tests
+            "notify_id_secret": ID_SECRET,
         }
         app = await build(NotifierSettings(**{**options, **settings}), clock=clock, env=env or {}, serve_page=False)
         made = Rig(app, clock)

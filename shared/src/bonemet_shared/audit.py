@@ -42,6 +42,9 @@ AuditEventCode = Literal[
     "notification-failed",
     "notification-escalated",
     "notification-acknowledged",
+    "notification-folded",
+    "suggestion-accepted",
+    "suggestion-declined",
     "audit-read",
     "dead-letter-replayed",
     "dead-letter-read",
@@ -137,9 +140,15 @@ def to_audit_event(record: AuditRecord) -> dict[str, Any]:
     }
 
 
-def queue_audit(pipe: Pipeline | Commands, record: AuditRecord) -> None:
-    """Queue the record on the audit stream in ``pipe`` (use the action's own MULTI when there is one)."""
-    pipe.xadd(AUDIT, {"audit-event": orjson.dumps(to_audit_event(record))})
+def queue_audit(pipe: Pipeline | Commands, record: AuditRecord, rendering: str | None = None) -> None:
+    """Queue the record on the audit stream in ``pipe`` (use the action's own MULTI when there is one).
+
+    ``rendering``: the exact text a person was shown (a notification), carried beside the AuditEvent (whose
+    details hold its SHA-256) so that the archiver keeps it: the text contains no names or identifiers."""
+    fields: dict[Any, Any] = {"audit-event": orjson.dumps(to_audit_event(record))}
+    if rendering is not None:
+        fields["rendering"] = rendering
+    pipe.xadd(AUDIT, fields)
 
 
 _REFERENCE = re.compile(r"[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64}")

@@ -80,6 +80,16 @@ class LesionSummary(BaseModel):
     scenario: str = Field(description="Scenario code (RULES.md A8), e.g. 'painful-uncomplicated'.")
     preferred_regimen: str | None = Field(description="e.g. '8 Gy in 1 fraction', or None when no RT is suggested.")
     priority: Priority
+    scenario_label: str | None = Field(
+        default=None,
+        description="Readable scenario, e.g. 'Metastatic spinal cord compression with neurological "
+        "deficit' (absent in events of earlier versions: readers fall back to the code).",
+    )
+    pending_regimen: str | None = Field(
+        default=None,
+        description="R9: the first regimen, listed pending confirmation rather than proposed (preferred_regimen "
+        "is then None).",
+    )
 
 
 class SuggestionSummary(Envelope):

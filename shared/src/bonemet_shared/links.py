@@ -1,9 +1,9 @@
-"""Links to the clinician page of a suggestion: an opaque id, never one computable from the patient.
+"""Alert ids: what stands for a suggestion wherever it leaves the system, never computable from the patient.
 
 The CarePlan id of a suggestion is a name-based UUID of the patient reference (anyone could compute it),
-so a link carries ``suggestion_link_id``: HMAC-SHA256 of the CarePlan id under the deployment's
-``BONEMET_SUGGESTION_LINK_KEY``. The page that answers such a link holds the same key and finds the
-suggestion by recomputing the id; the link alone reveals nothing.
+so messages, links and logs carry the **alert id**: HMAC-SHA256 of the CarePlan id under the deployment's
+``BONEMET_NOTIFY_ID_SECRET``, truncated. The notifier names its alerts by it, and the clinician page answers
+``/alerts/<alert id>``; the CDS service links its cards there with the same key. The id alone reveals nothing.
 """
 
 from __future__ import annotations
@@ -11,15 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-LINK_ID_LENGTH = 32
-"""Hex characters kept (128 bits)."""
+
+def alert_id(key: bytes, careplan_id: str) -> str:
+    """The alert id of the suggestion whose CarePlan id is ``careplan_id`` (96 bits, ``a`` + 23 hex)."""
+    return "a" + hmac.new(key, f"alert|{careplan_id}".encode(), hashlib.sha256).hexdigest()[:23]
 
 
-def suggestion_link_id(key: bytes, careplan_id: str) -> str:
-    """The opaque id of the suggestion whose CarePlan id is ``careplan_id``."""
-    return hmac.new(key, careplan_id.encode(), hashlib.sha256).hexdigest()[:LINK_ID_LENGTH]
-
-
-def suggestion_page_url(public_base_url: str, key: bytes, careplan_id: str) -> str:
-    """``<BONEMET_PUBLIC_BASE_URL>/suggestions/<opaque id>``: where the clinician page shows the suggestion."""
-    return f"{public_base_url.rstrip('/')}/suggestions/{suggestion_link_id(key, careplan_id)}"
+def alert_page_url(public_base_url: str, key: bytes, careplan_id: str) -> str:
+    """``<BONEMET_PUBLIC_BASE_URL>/alerts/<alert id>``: the clinician page of the suggestion (sign-in first)."""
+    return f"{public_base_url.rstrip('/')}/alerts/{alert_id(key, careplan_id)}"

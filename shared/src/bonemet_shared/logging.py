@@ -2,7 +2,8 @@
 
 A processor keeps only allowlisted keys; everything else is dropped and only the *names*
 of dropped keys are reported, so a careless ``log.info("x", resource=body)`` leaks nothing.
-A patient appears only as a keyed hash (HMAC-SHA256, truncated) under ``patient``.
+A patient appears only as a keyed hash (HMAC-SHA256, truncated) under ``patient``, and so does a CarePlan
+id under ``careplan_id`` (it is a uuid5 of the patient reference: anyone could compute it, issue 15).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ ALLOWED_KEYS: frozenset[str] = frozenset(
         "scenario",
         "priority",
         "careplan_id",
+        "alert_id",
         "content_hash",
         "recipient_id",
         "channel",
@@ -76,6 +78,9 @@ def allowlist_processor(hasher: PatientHasher) -> structlog.types.Processor:
         patient = event_dict.get("patient")
         if patient is not None and not str(patient).startswith("p:"):
             event_dict["patient"] = hasher(str(patient))
+        careplan = event_dict.get("careplan_id")
+        if careplan is not None and not str(careplan).startswith("c:"):
+            event_dict["careplan_id"] = "c:" + hasher(str(careplan))[2:]
         return event_dict
 
     return process

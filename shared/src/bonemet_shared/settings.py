@@ -47,10 +47,11 @@ class Settings(BaseSettings):
         default=None,
         description="Key of the keyed hash that stands for a patient in logs. Unset: a random key in the data dir.",
     )
-    suggestion_link_key: SecretStr | None = Field(
+    notify_id_secret: SecretStr | None = Field(
         default=None,
-        description="Key of the opaque id that stands for a suggestion in links to the clinician page "
-        "(HMAC-SHA256 of the CarePlan id). Unset: a random key in the data dir.",
+        description="HMAC key of the alert ids that stand for a suggestion in messages, links to the clinician "
+        "page (also from CDS cards) and logs; set the same on every notifier and CDS process. "
+        "Unset: a random key created once in the data dir.",
     )
     max_deliveries: int = Field(default=5, description="Deliveries of one stream entry before it is dead-lettered.")
     claim_idle_ms: int = Field(default=30_000, description="Idle time after which a pending entry is reclaimed.")
@@ -107,11 +108,11 @@ class Settings(BaseSettings):
             return self.log_hash_key.get_secret_value().encode()
         return self.local_secret("log-hash")
 
-    def link_key(self) -> bytes:
-        """The key of suggestion link ids (``bonemet_shared.links``): configured, or created once per data dir."""
-        if self.suggestion_link_key is not None:
-            return self.suggestion_link_key.get_secret_value().encode()
-        return self.local_secret("suggestion-link")
+    def alert_id_key(self) -> bytes:
+        """The key of the alert ids (``bonemet_shared.links``): configured, or created once per data dir."""
+        if self.notify_id_secret is not None:
+            return self.notify_id_secret.get_secret_value().encode()
+        return self.local_secret("notify-id")
 
     def local_secret(self, name: str) -> bytes:
         """A random key kept in the data dir as ``<name>.key``: created once, then read by every process."""

@@ -13,6 +13,8 @@ REQUIRED_KEYS = (
     "ratio",
     "e2e_p50_ms",
     "e2e_p99_ms",
+    "e2e_stat_p99_ms",
+    "e2e_settled_p99_ms",
     "engine_evals_per_s",
     "state_bytes_per_patient",
 )
@@ -34,7 +36,10 @@ class Target:
 
 TARGETS = (
     Target("ratio", "batch ingest / yardstick", 0.5, at_least=True),
-    Target("e2e_p99_ms", "p99 end to end at 500 resources/s (ms)", 250.0, at_least=False),
+    # Stat alerts are never held: the 250 ms target applies to them as measured. Settled alerts are
+    # reported net of the notifier's settle window (docs/decisions/0010), against the same limit.
+    Target("e2e_stat_p99_ms", "p99 end to end of stat alerts at 500 resources/s (ms)", 250.0, at_least=False),
+    Target("e2e_settled_p99_ms", "p99 end to end of settled alerts, net of the window (ms)", 250.0, at_least=False),
     Target("engine_evals_per_s", "engine evaluations/s, one process", 5_000.0, at_least=True),
     # The same limit on the machine's figure: the recommender runs one replica per partition, so its
     # engine has as many cores as the machine gives it. Both verdicts are reported, neither replaces the other.

@@ -38,6 +38,9 @@ SITES = (
 )
 LESION_SHARE = 0.2
 """Share of patients whose last resource is a new bone-metastasis Condition (~2% of all resources)."""
+STAT_SHARE = 0.25
+"""Share of those whose vertebral lesion comes with cord compression and a neurological deficit (R1, stat):
+the notifier sends these at once, the others after its settle window (issue 15)."""
 
 
 Resource = dict[str, Any]
@@ -76,6 +79,7 @@ class Traffic:
         ref = f"Patient/{pid}"
         lesion = rnd.random() < LESION_SHARE if with_lesion is None else with_lesion
         lesion_id = f"{pid}-met"
+        stat = lesion and rnd.random() < STAT_SHARE
         out: list[Resource] = [
             {
                 "resourceType": "Patient",
@@ -136,12 +140,15 @@ class Traffic:
             },
         ]
         if lesion:
+            if stat:
+                cord = concept(SCT, "71286001", "Spinal cord compression")
+                out.append(self._condition(f"{pid}-cord", ref, cord, None, 1))
             out += [
                 self._observation(
                     f"{pid}-neuro",
                     ref,
                     concept(LOCAL_OBS, "neuro-deficit", "Neurological deficit"),
-                    {"valueBoolean": False},
+                    {"valueBoolean": stat},
                     1,
                     lesion_id,
                 ),
@@ -157,7 +164,7 @@ class Traffic:
                     lesion_id,
                     ref,
                     concept(SCT, "94222008", "Metastatic malignant neoplasm to bone"),
-                    concept(SCT, *rnd.choice(SITES)),
+                    concept(SCT, *(SITES[0] if stat else rnd.choice(SITES))),
                     1,
                 ),
             ]

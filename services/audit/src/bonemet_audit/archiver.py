@@ -5,6 +5,9 @@ entry pending; the claimer redelivers it, the store finds its entry id already a
 skips it, and the entry is acknowledged: no duplicate, no gap. The stream is trimmed only below
 the lowest id some group has not yet acknowledged (``bonemet_shared.trimming``).
 
+A notification's entry also carries the text its recipient read (field ``rendering``); the archiver keeps it,
+once per SHA-256, in the same transaction (``audit_rendering``), so a reviewer can reproduce what was sent.
+
 ``handle_batch`` (docs/decisions/0007) archives a batch of entries in ONE database transaction (their
 positions contiguous, in stream order; entry ids already archived skipped), then ONE XACK of all of
 them: a crash between the COMMIT and the XACK leaves them pending, and their redelivery (one by one,
@@ -21,7 +24,7 @@ from typing import Any
 
 import redis.asyncio as aredis
 
-from bonemet_audit.balp import BadEvent, decode_entry
+from bonemet_audit.balp import BadEvent, decode_entry, decode_rendering
 from bonemet_audit.checkpoints import CheckpointFile
 from bonemet_audit.store import AuditStore
 from bonemet_shared.consuming import Delivery, Unprocessable
@@ -57,8 +60,9 @@ class Archiver:
                 entries.append((delivery.entry_ids[0], decode_entry(delivery.body)))
             except BadEvent as exc:
                 raise Unprocessable(f"audit-event:{exc}") from None
+        renderings = [text for d in deliveries if (text := decode_rendering(d.body)) is not None]
         try:
-            appended = await asyncio.to_thread(self._store.append, entries, utc_now())
+            appended = await asyncio.to_thread(self._store.append, entries, utc_now(), renderings)
         except BadEvent as exc:
             raise Unprocessable(f"audit-event:{exc}") from None
         for checkpoint in appended.checkpoints:

@@ -57,6 +57,16 @@ def decode_entry(body: bytes) -> dict[str, Any]:
     return event  # its searchable elements are checked once, as it is archived (``indexed`` in AuditStore.append)
 
 
+def decode_rendering(body: bytes) -> str | None:
+    """The text a person was shown, carried beside the AuditEvent (field ``rendering``), if any."""
+    try:
+        fields = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    text = fields.get("rendering") if isinstance(fields, dict) else None
+    return text if isinstance(text, str) else None
+
+
 def indexed(event: Mapping[str, Any]) -> Indexed:
     recorded = event.get("recorded")
     if not isinstance(recorded, str):

@@ -63,7 +63,7 @@ def create_app(
 
     async def identify(request: Request, interface: str) -> Identity:
         identity = authenticate(reviewers, {k.lower(): v for k, v in request.headers.items()})
-        if identity.reviewer is None and identity.presented:
+        if identity.principal is None and identity.presented:
             await _record(record, read_record(reviewer="unauthenticated", recorded=utc_now(), interface=interface,
                                               outcome="4"))  # fmt: skip
         return identity
@@ -72,14 +72,14 @@ def create_app(
         identity = await _safely(identify(request, "fhir-api"))
         if isinstance(identity, Response):
             return identity
-        if identity.reviewer is None:
+        if identity.principal is None:
             return _outcome(401, "security", "a reviewer token is required", challenge=True)
         try:
             query = from_fhir(request.query_params.multi_items(), default_count=page_size)
         except SearchError as exc:
             return _outcome(400, "invalid", str(exc))
         page = await asyncio.to_thread(store.search, query)
-        recorded = await _safely(_record(record, _read(identity.reviewer, "fhir-api", query, page)))
+        recorded = await _safely(_record(record, _read(identity.principal, "fhir-api", query, page)))
         if isinstance(recorded, Response):
             return recorded
         return JSONResponse(_bundle(request, query, page), media_type=FHIR_JSON, headers=NO_STORE)
@@ -88,7 +88,7 @@ def create_app(
         identity = await _safely(identify(request, "review-page"))
         if isinstance(identity, Response):
             return identity
-        if identity.reviewer is None:
+        if identity.principal is None:
             return HTMLResponse(
                 "<!doctype html><title>bonemet audit</title><p>Sign in as a reviewer.</p>",
                 status_code=401,
@@ -115,13 +115,13 @@ def create_app(
             error, query = str(exc), None
         if query is not None:
             page = await asyncio.to_thread(store.search, query)
-            recorded = await _safely(_record(record, _read(identity.reviewer, "review-page", query, page)))
+            recorded = await _safely(_record(record, _read(identity.principal, "review-page", query, page)))
             if isinstance(recorded, Response):
                 return recorded
         chain = await verify_chain()
         filters = {k: v for k, v in form.items() if v}
         html = templates.get_template("review.html").render(
-            reviewer=identity.reviewer,
+            reviewer=identity.principal,
             form=form,
             codes=EVENT_CODES,
             rows=[summarize(event) for event in page.events],

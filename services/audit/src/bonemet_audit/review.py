@@ -133,6 +133,29 @@ def search_command(
     return 0
 
 
+def rendering_command(
+    settings: AuditSettings, sha256: str, reviewer: str | None = None, out: IO[str] | None = None
+) -> int:
+    """Print exactly what a notification said (its ``text-sha256`` detail names it); exit 1 when unknown."""
+    out = out or sys.stdout
+    store = _open(settings)
+    if store is None:
+        return 2
+    try:
+        text = store.rendering(sha256)
+    finally:
+        store.close()
+    record = read_record(reviewer=reviewer or default_reviewer(), recorded=utc_now(), interface="cli-rendering",
+                         result_count=0 if text is None else 1)  # fmt: skip
+    if not _record(settings, record):
+        return 3
+    if text is None:
+        print(f"bonemet audit rendering: no text archived with SHA-256 {sha256}", file=sys.stderr)
+        return 1
+    out.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 def export_command(settings: AuditSettings, query: AuditQuery, output: Path | None, reviewer: str | None = None) -> int:
     store = _open(settings)
     if store is None:

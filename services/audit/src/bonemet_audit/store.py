@@ -9,6 +9,7 @@ COMMIT and XACK finds it and skips it. Writers serialize on a table lock (Postgr
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -51,12 +52,20 @@ _TABLES = [
         hash CHAR(64) NOT NULL,
         created VARCHAR(32) NOT NULL
     )""",
+    # What a person was shown (a notification's text), by its SHA-256: the AuditEvent that records the
+    # sending carries the hash in its details (``text-sha256``), so the chain vouches for the text.
+    """CREATE TABLE IF NOT EXISTS audit_rendering (
+        sha256 CHAR(64) PRIMARY KEY,
+        text TEXT NOT NULL,
+        archived_at VARCHAR(32) NOT NULL
+    )""",
 ]
+_APPEND_ONLY = ("audit_event", "audit_checkpoint", "audit_rendering")
 
 _SQLITE_GUARDS = [
     f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{verb} BEFORE {verb.upper()} ON {table}
         BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"""
-    for table in ("audit_event", "audit_checkpoint")
+    for table in _APPEND_ONLY
     for verb in ("update", "delete")
 ]
 
@@ -66,12 +75,12 @@ _POSTGRES_GUARDS = [
     *(
         f"""CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
             FOR EACH ROW EXECUTE FUNCTION bonemet_audit_append_only()"""
-        for table in ("audit_event", "audit_checkpoint")
+        for table in _APPEND_ONLY
     ),
     *(
         f"""CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
             FOR EACH STATEMENT EXECUTE FUNCTION bonemet_audit_append_only()"""
-        for table in ("audit_event", "audit_checkpoint")
+        for table in _APPEND_ONLY
     ),
 ]
 
@@ -144,8 +153,11 @@ class AuditStore:
                 return False
             return True
 
-    def append(self, entries: Sequence[tuple[str, Mapping[str, Any]]], now: datetime) -> Appended:
-        """Archive ``(entry id, AuditEvent)`` pairs at the end of the chain, in one transaction."""
+    def append(
+        self, entries: Sequence[tuple[str, Mapping[str, Any]]], now: datetime, renderings: Sequence[str] = ()
+    ) -> Appended:
+        """Archive ``(entry id, AuditEvent)`` pairs at the end of the chain, and the texts people were shown
+        (kept once each, by SHA-256), in one transaction."""
         archived_at = normalize_instant(now)
         prepared = [(entry_id, *_prepare(entry_id, event)) for entry_id, event in entries]
         positions: list[int] = []
@@ -178,7 +190,20 @@ class AuditStore:
                     rows,
                 )
             checkpoints = [self._insert_checkpoint(at, digest, archived_at) for at, digest in due]
+            texts = {hashlib.sha256(text.encode()).hexdigest(): text for text in renderings}
+            if texts:
+                self._executemany(
+                    "INSERT INTO audit_rendering (sha256, text, archived_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (sha256) DO NOTHING",
+                    [(sha, text, archived_at) for sha, text in texts.items()],
+                )
         return Appended(tuple(positions), tuple(skipped), tuple(checkpoints))
+
+    def rendering(self, sha256: str) -> str | None:
+        """The exact text whose SHA-256 a notification's audit record names, if archived."""
+        with self._lock:
+            row = self._execute("SELECT text FROM audit_rendering WHERE sha256 = ?", (sha256.lower(),)).fetchone()
+        return str(row[0]) if row else None
 
     def checkpoint(self, now: datetime) -> Checkpoint | None:
         """Checkpoint the head now (e.g. at shutdown), unless it already is; None when the trail is empty."""

@@ -226,3 +226,35 @@ async def test_a_crash_between_the_commit_and_the_ack_of_a_batch_leaves_no_dupli
     assert [r.position for r in rows] == list(range(1, 10))  # no gap
     assert [r.entry_id for r in rows] == ids + more  # no duplicate, stream order
     assert result.ok
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["per-entry", "batch"])
+async def test_the_text_a_notification_carried_is_kept_by_its_hash_after_redis_forgets_it(
+    client: aredis.Redis, redis_url: str, sqlite_url: str, tmp_path: Path, poll: Any, batch: bool
+) -> None:
+    import hashlib
+
+    text = "[STAT] Radiotherapy suggestion: Metastatic spinal cord compression (T9)\n\n- T9: ...; 8 Gy in 1 fraction"
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    record = AuditRecord(
+        event="notification-sent", action="C", outcome="0", observer="bonemet-notifier",
+        recorded=datetime(2024, 5, 1, tzinfo=UTC), agent="Device/bonemet-notifier", patient="Patient/q",
+        details=(("text-sha256", sha), ("regimens", "T9: 8 Gy in 1 fraction")),
+    )  # fmt: skip
+    pipe = client.pipeline(transaction=True)
+    queue_audit(pipe, record, rendering=text)  # as the notifier writes it
+    queue_audit(pipe, record, rendering=text)  # sent to a second recipient: the same text, kept once
+    await pipe.execute()
+    broker = await start(redis_url, archiver_for(sqlite_url, tmp_path), batch=batch)
+    try:
+        await poll(lambda: drained(client))
+    finally:
+        await broker.stop()
+    assert await client.xlen(AUDIT) == 0  # Redis has forgotten it
+    store = AuditStore(sqlite_url)
+    assert store.rendering(sha) == text
+    assert store.rendering("0" * 64) is None
+    (row, _) = list(store.rows())
+    assert sha in row.event  # the chain vouches for the text through its hash
+    with pytest.raises(Exception, match="append-only"):
+        store._execute("DELETE FROM audit_rendering")

@@ -38,18 +38,18 @@ def basic(user: str, password: str) -> str:
 
 def test_tokens_authenticate_their_reviewer() -> None:
     reviewers = parse_reviewers(f"alice:{TOKEN}, bob:another-long-token-2")
-    assert authenticate(reviewers, {"authorization": f"Bearer {TOKEN}"}).reviewer == "alice"
-    assert authenticate(reviewers, {"authorization": basic("bob", "another-long-token-2")}).reviewer == "bob"
-    assert authenticate(reviewers, {"authorization": basic("bob", TOKEN)}).reviewer is None  # alice's token
+    assert authenticate(reviewers, {"authorization": f"Bearer {TOKEN}"}).principal == "alice"
+    assert authenticate(reviewers, {"authorization": basic("bob", "another-long-token-2")}).principal == "bob"
+    assert authenticate(reviewers, {"authorization": basic("bob", TOKEN)}).principal is None  # alice's token
     wrong = authenticate(reviewers, {"authorization": "Bearer nope"})
-    assert (wrong.reviewer, wrong.presented) == (None, True)
+    assert (wrong.principal, wrong.presented) == (None, True)
     assert authenticate(reviewers, {}).presented is False
 
 
 def test_the_proxy_header_counts_only_when_configured() -> None:
-    assert authenticate(parse_reviewers(None), {"x-forwarded-user": "carol"}).reviewer is None
+    assert authenticate(parse_reviewers(None), {"x-forwarded-user": "carol"}).principal is None
     proxied = parse_reviewers(None, "X-Forwarded-User")
-    assert authenticate(proxied, {"x-forwarded-user": "carol"}).reviewer == "carol"
+    assert authenticate(proxied, {"x-forwarded-user": "carol"}).principal == "carol"
 
 
 @pytest.mark.parametrize("spec", ["alice", "alice:short", ":" + TOKEN])

@@ -66,7 +66,7 @@ def build_app(settings: Settings) -> Starlette:
         store,
         http,
         public_base_url=settings.public_base_url,
-        link_key=settings.link_key(),
+        link_key=settings.alert_id_key(),
         fhir_max_pages=settings.cds_fhir_max_pages,
         clock=utc_now,
     )

@@ -27,7 +27,7 @@ from bonemet_recommender.engine import Evaluation, evaluate
 from bonemet_recommender.engine.picture import lesion_picture
 from bonemet_recommender.engine.plandefinition import RULE_SET_VERSION
 from bonemet_shared.audit import AuditRecord
-from bonemet_shared.links import suggestion_page_url
+from bonemet_shared.links import alert_page_url
 from bonemet_shared.logging import get_logger
 from bonemet_shared.patient_state import LastSuggestion
 
@@ -127,7 +127,7 @@ class CdsService:
     def _cards(
         self, service_id: str, request: HookRequest, record: Record, evaluation: Evaluation, now: datetime
     ) -> list[cards.Shown]:
-        url = suggestion_page_url(self._public_base_url, self._link_key, evaluation.careplan_id)
+        url = alert_page_url(self._public_base_url, self._link_key, evaluation.careplan_id)
         links = [Link(label="Open the suggestion in bonemet", url=url, type="absolute")]
         if service_id == PATIENT_VIEW:
             return cards.patient_view_cards(evaluation, url, self._new_id)

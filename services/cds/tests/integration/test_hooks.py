@@ -12,7 +12,7 @@ from bonemet_cds.discovery import ORDER_CHECK, PATIENT_VIEW, PREFETCH
 from bonemet_cds.metrics import FeedbackCollector
 from bonemet_cds.store import FEEDBACK_COUNTS
 from bonemet_recommender.engine.codes import CODEXRT_DOSE_PRESCRIBED_TO_VOLUME
-from bonemet_shared.links import suggestion_link_id
+from bonemet_shared.links import alert_id
 from bonemet_shared.streams import AUDIT
 
 VIEW = f"/cds-services/{PATIENT_VIEW}"
@@ -87,7 +87,7 @@ async def test_a_stored_mscc_suggestion_is_a_critical_card_with_an_opaque_link(r
         link = cards[0]["links"][0]["url"]
         careplan = next(e for e in (await audit_events(app.redis)) if e["subtype"][1]["code"] == "cds-hook-answered")
         careplan_id = careplan["entity"][0]["what"]["reference"].split("/")[1]
-        assert link == f"{PUBLIC}/suggestions/{suggestion_link_id(LINK_KEY, careplan_id)}"
+        assert link == f"{PUBLIC}/alerts/{alert_id(LINK_KEY, careplan_id)}"
         assert careplan_id not in link
         assert "p1" not in link
         found = details(careplan)

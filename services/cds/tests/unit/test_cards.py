@@ -14,7 +14,7 @@ def _ids() -> itertools.count[int]:
     return itertools.count(1)
 
 
-def cards_of(name: str, url: str | None = "https://bonemet.example.test/suggestions/abc") -> list:
+def cards_of(name: str, url: str | None = "https://bonemet.example.test/alerts/abc") -> list:
     evaluation = evaluate(vignette(name), AS_OF)
     assert evaluation is not None
     counter = _ids()
@@ -34,7 +34,7 @@ def test_mscc_is_a_critical_card_naming_site_scenario_and_regimen() -> None:
     assert first.source.topic.code == "mscc"
     assert first.source.url == "https://bonemet.example/fhir/PlanDefinition/bone-metastasis-radiotherapy"
     assert first.links is not None
-    assert first.links[0].url.endswith("/suggestions/abc")
+    assert first.links[0].url.endswith("/alerts/abc")
     assert "**Options**" in (first.detail or "")
     assert "BED10" in (first.detail or "")
 

@@ -4,7 +4,9 @@
 
 Besides consuming and delivering, the process serves ``/metrics``, ``/healthz`` and ``/readyz`` on
 ``BONEMET_METRICS_PORT`` (default 9102; ``bonemet_shared.observability``); the acknowledgement
-page stays on ``BONEMET_NOTIFY_PORT``. SIGTERM stops taking new entries, lets the entry and the
+page stays on ``BONEMET_NOTIFY_PORT``. ``/metrics`` includes the acceptance
+figure (``bonemet_suggestion_decisions``, ``bonemet_suggestion_acceptance_ratio`` per rule-set
+version). SIGTERM stops taking new entries, lets the entry and the
 sends in hand finish, then exits 0.
 """
 
@@ -20,9 +22,11 @@ from pydantic import ValidationError
 
 from bonemet_notifier.bootstrap import build
 from bonemet_notifier.config import RoutingError, load_routing
+from bonemet_notifier.metrics import DecisionCollector
 from bonemet_notifier.settings import NotifierSettings
+from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import configure_logging, get_logger
-from bonemet_shared.observability import ObservabilityServer, broker_check
+from bonemet_shared.observability import REGISTRY, ObservabilityServer, broker_check
 
 
 async def run(settings: NotifierSettings) -> None:
@@ -32,11 +36,15 @@ async def run(settings: NotifierSettings) -> None:
         settings,
         checks=[lambda: "stopping" if app.stop.is_set() else None, broker_check(app.broker)],
     )
+    decisions = DecisionCollector(resolve_redis_url(settings))
+    REGISTRY.register(decisions)
     await observability.start()
     try:
         await app.run()
     finally:
         await observability.stop()
+        REGISTRY.unregister(decisions)
+        decisions.close()
 
 
 def check_routes(path: Path) -> int:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from faststream.redis import RedisBroker
 from starlette.applications import Starlette
 
 from bonemet_notifier.channels import Channel, EmailChannel, FhirChannel, OutboxChannel, WebhookChannel
+from bonemet_notifier.clinicians import origin_of, parse_clinicians
 from bonemet_notifier.config import (
     EmailChannel as EmailConfig,
 )
@@ -32,13 +33,18 @@ from bonemet_notifier.config import (
     load_routing,
     validate_routing,
 )
-from bonemet_notifier.delivery import DestinationWorker, EscalationWorker, Links, Timing, nudger
+from bonemet_notifier.delivery import DestinationWorker, EscalationWorker, Links, SettleWorker, Timing, nudger
+from bonemet_notifier.identity import PatientIdentity, read_identity
+from bonemet_notifier.ids import AlertNames
+from bonemet_notifier.keys import PREFIX
 from bonemet_notifier.planning import destination
 from bonemet_notifier.retry import RetryPolicy
+from bonemet_notifier.review import ReviewStore
 from bonemet_notifier.service import Notifier
 from bonemet_notifier.settings import NotifierSettings
-from bonemet_notifier.store import PREFIX, Store
-from bonemet_notifier.web import create_app
+from bonemet_notifier.store import Store
+from bonemet_notifier.suggestions import SuggestionStore
+from bonemet_notifier.web import PageContext, create_app
 from bonemet_shared import observability
 from bonemet_shared.consuming import ensure_groups, subscribe_partitions
 from bonemet_shared.embedded import resolve_redis_url
@@ -114,7 +120,7 @@ class NotifierApp:
     client: aredis.Redis
     broker: RedisBroker
     channels: dict[str, Channel]
-    workers: list[DestinationWorker | EscalationWorker]
+    workers: list[DestinationWorker | EscalationWorker | SettleWorker]
     server: uvicorn.Server | None
     config: RoutingConfig
     store: Store
@@ -166,30 +172,41 @@ async def build(
     client = aredis.Redis.from_url(url)
     await ensure_groups(client, partitions=settings.partitions)
     store = Store(client)
+    names = AlertNames(settings.alert_id_key())
     links = Links(settings.public_base_url, settings.link_key(), settings.notify_link_ttl_s, clock)
     channels = build_channels(config, settings, env, clock)
     timing = Timing(settings.notify_lease_ms, settings.notify_poll_ms / 1000, settings.notify_send_timeout_s)
     retry = RetryPolicy(settings.notify_max_attempts, settings.notify_backoff_base_ms, settings.notify_backoff_max_ms)
     destinations = [
         DestinationWorker(
-            destination(rid, address.channel), channels[address.channel], store, config, links, retry, timing, clock
+            destination(rid, address.channel),
+            channels[address.channel],
+            store,
+            config,
+            links,
+            retry,
+            timing,
+            clock,
+            names,
         )
         for rid, recipient in config.recipients.items()
         for address in recipient.deliver
     ]
     queued = nudger(destinations)
-    workers: list[DestinationWorker | EscalationWorker] = [
+    suggestions = SuggestionStore(client, settings.notify_settle_s)
+    notifier = Notifier(store, suggestions, config, names, links.make, clock, queued, settings.notify_lease_ms)
+    workers: list[DestinationWorker | EscalationWorker | SettleWorker] = [
         *destinations,
+        SettleWorker(notifier.settle_next, timing),
         EscalationWorker(store, config, links, timing, clock, queued),
     ]
-    await _warn_orphans(client, {w.destination for w in workers if isinstance(w, DestinationWorker)})
+    await _warn_orphans(client, {w.destination for w in destinations})
 
     broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
         url,
         logger=None,  # type: ignore[arg-type]
         middlewares=observability.broker_middlewares(),
     )
-    notifier = Notifier(store, config, links.make, clock, queued)
     # Replica i/N reads the suggestions partitions p with p % N == i (one reader + claimer each). The
     # delivery and escalation workers run on every replica: their claims are atomic, leased Lua moves.
     subscribe_partitions(
@@ -207,8 +224,9 @@ async def build(
         trim_every=settings.trim_every,
         trim_interval_s=settings.trim_interval_s,
     )
-    displays = {rid: r.display for rid, r in config.recipients.items()}
-    page = create_app(store, settings.link_key(), displays, clock)
+    page = create_app(
+        ReviewStore(client), _identities(client, settings.partitions), _page_context(settings, config, names, clock)
+    )
     server = None
     if serve_page:
         server = _Server(
@@ -222,6 +240,28 @@ async def build(
             )
         )
     return NotifierApp(settings, client, broker, channels, workers, server, config, store, notifier, page)
+
+
+def _page_context(settings: NotifierSettings, config: RoutingConfig, names: AlertNames, clock: Clock) -> PageContext:
+    tokens = settings.clinician_tokens.get_secret_value() if settings.clinician_tokens else None
+    clinicians = parse_clinicians(
+        tokens, settings.clinician_trusted_header, settings.link_key(), settings.public_base_url
+    )
+
+    def recipients_of(clinician: str) -> tuple[str, ...]:
+        return tuple(rid for rid, r in config.recipients.items() if clinician in (rid, r.reference))
+
+    return PageContext(
+        settings.link_key(), names, clinicians, recipients_of, settings.ehr_patient_url,
+        (origin_of(settings.public_base_url),), clock,
+    )  # fmt: skip
+
+
+def _identities(client: aredis.Redis, partitions: int) -> Callable[[str], Awaitable[PatientIdentity]]:
+    async def identity(patient: str) -> PatientIdentity:
+        return await read_identity(client, patient, partitions)
+
+    return identity
 
 
 async def _warn_orphans(client: aredis.Redis, known: set[str]) -> None:

@@ -12,7 +12,7 @@ import smtplib
 import ssl
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import httpx
 import orjson
 
-from bonemet_notifier.messages import Notification
+from bonemet_notifier.messages import PAGING_KINDS, Notification, wire
 from bonemet_notifier.outbox import FileOutbox
 from bonemet_notifier.retry import SendFailed, http_failure
 from bonemet_notifier.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, sign_webhook
@@ -54,19 +54,7 @@ class Channel(Protocol):
 
 
 def webhook_payload(notification: Notification) -> bytes:
-    return orjson.dumps(
-        {
-            "notification_id": notification.notification_id,
-            "kind": notification.kind,
-            "priority": notification.priority,
-            "subject": notification.subject,
-            "text": notification.body,
-            "link": notification.link,
-            "recipient": asdict(notification.recipient),
-            "careplan_id": notification.careplan_id or None,
-            "content_hash": notification.content_hash or None,
-        }
-    )
+    return orjson.dumps(wire(notification))
 
 
 class WebhookChannel:
@@ -182,7 +170,7 @@ def _smtp_code(exc: smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused) -
 
 
 def _category(kind: str) -> dict[str, Any]:
-    code = "alert" if kind in {"alert", "escalation"} else "notification"
+    code = "alert" if kind in PAGING_KINDS else "notification"
     return {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": code}]}
 
 

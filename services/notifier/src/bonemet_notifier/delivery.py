@@ -18,11 +18,13 @@ from datetime import UTC, datetime, timedelta
 
 from bonemet_notifier.channels import Channel, Outgoing
 from bonemet_notifier.config import RoutingConfig
+from bonemet_notifier.ids import AlertNames
 from bonemet_notifier.messages import compose_digest, digest_id
 from bonemet_notifier.planning import Job, late_withdrawal, plan_escalation
+from bonemet_notifier.records import JobRecord
 from bonemet_notifier.retry import RetryPolicy, SendFailed
 from bonemet_notifier.signing import make_link_token
-from bonemet_notifier.store import JobRecord, Store
+from bonemet_notifier.store import Store
 from bonemet_shared.logging import get_logger
 
 log = get_logger()
@@ -32,7 +34,7 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class Links:
-    """Signed, expiring acknowledgement links: ``{base}/ack/{token}``."""
+    """Signed, expiring links to the clinician page: ``{base}/ack/{token}`` (the page asks for a sign-in)."""
 
     base_url: str
     key: bytes
@@ -62,8 +64,10 @@ class DestinationWorker:
         retry: RetryPolicy,
         timing: Timing,
         clock: Clock,
+        names: AlertNames,
         jitter: Callable[[], float] = random.random,
     ) -> None:
+        self._names = names
         self.destination = destination
         self.recipient_id = destination.split("/", 1)[0]
         self._channel = channel
@@ -124,7 +128,7 @@ class DestinationWorker:
             for r in records:
                 self._log("notified", r, latency_ms=latency)
             for job in owed:
-                log.info("withdrawal-queued", careplan_id=job.notification.careplan_id, recipient_id=self.recipient_id)
+                log.info("withdrawal-queued", alert_id=job.notification.alert_id, recipient_id=self.recipient_id)
             return
         await self._failed(records, failure)
 
@@ -142,15 +146,16 @@ class DestinationWorker:
 
     def _late(self, record: JobRecord, current_hash: str, current_status: str) -> Job | None:
         n = record.notification
+        about = self._names.about(n.careplan_id, current_hash) if current_hash else None
         return late_withdrawal(
-            self._config, record.kind, record.destination, record.address, n.careplan_id, n.content_hash,
-            current_hash, current_status, self._clock(), self._links.make,
+            self._config, record.kind, record.destination, record.address, n, about, current_status, self._clock(),
+            self._links.make,
         )  # fmt: skip
 
     def _log(self, event: str, record: JobRecord, level: str = "info", **extra: object) -> None:
         getattr(log, level)(
             event,
-            careplan_id=record.notification.careplan_id or None,
+            alert_id=record.notification.alert_id or None,
             recipient_id=self.recipient_id,
             channel=self._channel.kind,
             priority=record.notification.priority,
@@ -213,7 +218,7 @@ class EscalationWorker:
         for job in jobs:
             log.warning(
                 "escalated",
-                careplan_id=job.notification.careplan_id,
+                alert_id=job.notification.alert_id,
                 recipient_id=job.notification.recipient.id,
                 channel=job.channel,
                 priority=job.notification.priority,
@@ -223,6 +228,18 @@ class EscalationWorker:
     async def run(self, stop: asyncio.Event) -> None:
         # Nothing nudges escalations: they fall due by the clock.
         await _loop(self.run_once, stop, None, self._timing.poll_s, "escalation-worker-error", "escalation")
+
+
+class SettleWorker:
+    """Sends or folds held versions whose settle window ended (``Notifier.settle_next``); like escalations,
+    they fall due by the clock, and the schedule lives in Redis, so a restart loses none."""
+
+    def __init__(self, step: Callable[[], Awaitable[bool]], timing: Timing) -> None:
+        self.run_once = step
+        self._timing = timing
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await _loop(self.run_once, stop, None, self._timing.poll_s, "settle-worker-error", "settle")
 
 
 async def _loop(

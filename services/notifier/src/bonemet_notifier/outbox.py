@@ -1,19 +1,19 @@
 """The file outbox channel (the demo default): one JSON file per notification.
 
-Delivery is idempotent across restarts: the file name is the notification id (suggestion
+Delivery is idempotent across restarts: the file name is the notification id (keyed suggestion
 version x recipient), written to a temporary name, fsynced and renamed, so a notification
 is either wholly there or not at all, and a redelivered suggestion overwrites nothing new.
+The file holds what a webhook receiver gets (``messages.wire``), never the CarePlan id.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 import orjson
 
-from bonemet_notifier.messages import Notification
+from bonemet_notifier.messages import Notification, wire
 
 
 class FileOutbox:
@@ -28,7 +28,7 @@ class FileOutbox:
             return False
         tmp = target.with_suffix(".tmp")
         with open(tmp, "wb") as handle:
-            handle.write(orjson.dumps(asdict(notification), option=orjson.OPT_INDENT_2))
+            handle.write(orjson.dumps(wire(notification), option=orjson.OPT_INDENT_2))
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(target)

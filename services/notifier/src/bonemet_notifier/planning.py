@@ -9,22 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from bonemet_notifier.config import RoutingConfig
+from bonemet_notifier.ids import About
 from bonemet_notifier.messages import (
+    PAGING_KINDS,
     Kind,
     Notification,
     Recipient,
     compose,
     compose_escalation,
     compose_withdrawal,
+    escalation_id,
     notification_id,
 )
 from bonemet_notifier.routing import Decision, EscalationPlan
 from bonemet_shared.events import SuggestionSummary
 
 LinkMaker = Callable[[str], str]
-"""Notification id -> the signed acknowledgement link (the clock and key are bound by the caller)."""
+"""Notification id -> the signed link to the clinician page (the clock and key are bound by the caller)."""
 
 
 @dataclass(frozen=True)
@@ -102,41 +106,48 @@ def _jobs_for(
 
 def plan_suggestion(
     suggestion: SuggestionSummary,
+    about: About,
+    kind: Literal["alert", "update"],
     decision: Decision,
+    config: RoutingConfig,
+    pending: list[Pending],
+    now: datetime,
+    link: LinkMaker,
+) -> SuggestionPlan:
+    """The alert or update of a settled draft version; ``pending``: unsent jobs of this CarePlan (those of
+    earlier versions are cancelled: superseded, never to be sent)."""
+    stale = tuple(p for p in pending if p.kind in PAGING_KINDS)
+
+    def make(rec: Recipient) -> Notification:
+        return compose(suggestion, about, rec, link(notification_id(about, rec.id)), kind)
+
+    slot = decision.digest_at
+    jobs = _jobs_for(config, make, decision.recipients, slot or now, slot)
+    return SuggestionPlan(tuple(jobs), stale, decision.escalation)
+
+
+def plan_withdrawal(
+    about: About,
+    withdrawn: Notification | None,
     config: RoutingConfig,
     pending: list[Pending],
     notified: Mapping[str, str],
     now: datetime,
     link: LinkMaker,
 ) -> SuggestionPlan:
-    """A new version (draft or revoked) of a suggestion not seen before.
-
-    ``pending``: unsent jobs of this CarePlan; ``notified``: destination -> address of everyone who
-    received an alert or escalation for an earlier version.
-    """
-    stale = tuple(p for p in pending if p.kind in {"alert", "escalation"})
-    if suggestion.status == "revoked":
-        jobs: list[Job] = []
-        skipped: list[str] = []
-        for dest, address in sorted(notified.items()):
-            rid, channel = dest.split("/", 1)
-            if rid not in config.recipients or channel not in config.channels:
-                skipped.append(dest)
-                continue
-            nid = notification_id(suggestion.careplan_id, suggestion.content_hash, rid)
-            withdrawal = compose_withdrawal(
-                suggestion.careplan_id, suggestion.content_hash, recipient(config, rid), link(nid)
-            )
-            jobs.append(Job(withdrawal, channel, address or None, now))
-        return SuggestionPlan(tuple(jobs), stale, (), tuple(skipped))
-
-    def make(rec: Recipient) -> Notification:
-        nid = notification_id(suggestion.careplan_id, suggestion.content_hash, rec.id)
-        return compose(suggestion, rec, link(nid))
-
-    slot = decision.digest_at
-    jobs = _jobs_for(config, make, decision.recipients, slot or now, slot)
-    return SuggestionPlan(tuple(jobs), stale, decision.escalation)
+    """A revoked version: a withdrawal to everyone who received an alert, update or escalation; unsent ones
+    are cancelled. ``notified``: destination -> address; ``withdrawn``: the alert last sent."""
+    jobs: list[Job] = []
+    skipped: list[str] = []
+    for dest, address in sorted(notified.items()):
+        rid, channel = dest.split("/", 1)
+        if rid not in config.recipients or channel not in config.channels:
+            skipped.append(dest)
+            continue
+        withdrawal = compose_withdrawal(about, withdrawn, recipient(config, rid), link(notification_id(about, rid)))
+        jobs.append(Job(withdrawal, channel, address or None, now))
+    stale = tuple(p for p in pending if p.kind in PAGING_KINDS)
+    return SuggestionPlan(tuple(jobs), stale, (), tuple(skipped))
 
 
 def plan_escalation(
@@ -145,8 +156,7 @@ def plan_escalation(
     """Jobs of escalation ``level`` (1-based) of an unacknowledged alert."""
 
     def make(rec: Recipient) -> Notification:
-        nid = notification_id(alert.careplan_id, alert.content_hash, rec.id, f".esc{level}")
-        return compose_escalation(alert, rec, level, step.after_s, link(nid))
+        return compose_escalation(alert, rec, level, step.after_s, link(escalation_id(alert, rec.id, level)))
 
     rids = tuple(r for r in step.recipients if r in config.recipients)
     return _jobs_for(config, make, rids, now)
@@ -154,24 +164,25 @@ def plan_escalation(
 
 def late_withdrawal(
     config: RoutingConfig,
-    sent_kind: str,
+    record_kind: str,
     dest: str,
     address: str | None,
-    careplan_id: str,
-    sent_hash: str,
-    current_hash: str,
+    sent: Notification,
+    about: About | None,
     current_status: str,
     now: datetime,
     link: LinkMaker,
 ) -> Job | None:
-    """An alert that was in flight while its suggestion was revoked: withdraw it at once."""
-    if sent_kind not in {"alert", "escalation"} or current_status != "revoked" or sent_hash == current_hash:
+    """An alert that was in flight while its suggestion was revoked (``about``: the revoked version)."""
+    if record_kind not in PAGING_KINDS or current_status != "revoked" or about is None:
+        return None
+    if sent.content_hash == about.content_hash:
         return None
     rid, channel = dest.split("/", 1)
     if rid not in config.recipients:
         return None
-    nid = notification_id(careplan_id, current_hash, rid)
-    return Job(compose_withdrawal(careplan_id, current_hash, recipient(config, rid), link(nid)), channel, address, now)
+    nid = notification_id(about, rid)
+    return Job(compose_withdrawal(about, sent, recipient(config, rid), link(nid)), channel, address, now)
 
 
-KINDS: tuple[Kind, ...] = ("alert", "withdrawal", "escalation", "digest")
+KINDS: tuple[Kind, ...] = ("alert", "update", "withdrawal", "escalation", "digest")

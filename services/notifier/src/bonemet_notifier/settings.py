@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from bonemet_shared.settings import Settings
 
@@ -37,6 +37,42 @@ class NotifierSettings(Settings):
         "must exceed the send timeout.",
     )
     notify_poll_ms: int = Field(default=200, ge=1, description="How often idle delivery workers look for due work.")
+    notify_settle_s: float = Field(
+        default=20.0,
+        ge=0,
+        description="Settle window per suggestion: a version is sent once no newer one arrived for this long "
+        "(stat is never held; docs/notifier.md). 0: every version is considered at once.",
+    )
+    clinician_tokens: SecretStr | None = Field(
+        default=None,
+        description="clinician-id:token[,...]: who may sign in to the clinician page and worklist (tokens of "
+        "16 characters or more). The clinician id is a recipient name or reference of the routing file.",
+    )
+    clinician_trusted_header: str | None = Field(
+        default=None,
+        description="Header naming the signed-in clinician, set by a trusted reverse proxy (single sign-on).",
+    )
+    ehr_patient_url: str | None = Field(
+        default=None,
+        description="'Open in EHR' link on the clinician page, a template with {patient} for the FHIR id, "
+        "e.g. https://ehr.hospital.example/patients/{patient}. Unset: no link.",
+    )
+
+    @field_validator(
+        "notify_routes",
+        "notify_webhook_url",
+        "notify_webhook_secret",
+        "notify_link_secret",
+        "notify_id_secret",
+        "clinician_tokens",
+        "clinician_trusted_header",
+        "ehr_patient_url",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """``VAR=`` (as docker compose passes ``${VAR:-}``) means unset, not an empty path or key."""
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _lease_exceeds_send_timeout(self) -> NotifierSettings:

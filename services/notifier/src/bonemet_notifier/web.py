@@ -1,121 +1,296 @@
-"""The acknowledgement page, served by the notifier process (Starlette).
+"""The clinician page and worklist, served by the notifier process (Starlette, Jinja2 templates).
 
-``GET /ack/{token}`` shows the suggestion's readable rendering and an Acknowledge button;
-``POST /ack/{token}`` records the acknowledgement (audited) and stops the escalation. GET never
-acknowledges: mail scanners and link previews fetch links. The token is the whole credential:
-signed, expiring, compared in constant time (``signing.read_link_token``).
+Every message carries one link, ``/ack/{token}`` (signed, expiring: ``signing.read_link_token``). Nothing of
+the patient is shown before a clinician is signed in (``clinicians.py``): unauthenticated requests get the
+sign-in form with status 401. Signed in, the page shows the patient (name, MRN, birth date, sex from the
+Patient resource; ``identity.py``), an "Open in EHR" link, the suggestion's state and rendering, and the
+actions: acknowledge, accept, decline with a reason (``review.py``). ``/alerts/{alert id}`` shows the
+version in force; ``/worklist`` lists the clinician's suggestions by urgency, then age. GET never acts (mail
+scanners and link previews fetch links); every POST carries a CSRF token and is refused from another origin.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, quote
 
+from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from bonemet_notifier.clinicians import SESSION_COOKIE, SESSION_TTL_S, Clinicians, safe_next, same_origin
+from bonemet_notifier.identity import PatientIdentity
+from bonemet_notifier.ids import AlertNames
+from bonemet_notifier.keys import decode_notification
+from bonemet_notifier.messages import headline, regimen_text, scenario_text
+from bonemet_notifier.review import DECLINE_REASONS, ReviewStore, Shown
 from bonemet_notifier.signing import ExpiredLink, InvalidLink, read_link_token
-from bonemet_notifier.store import Store
+from bonemet_shared.events import PRIORITY_RANK, SuggestionSummary
 from bonemet_shared.logging import get_logger
 
 log = get_logger()
 
 HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form posts, and
+    # the Origin check needs the real one; nothing is sent to other sites (the EHR link is rel=noreferrer too).
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'",
 }
+MAX_FORM_BYTES = 4096
+STATE_TEXT = {
+    "open": "Open: not yet acknowledged.",
+    "acknowledged": "Acknowledged.",
+    "accepted": "Accepted.",
+    "declined": "Declined.",
+    "superseded": "Superseded by a newer version.",
+    "withdrawn": "Withdrawn.",
+}
+_TEMPLATES = Environment(loader=PackageLoader("bonemet_notifier", "templates"), autoescape=select_autoescape())
 
-_STYLE = (
-    "body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}"
-    "pre{white-space:pre-wrap;background:#f5f5f5;padding:1rem;border-radius:.4rem;font-size:.9rem}"
-    ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;background:#ddd;font-weight:600}"
-    ".stat,.urgent{background:#b00020;color:#fff}.asap{background:#e65100;color:#fff}"
-    "button{font-size:1.1rem;padding:.6rem 1.4rem;border:0;border-radius:.4rem;background:#0b6e4f;color:#fff}"
-    ".note{color:#555}"
-)
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the page needs besides the stores: keys, who may sign in, where the EHR is, who is who."""
+
+    link_key: bytes
+    names: AlertNames
+    clinicians: Clinicians
+    recipients_of: Callable[[str], tuple[str, ...]]
+    """Clinician id -> the routing recipients they are (by recipient name or reference)."""
+    ehr_patient_url: str | None
+    origins: tuple[str, ...]
+    clock: Callable[[], datetime]
 
 
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    document = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body><h1>{html.escape(title)}</h1>{body}</body></html>"
-    )
-    return HTMLResponse(document, status_code=status, headers=HEADERS)
+def _html(template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    return HTMLResponse(_TEMPLATES.get_template(template).render(**values), status_code=status, headers=HEADERS)
 
 
 def create_app(
-    store: Store,
-    key: bytes,
-    displays: Mapping[str, str],
-    clock: Callable[[], datetime],
+    review: ReviewStore,
+    identity: Callable[[str], Any],
+    context: PageContext,
     lifespan: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None,
 ) -> Starlette:
-    async def claim(request: Request) -> tuple[str, dict[str, str]] | Response:
-        token = str(request.path_params["token"])
-        try:
-            nid = read_link_token(key, token, clock()).notification_id
-        except ExpiredLink:
-            return _page("Link expired", "<p>This link has expired. The suggestion is in the EHR worklist.</p>", 410)
-        except InvalidLink:
-            return _page("Invalid link", "<p>This link is not valid.</p>", 403)
-        link = await store.link(nid)
-        if not link:
-            return _page("Unknown notification", "<p>This notification is not known here.</p>", 404)
-        return nid, link
+    clinicians = context.clinicians
 
-    async def show(request: Request, done: str = "") -> Response:
-        found = await claim(request)
-        if isinstance(found, Response):
-            return found
-        _nid, link = found
-        record = await store.version(link["careplan_id"], link["content_hash"])
-        current = await store.careplan(link["careplan_id"])
-        priority = record.get("priority", "routine")
-        state = _state(record, current, link)
-        ackable = link.get("kind") in {"alert", "escalation"} and state == "open"
-        parts = [
-            f'<p><span class="badge {html.escape(priority)}">{html.escape(priority.upper())}</span> '
-            f"for {html.escape(displays.get(link['recipient_id'], link['recipient_id']))}</p>",
-        ]
-        if done:
-            parts.append(f"<p><strong>{html.escape(done)}</strong></p>")
-        if record.get("acked_by"):
-            when = datetime.fromtimestamp(int(record["acked_ms"]) / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
-            who = displays.get(record["acked_by"], record["acked_by"])
-            parts.append(f'<p class="note">Acknowledged by {html.escape(who)} at {when}.</p>')
-        elif state == "superseded":
-            parts.append('<p class="note">A newer version of this suggestion was sent; this one is out of date.</p>')
-        elif state == "revoked":
-            parts.append('<p class="note">This suggestion was withdrawn.</p>')
-        if ackable:
-            parts.append('<form method="post"><button type="submit">Acknowledge</button></form>')
-        parts.append(f"<pre>{html.escape(record.get('rendering', ''))}</pre>")
-        return _page("Bone-metastasis radiotherapy suggestion", "".join(parts))
+    def who(request: Request) -> str | None:
+        return clinicians.signed_in(request.headers, request.cookies, context.clock())
 
-    async def acknowledge(request: Request) -> Response:
-        found = await claim(request)
-        if isinstance(found, Response):
-            return found
-        nid, link = found
-        if link.get("kind") not in {"alert", "escalation"}:
-            return await show(request)
-        fresh, _record = await store.acknowledge(nid, clock())
-        log.info(
-            "acknowledged" if fresh else "already-acknowledged",
-            careplan_id=link["careplan_id"],
-            recipient_id=link["recipient_id"],
+    def sign_in_form(request: Request, message: str = "") -> HTMLResponse:
+        target = request.url.path
+        return _html(
+            "signin.html", 401, title="Sign in", next=target, configured=clinicians.configured, message=message
         )
-        return await show(request, "Thank you: acknowledged." if fresh else "It was already acknowledged.")
+
+    def message(
+        clinician: str | None, title: str, text: str, status: int, link: str = "", link_text: str = ""
+    ) -> Response:
+        csrf = clinicians.csrf(clinician) if clinician else ""
+        return _html(
+            "message.html",
+            status,
+            title=title,
+            message=text,
+            clinician=clinician,
+            csrf=csrf,
+            link=link,
+            link_text=link_text,
+        )
+
+    async def form(request: Request) -> dict[str, str] | None:
+        body = await request.body()
+        if len(body) > MAX_FORM_BYTES:
+            return None
+        return {k: v[0] for k, v in parse_qs(body.decode(errors="replace")).items()}
+
+    def forged(request: Request, clinician: str, fields: Mapping[str, str]) -> bool:
+        origins = (*context.origins, f"{request.url.scheme}://{request.url.netloc}")
+        return not same_origin(request.headers.get("origin"), origins) or not clinicians.csrf_ok(
+            clinician, fields.get("csrf", "")
+        )
+
+    async def page(clinician: str, alert_id: str, shown: Shown, done: str = "") -> Response:
+        record = shown.record
+        summary = SuggestionSummary.model_validate_json(record["summary"]) if record.get("summary") else None
+        patient: PatientIdentity = await identity(record.get("patient") or shown.careplan.get("patient", ""))
+        last_page = shown.careplan.get("last_page")
+        withdrawn_lines = ""
+        if shown.state == "withdrawn" and last_page:
+            withdrawn_lines = decode_notification(last_page).summary
+        return _html(
+            "suggestion.html",
+            title=headline(summary) if summary and summary.lesions else "Bone-metastasis radiotherapy suggestion",
+            clinician=clinician,
+            csrf=clinicians.csrf(clinician),
+            patient=patient,
+            ehr_link=context.ehr_patient_url.replace("{patient}", quote(patient.fhir_id, safe=""))
+            if context.ehr_patient_url
+            else None,
+            priority=record.get("priority", "routine"),
+            state=shown.state,
+            state_text=_state_text(shown),
+            done=done,
+            current_link=f"/alerts/{alert_id}",
+            withdrawn_lines=withdrawn_lines,
+            lesions=[
+                {"site": x.site, "scenario": scenario_text(x), "regimen": regimen_text(x), "priority": x.priority}
+                for x in (summary.lesions if summary else [])
+            ],
+            actionable=shown.state in {"open", "acknowledged"},
+            acknowledged=shown.state == "acknowledged",
+            action=f"/alerts/{alert_id}/{context.names.version(shown.careplan_id, shown.content_hash)}",
+            reasons=list(DECLINE_REASONS.items()),
+            rendering=record.get("rendering", ""),
+        )
+
+    async def by_link(request: Request) -> Response:
+        clinician = who(request)
+        if clinician is None:
+            return sign_in_form(request)
+        try:
+            nid = read_link_token(context.link_key, str(request.path_params["token"]), context.clock()).notification_id
+        except ExpiredLink:
+            return message(
+                clinician,
+                "Link expired",
+                "This link has expired: the suggestion is in your worklist.",
+                410,
+                "/worklist",
+                "Worklist",
+            )
+        except InvalidLink:
+            return message(clinician, "Invalid link", "This link is not valid.", 403)
+        link = await review.link(nid)
+        shown = await review.show(link["careplan_id"], link["content_hash"]) if link else None
+        if shown is None:
+            return message(clinician, "Unknown notification", "This notification is not known here.", 404)
+        return await page(clinician, link["alert_id"], shown)
+
+    async def by_alert(request: Request) -> Response:
+        clinician = who(request)
+        if clinician is None:
+            return sign_in_form(request)
+        alert_id = str(request.path_params["alert_id"])
+        cp = await review.careplan_of(alert_id)
+        shown = await review.show(cp) if cp else None
+        if shown is None:
+            return message(clinician, "Unknown suggestion", "This suggestion is not known here.", 404)
+        return await page(clinician, alert_id, shown, request.query_params.get("done", ""))
+
+    async def act(request: Request) -> Response:
+        clinician = who(request)
+        if clinician is None:
+            return sign_in_form(request)
+        fields = await form(request)
+        if fields is None or forged(request, clinician, fields):
+            return message(clinician, "Refused", "This request did not come from the page.", 403)
+        alert_id, version = str(request.path_params["alert_id"]), str(request.path_params["version"])
+        cp = await review.careplan_of(alert_id)
+        shown = await review.show(cp) if cp else None
+        if shown is None or cp is None:
+            return message(clinician, "Unknown suggestion", "This suggestion is not known here.", 404)
+        if context.names.version(cp, shown.content_hash) != version:
+            return message(
+                clinician, "Superseded", "A newer version of this suggestion is in force: nothing was recorded. "
+                "Read the current version before you act.", 409, f"/alerts/{alert_id}", "Open the current version",
+            )  # fmt: skip
+        action, reason = fields.get("action", ""), fields.get("reason", "")
+        now = context.clock()
+        if action == "acknowledge":
+            fresh = await review.acknowledge(cp, shown.content_hash, clinician, now)
+            done = "Acknowledged." if fresh else "It was already acknowledged."
+        elif action == "accept":
+            fresh = await review.decide(cp, shown.content_hash, clinician, "accepted", "", now)
+            done = (
+                "Accepted: recorded (nothing was created in the EHR)." if fresh else "A decision was already recorded."
+            )
+        elif action == "decline" and reason in DECLINE_REASONS:
+            fresh = await review.decide(cp, shown.content_hash, clinician, "declined", reason, now)
+            done = "Declined: recorded." if fresh else "A decision was already recorded."
+        else:
+            return message(
+                clinician, "Choose a reason", "Declining needs a reason.", 400, f"/alerts/{alert_id}", "Back"
+            )
+        log.info("clinician-action", alert_id=alert_id, status=action, outcome="recorded" if fresh else "unchanged")
+        return RedirectResponse(f"/alerts/{alert_id}?done={quote(done)}", status_code=303, headers=HEADERS)
+
+    async def worklist(request: Request) -> Response:
+        clinician = who(request)
+        if clinician is None:
+            return sign_in_form(request)
+        recipients = context.recipients_of(clinician)
+        now = context.clock()
+        items = []
+        for alert_id, shown in await review.worklist(recipients):
+            if shown.state in {"accepted", "declined"}:
+                continue
+            summary = SuggestionSummary.model_validate_json(shown.record["summary"])
+            paged_ms = int(shown.careplan.get("alerted_ms") or shown.record.get("issued_ms") or 0)
+            items.append(
+                {
+                    "alert_id": alert_id,
+                    "priority": summary.priority,
+                    "headline": headline(summary),
+                    "state": shown.state,
+                    "paged_ms": paged_ms,
+                    "age": _age(now.timestamp() * 1000 - paged_ms),
+                }
+            )
+        # Open ones by urgency, then age (oldest page first); withdrawn ones after them, to be seen and closed.
+        items.sort(key=lambda i: (i["state"] == "withdrawn", -PRIORITY_RANK[str(i["priority"])], i["paged_ms"]))
+        return _html(
+            "worklist.html", title="Worklist", clinician=clinician, csrf=clinicians.csrf(clinician),
+            items=items, recipients=recipients,
+        )  # fmt: skip
+
+    async def sign_in(request: Request) -> Response:
+        fields = await form(request) or {}
+        target = safe_next(fields.get("next"))
+        if not same_origin(
+            request.headers.get("origin"), (*context.origins, f"{request.url.scheme}://{request.url.netloc}")
+        ):
+            return message(None, "Refused", "This request did not come from the page.", 403)
+        clinician = clinicians.sign_in(fields.get("clinician", ""), fields.get("token", ""))
+        if clinician is None:
+            log.warning("sign-in-refused", reason="bad-credentials")
+            return _html(
+                "signin.html",
+                401,
+                title="Sign in",
+                next=target,
+                configured=clinicians.configured,
+                message="Not signed in: check the clinician id and token.",
+            )
+        response = RedirectResponse(target, status_code=303, headers=HEADERS)
+        response.set_cookie(
+            SESSION_COOKIE, clinicians.session(clinician, context.clock()), max_age=SESSION_TTL_S, path="/",
+            httponly=True, samesite="strict", secure=clinicians.secure_cookie,
+        )  # fmt: skip
+        return response
+
+    async def sign_in_page(request: Request) -> Response:
+        return _html(
+            "signin.html",
+            200,
+            title="Sign in",
+            next=safe_next(request.query_params.get("next")),
+            configured=clinicians.configured,
+        )
+
+    async def sign_out(request: Request) -> Response:
+        response = RedirectResponse("/signin", status_code=303, headers=HEADERS)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
 
     async def healthz(_: Request) -> Response:
         return PlainTextResponse("ok")
@@ -123,16 +298,31 @@ def create_app(
     return Starlette(
         routes=[
             Route("/healthz", healthz),
-            Route("/ack/{token}", show, methods=["GET"]),
-            Route("/ack/{token}", acknowledge, methods=["POST"]),
+            Route("/signin", sign_in_page, methods=["GET"]),
+            Route("/signin", sign_in, methods=["POST"]),
+            Route("/signout", sign_out, methods=["POST"]),
+            Route("/worklist", worklist, methods=["GET"]),
+            Route("/ack/{token}", by_link, methods=["GET"]),
+            Route("/alerts/{alert_id}", by_alert, methods=["GET"]),
+            Route("/alerts/{alert_id}/{version}", act, methods=["POST"]),
         ],
         lifespan=lifespan,
     )
 
 
-def _state(record: Mapping[str, Any], current: Mapping[str, Any], link: Mapping[str, Any]) -> str:
-    if record.get("status") == "revoked" or current.get("status") == "revoked":
-        return "revoked"
-    if current.get("version") and current.get("version") != link.get("content_hash"):
-        return "superseded"
-    return "open"
+def _state_text(shown: Shown) -> str:
+    record = shown.record
+    if shown.state == "acknowledged":
+        return f"Acknowledged by {shown.careplan.get('acked_by', '?')}."
+    if shown.state in {"accepted", "declined"}:
+        return f"{shown.state.capitalize()} by {record.get('decision_by', '?')}."
+    return STATE_TEXT[shown.state]
+
+
+def _age(elapsed_ms: float) -> str:
+    minutes = int(max(0, elapsed_ms) // 60000)
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // 1440} days ago"

@@ -47,7 +47,12 @@ PHI = ("zq-4711", "Patient/", "corr-1")
 
 
 async def test_every_channel_delivers_once_with_its_idempotency_key(
-    rig: Any, http_receiver: Callable[..., Any], smtp_receiver: Any, tmp_path: Path, suggestion_factory: Any
+    rig: Any,
+    http_receiver: Callable[..., Any],
+    smtp_receiver: Any,
+    tmp_path: Path,
+    suggestion_factory: Any,
+    nid: Callable[..., str],
 ) -> None:
     hook, fhir = http_receiver(), http_receiver(fhir=True)
     routes = all_channels(hook.url, fhir.url, smtp_receiver, tmp_path / "files")
@@ -56,23 +61,25 @@ async def test_every_channel_delivers_once_with_its_idempotency_key(
     await notifier.handle(suggestion_factory(priority="urgent"))
     assert await notifier.drain() == 4
 
-    nid = "cp-1.h1.{}"
     # Webhook: HMAC over timestamp and body, idempotency key, no patient data.
     (request,) = hook.requests
     assert verify_webhook(SECRET.encode(), request.body, request.headers["x-bonemet-signature"], notifier.clock())
-    assert request.headers["idempotency-key"] == nid.format("a")
+    assert request.headers["idempotency-key"] == nid("a")
     payload = json.loads(request.body)
     assert payload["priority"] == "urgent"
     assert payload["link"].startswith("https://bonemet.example/ack/")
-    assert not any(secret in request.body.decode() for secret in PHI)
+    assert not any(secret in request.body.decode() for secret in (*PHI, "cp-1"))  # no CarePlan id either
+    assert payload["alert_id"]
+    assert payload["version"]
+    assert "careplan_id" not in payload
 
     # E-mail: only after STARTTLS, Message-ID from the notification id, no patient data.
     (envelope,) = smtp_receiver.messages
     assert smtp_receiver.tls_sessions == [True]
     message: Message = email.message_from_bytes(envelope.original_content)
-    assert message["Message-ID"] == f"<{nid.format('b')}@bonemet.notifier>"
+    assert message["Message-ID"] == f"<{nid('b')}@bonemet.notifier>"
     assert envelope.rcpt_tos == ["b@hospital.example"]
-    assert "Thoracic vertebra: mscc" in message.get_payload()
+    assert "Thoracic vertebra: Metastatic spinal cord compression" in message.get_payload()
     assert not any(secret in envelope.original_content.decode() for secret in PHI)
 
     # FHIR: a transaction with the CommunicationRequest and its Communication, conditional on the id.
@@ -84,14 +91,14 @@ async def test_every_channel_delivers_once_with_its_idempotency_key(
     assert comm_request["resourceType"] == "CommunicationRequest"
     assert communication["resourceType"] == "Communication"
     assert communication["basedOn"][0]["reference"] == bundle["entry"][0]["fullUrl"]
-    assert communication["identifier"][0]["value"] == nid.format("c")
+    assert communication["identifier"][0]["value"] == nid("c")
     assert communication["recipient"][0]["reference"] == "PractitionerRole/c"
     assert communication["about"][0]["reference"] == "CarePlan/cp-1"
     assert all("ifNoneExist" in entry["request"] for entry in bundle["entry"])
     assert not any(secret in communication["payload"][0]["contentString"] for secret in PHI)
 
     # Outbox: one file named by the notification id.
-    assert [p.name for p in (tmp_path / "files").glob("*.json")] == [f"{nid.format('d')}.json"]
+    assert [p.name for p in (tmp_path / "files").glob("*.json")] == [f"{nid('d')}.json"]
 
     assert (await notifier.audit()).count("notification-sent") == 4
 

@@ -38,6 +38,7 @@ async def test_a_hanging_webhook_does_not_delay_another_recipient(
     http_receiver: Callable[..., Any],
     poll: Callable[..., Awaitable[Any]],
     suggestion_factory: Any,
+    nid: Callable[..., str],
 ) -> None:
     stuck = threading.Event()
     slow, fast = http_receiver(hold=stuck, status=503), http_receiver()
@@ -72,7 +73,7 @@ async def test_a_hanging_webhook_does_not_delay_another_recipient(
         await running
     reasons = {f[b"reason"] for _, f in await notifier.client.xrange("bonemet:notify:deliveries:dead")}
     assert reasons <= {b"timeout", b"http-503"}
-    assert fast.keys() == {f"cp-{n}.h1.fast": 1 for n in range(3)}
+    assert fast.keys() == {nid("fast", f"cp-{n}"): 1 for n in range(3)}
 
 
 STAT_ROUTES: dict[str, Any] = {
@@ -92,12 +93,12 @@ def outbox(tmp_path: Path) -> dict[str, dict[str, Any]]:
 
 
 async def test_an_unacknowledged_stat_suggestion_is_escalated(
-    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Any
+    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Any, nid: Callable[..., str]
 ) -> None:
     notifier = await rig(STAT_ROUTES)
     await notifier.handle(suggestion_factory(priority="stat"))
     await notifier.drain()
-    assert list(outbox(tmp_path)) == ["cp-1.h1.oncall"]
+    assert list(outbox(tmp_path)) == [nid("oncall")]
 
     clock.advance(minutes=9)
     assert await notifier.escalation.run_once() is False  # not due yet
@@ -105,48 +106,64 @@ async def test_an_unacknowledged_stat_suggestion_is_escalated(
     assert await notifier.escalation.run_once() is True
     await notifier.drain()
 
-    escalation = outbox(tmp_path)["cp-1.h1.backup.esc1"]
+    escalation = outbox(tmp_path)[nid("backup", suffix=".esc1")]
     assert escalation["kind"] == "escalation"
-    assert "ESCALATED" in escalation["subject"]
-    assert "zq-4711" not in escalation["body"]
+    assert "ESCALATED, not acknowledged within 10 min" in escalation["subject"]
+    assert "zq-4711" not in escalation["text"]
     assert await notifier.audit() == ["notification-sent", "notification-escalated", "notification-sent"]
 
 
+CLINICIAN_TOKEN = "oncall-token-0123456789"
+
+
 async def test_acknowledging_on_the_page_stops_the_escalation(
-    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Any
+    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Any, nid: Callable[..., str]
 ) -> None:
-    notifier = await rig(STAT_ROUTES)
+    notifier = await rig(STAT_ROUTES, clinician_tokens=f"oncall:{CLINICIAN_TOKEN}")
     await notifier.handle(suggestion_factory(priority="stat"))
     await notifier.drain()
-    link = outbox(tmp_path)["cp-1.h1.oncall"]["link"]
+    link = outbox(tmp_path)[nid("oncall")]["link"]
     path = link.removeprefix("https://bonemet.example")
+    signed_in = {"Authorization": f"Bearer {CLINICIAN_TOKEN}"}
 
     transport = httpx.ASGITransport(app=notifier.app.page)
     async with httpx.AsyncClient(transport=transport, base_url="http://notifier") as page:
-        shown = await page.get(path)
+        anonymous = await page.get(path)
+        assert anonymous.status_code == 401  # the sign-in form, nothing of the suggestion or patient
+        assert "R2 MSCC" not in anonymous.text
+        assert 'name="token"' in anonymous.text
+        shown = await page.get(path, headers=signed_in)
         assert shown.status_code == 200
         assert "Scenario: R2 MSCC &lt;urgent&gt;" in shown.text  # the rendering, escaped
-        assert '<button type="submit">Acknowledge</button>' in shown.text
+        assert 'id="acknowledge"' in shown.text
         assert shown.headers["cache-control"] == "no-store"
         assert await notifier.audit() == ["notification-sent"]  # looking is not acknowledging
 
-        acked = await page.post(path)
-        assert "Thank you: acknowledged." in acked.text
-        assert "Acknowledged by On call" in acked.text
-        again = await page.post(path)
-        assert "already acknowledged" in again.text
-        assert (await page.get(path.replace("/ack/", "/ack/x"))).status_code == 403
+        action = shown.text.split('id="actions"')[1].split('action="')[1].split('"')[0]
+        csrf = shown.text.split('name="csrf" value="')[1].split('"')[0]
+        forged = await page.post(action, headers=signed_in, data={"action": "acknowledge", "csrf": "x"})
+        assert forged.status_code == 403
+        acked = await page.post(action, headers=signed_in, data={"action": "acknowledge", "csrf": csrf})
+        assert acked.status_code == 303
+        after = await page.get(acked.headers["location"], headers=signed_in)
+        assert "Acknowledged by oncall" in after.text
+        assert 'id="acknowledge"' not in after.text  # no Acknowledge button once acknowledged
+        again = await page.post(action, headers=signed_in, data={"action": "acknowledge", "csrf": csrf})
+        assert "already acknowledged" in (await page.get(again.headers["location"], headers=signed_in)).text
+        assert (await page.get(path.replace("/ack/", "/ack/x"), headers=signed_in)).status_code == 403
         clock.advance(days=8)
-        assert (await page.get(path)).status_code == 410  # expired
+        assert (await page.get(path, headers=signed_in)).status_code == 410  # expired
 
     assert await notifier.escalation.run_once() is False  # the schedule entry is gone
     await notifier.drain()
-    assert list(outbox(tmp_path)) == ["cp-1.h1.oncall"]
+    assert list(outbox(tmp_path)) == [nid("oncall")]
     assert await notifier.audit() == ["notification-sent", "notification-acknowledged"]
+    (_, fields), *_ = reversed(await notifier.client.xrange("bonemet:audit:v1"))
+    assert b'"identifier":{"value":"oncall"}' in fields[b"audit-event"]  # the signed-in clinician
 
 
 async def test_a_revoked_suggestion_withdraws_what_was_sent_and_cancels_the_rest(
-    rig: Any, http_receiver: Callable[..., Any], suggestion_factory: Any
+    rig: Any, http_receiver: Callable[..., Any], suggestion_factory: Any, nid: Callable[..., str]
 ) -> None:
     up, down = http_receiver(), http_receiver(status=503)
     notifier = await rig(webhooks(up=up.url, down=down.url), env={"S": "x"}, notify_backoff_base_ms=60_000)
@@ -155,11 +172,14 @@ async def test_a_revoked_suggestion_withdraws_what_was_sent_and_cancels_the_rest
     await notifier.handle(suggestion_factory(status="revoked", content_hash="revoked:h1", priority="routine"))
     await notifier.drain()
 
-    assert up.keys() == {"cp-1.h1.up": 1, "cp-1.revoked:h1.up": 1}
+    assert up.keys() == {nid("up"): 1, nid("up", content_hash="revoked:h1"): 1}
     withdrawal = orjson.loads(up.requests[1].body)
     assert withdrawal["kind"] == "withdrawal"
-    assert withdrawal["subject"].startswith("Withdrawn:")
-    job = await notifier.client.hget("bonemet:notify:job:cp-1.h1.down@down", "state")
+    assert withdrawal["subject"].startswith("[WITHDRAWN] Radiotherapy suggestion: Metastatic spinal cord")
+    assert "Withdrawn:\n- Thoracic vertebra: Metastatic spinal cord compression" in withdrawal["text"]  # what
+    assert "no longer active" in withdrawal["text"]  # and why
+    assert withdrawal["priority"] == "urgent"  # as urgent as what it withdraws, not ROUTINE
+    job = await notifier.client.hget(f"bonemet:notify:job:{nid('down')}@down", "state")
     assert job == b"cancelled"  # never sent late: nothing to withdraw there
     assert await notifier.client.zcard("bonemet:notify:queue:down/down") == 0
 
@@ -178,5 +198,5 @@ async def test_routine_suggestions_are_batched_into_one_digest(
     (digest,) = outbox(tmp_path).values()
     assert digest["kind"] == "digest"
     assert digest["subject"].startswith("Digest: 2 routine")
-    assert digest["body"].count("https://bonemet.example/ack/") == 2
+    assert digest["text"].count("https://bonemet.example/ack/") == 2
     assert (await notifier.audit()).count("notification-sent") == 2

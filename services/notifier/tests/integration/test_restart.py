@@ -68,6 +68,8 @@ def start_notifier(redis_url: str, tmp_path: Path) -> Iterator[Callable[[str], s
             "BONEMET_NOTIFY_SEND_TIMEOUT_S": "1",
             "BONEMET_NOTIFY_LEASE_MS": "1500",
             "BONEMET_NOTIFY_POLL_MS": "20",
+            "BONEMET_NOTIFY_SETTLE_S": "0",
+            "BONEMET_NOTIFY_ID_SECRET": "test-id-secret",  # as the nid fixture
             "BONEMET_NOTIFY_BACKOFF_BASE_MS": "20",
             "BONEMET_CLAIM_IDLE_MS": "500",
         }
@@ -89,6 +91,7 @@ async def test_killed_mid_delivery_and_restarted_loses_and_duplicates_nothing(
     start_notifier: Callable[[str], subprocess.Popen[bytes]],
     poll: Callable[..., Awaitable[Any]],
     suggestion_factory: Any,
+    nid: Callable[..., str],
 ) -> None:
     hold = threading.Event()
     receiver = http_receiver(hold=hold)
@@ -108,12 +111,12 @@ async def test_killed_mid_delivery_and_restarted_loses_and_duplicates_nothing(
     assert len(receiver.requests) == 1
 
     second = start_notifier(receiver.url)
-    expected = {f"cp-{n}.h1.dr-a" for n in range(COUNT)}
+    expected = {nid("dr-a", f"cp-{n}") for n in range(COUNT)}
     await poll(lambda: receiver.unique() == expected, 20)
 
     async def settled() -> bool:
         pending = int((await client.xpending(SUGGESTIONS, NOTIFIER_GROUP))["pending"])
-        states = [await client.hget(f"bonemet:notify:job:{nid}@hook", "state") for nid in expected]
+        states = [await client.hget(f"bonemet:notify:job:{key}@hook", "state") for key in expected]
         return pending == 0 and states == [b"sent"] * COUNT
 
     await poll(settled, 20)

@@ -66,7 +66,12 @@ async def pending(client: aredis.Redis) -> int:
 
 
 async def test_a_suggestion_is_queued_with_its_ack_then_reaches_the_outbox(
-    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path, suggestion_factory: Callable[..., Any]
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    suggestion_factory: Callable[..., Any],
+    nid: Callable[..., str],
 ) -> None:
     notifier = await rig()  # no routing file: the built-in default route, file outbox
     delivery = await deliver(broker, client, encode(suggestion_factory(priority="asap")))
@@ -78,12 +83,13 @@ async def test_a_suggestion_is_queued_with_its_ack_then_reaches_the_outbox(
     assert names(tmp_path / "outbox") == []  # the consumer never sends itself
     assert await notifier.drain() == 1
     (name,) = names(tmp_path / "outbox")
-    assert name == f"cp-1.h1.{ON_CALL_ID}.json"
+    assert name == f"{nid(ON_CALL_ID)}.json"  # keyed: not computable from the patient reference
     written = (tmp_path / "outbox" / name).read_text()
     content = orjson.loads(written)
     assert content["link"].startswith("https://bonemet.example/ack/")
     assert content["priority"] == "asap"
     assert "zq-4711" not in written
+    assert "cp-1" not in written
     assert await notifier.audit() == ["notification-sent"]
 
 
@@ -143,7 +149,12 @@ async def test_the_running_notifier_consumes_delivers_and_dead_letters(
 
 
 async def test_a_reclaimed_older_version_handled_after_a_newer_one_never_undoes_it(
-    broker: RedisBroker, client: aredis.Redis, rig: Any, tmp_path: Path, suggestion_factory: Callable[..., Any]
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    suggestion_factory: Callable[..., Any],
+    nid: Callable[..., str],
 ) -> None:
     """Found by the chaos test: v1 fails (server down), v2 is handled, then the claimer retries v1.
 
@@ -163,7 +174,7 @@ async def test_a_reclaimed_older_version_handled_after_a_newer_one_never_undoes_
 
     assert await pending(client) == 0
     assert await notifier.drain() == 1
-    assert names(tmp_path / "outbox") == [f"cp-1.v2.{ON_CALL_ID}.json"]
+    assert names(tmp_path / "outbox") == [f"{nid(ON_CALL_ID, content_hash='v2')}.json"]
 
 
 async def test_a_queued_job_is_sent_at_once_not_after_the_poll_interval(
@@ -201,3 +212,31 @@ async def test_a_worker_that_finds_several_jobs_due_sends_them_all_without_waiti
     assert await client.zcard(f"bonemet:notify:queue:{DEST}") == 3
     async with running(notifier):
         await poll(lambda: len(names(tmp_path / "outbox")) == 3, 15)
+
+
+async def test_a_held_version_survives_a_restart_and_is_sent_once_when_its_window_ends(
+    rig: Any, tmp_path: Path, clock: Any, suggestion_factory: Callable[..., Any], nid: Callable[..., str]
+) -> None:
+    """The settle state lives in Redis, written with the XACK: a new process (same server) sends it on time."""
+    first = await rig(notify_settle_s=20)
+    await first.handle(suggestion_factory(content_hash="v1", priority="routine"))
+    clock.advance(seconds=5)
+    await first.handle(suggestion_factory(content_hash="v2", priority="routine"))  # resets the window
+    assert await first.client.zcard("bonemet:notify:settles") == 1
+    assert await first.drain() == 0  # held: nothing queued
+
+    restarted = await rig(notify_settle_s=20)
+    settle = restarted.app.workers[-2]
+    clock.advance(seconds=19)
+    assert await settle.run_once() is False  # 19 s after v2: not yet
+    clock.advance(seconds=2)
+    assert await settle.run_once() is True
+    assert await restarted.drain() == 1
+    assert names(tmp_path / "outbox") == [f"{nid(ON_CALL_ID, content_hash='v2')}.json"]  # only the latest
+    assert await restarted.client.zcard("bonemet:notify:settles") == 0
+
+    await restarted.handle(suggestion_factory(content_hash="v3", priority="routine"))  # nothing decisive changed
+    clock.advance(seconds=21)
+    assert await settle.run_once() is True
+    assert await restarted.drain() == 0  # folded: shown on the page, audited, nobody paged
+    assert (await restarted.audit())[-1] == "notification-folded"

@@ -12,14 +12,16 @@ from bonemet_notifier.outbox import FileOutbox
 
 def notification(body: str = "body") -> Notification:
     return Notification(
-        notification_id="cp-1.h1.on-call",
+        notification_id="a1b2.c3d4.on-call",
         recipient=Recipient("on-call", "On call"),
         priority="routine",
         subject="subject",
         body=body,
-        link="https://bonemet.example/suggestions/cp-1",
+        link="https://bonemet.example/ack/token",
         careplan_id="cp-1",
         content_hash="h1",
+        alert_id="a1b2",
+        version="c3d4",
     )
 
 
@@ -29,18 +31,21 @@ def test_a_notification_is_written_as_one_json_file(tmp_path: Path) -> None:
     assert outbox.deliver(notification()) is True
 
     (written,) = (tmp_path / "outbox").iterdir()
-    assert written.name == "cp-1.h1.on-call.json"
+    assert written.name == "a1b2.c3d4.on-call.json"
     content = orjson.loads(written.read_bytes())
     assert content["recipient"] == {"id": "on-call", "display": "On call", "reference": None}
     assert content["kind"] == "alert"
-    assert content["body"] == "body"
-    assert content["link"] == "https://bonemet.example/suggestions/cp-1"
+    assert content["text"] == "body"
+    assert content["link"] == "https://bonemet.example/ack/token"
+    assert (content["alert_id"], content["version"]) == ("a1b2", "c3d4")
+    assert b"cp-1" not in written.read_bytes()
+    assert b"h1" not in written.read_bytes()
 
 
 def test_a_second_delivery_is_refused_and_changes_nothing(tmp_path: Path) -> None:
     outbox = FileOutbox(tmp_path)
     outbox.deliver(notification("first"))
-    path = tmp_path / "cp-1.h1.on-call.json"
+    path = tmp_path / "a1b2.c3d4.on-call.json"
     before = path.read_bytes()
     mtime = path.stat().st_mtime_ns
 

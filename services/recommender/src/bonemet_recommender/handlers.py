@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_recommender.engine import Evaluation
-from bonemet_recommender.engine.plandefinition import RULE_SET_VERSION
+from bonemet_recommender.engine.plandefinition import RULE_SET_VERSION, scenario_entry
 from bonemet_recommender.projection import Change, Ignored, Picture, apply, resources
 from bonemet_shared.audit import AuditEventCode, AuditRecord
 from bonemet_shared.events import (
@@ -104,6 +104,8 @@ def _suggestion(
             scenario=lesion.scenario,
             preferred_regimen=lesion.regimens[0].label if lesion.regimens and not lesion.regimens_pending else None,
             priority=lesion.priority,
+            scenario_label=scenario_entry(lesion.scenario).title,
+            pending_regimen=lesion.regimens[0].label if lesion.regimens and lesion.regimens_pending else None,
         )
         for lesion in decision.lesions
     ]

@@ -5,8 +5,10 @@ is ignored (by ``meta.versionId`` when both are integers, else by ``meta.lastUpd
 retraction leaves a tombstone so a late, older copy cannot bring the resource back.
 
 The picture holds a slim copy of each resource (``slim``): only the top-level elements the engine reads
-(``ENGINE_ELEMENTS``), so the state stays small (issue 8: <= 4 KiB per patient) and narrative, names,
-identifiers, addresses, telecom and notes are not kept (data minimisation).
+(``ENGINE_ELEMENTS``), so the state stays small (issue 8: <= 4 KiB per patient) and narrative, addresses,
+telecom and notes are not kept (data minimisation). The Patient keeps its ``name`` and ``identifier``
+besides what the engine reads: the notifier shows them, and only them, to a signed-in clinician so that an
+alert can be acted on (issue 15, docs/decisions/0010); the engine never reads them.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from bonemet_shared.versions import version_order
 # type (its ``.get("...")`` of resources: _group, versioned, _status, _effective, _onset, _performed_end,
 # _profiles, _int/_bool/_string/_quantity_value, _body_sites, _focus/_reason_references, _evidence_references,
 # _delivered_dose, _medication_codes, _patient_reference, build_picture), plus Patient.managingOrganization,
-# which handlers.managing_organization reads (routing metadata). Every type keeps resourceType, id and meta
+# which handlers.managing_organization reads (routing metadata), and Patient.name and .identifier, which the
+# notifier's clinician page shows (docs/decisions/0010). Every type keeps resourceType, id and meta
 # reduced to _META (meta.versionId: versioned references; meta.profile: _profiles; meta.lastUpdated: the
 # projection's version order). A type the engine does not read keeps only those. When picture.py reads a
 # new element, add it here: tests/unit/test_slim.py checks every vignette and fixture evaluates the same.
@@ -74,7 +77,7 @@ ENGINE_ELEMENTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "MedicationRequest": _ALWAYS
         | {"status", "intent", "medicationCodeableConcept", "medicationReference", "contained"},
         "Medication": _ALWAYS | {"code"},
-        "Patient": _ALWAYS | {"birthDate", "gender", "managingOrganization"},
+        "Patient": _ALWAYS | {"birthDate", "gender", "managingOrganization", "name", "identifier"},
     }
 )
 

@@ -18,7 +18,8 @@ frame them, ``bonemet_shared.frames``).
 The batch's keys all carry its partition's tag, so it stays one cluster slot (the audit XADD aside).
 
 Held resources (slim copies, see ``projection.slim``) and last suggestions are stored in the format and
-under the keys of ``bonemet_shared.patient_state`` (the CDS Hooks service reads them there). ``decode_held``
+under the keys of ``bonemet_shared.patient_state`` (the CDS Hooks service reads them there, and the notifier
+the Patient resource for the clinician page). ``decode_held``
 reads a legacy (whole) held resource back slim, and keeps decoded values by their bytes.
 """
 

@@ -101,6 +101,8 @@ def test_slim_keeps_what_the_engine_reads_and_drops_the_rest() -> None:
         "resourceType": "Patient",
         "id": "p1",
         "meta": {"versionId": "3", "lastUpdated": "2026-01-01T00:00:00Z"},
+        "identifier": [{"value": "MRN-1"}],  # shown to a signed-in clinician by the notifier (docs/decisions/0010)
+        "name": [{"family": "Doe"}],
         "birthDate": "1950-01-01",
         "gender": "female",
         "managingOrganization": {"reference": "Organization/o1"},
