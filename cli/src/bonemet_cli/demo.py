@@ -106,9 +106,9 @@ def _replay_and_report(url: str, base: str, demo_dir: Path, timeout: float) -> i
     console.print(f"notifications delivered: [green]{len(notifications)}[/] to the file outbox {outbox}")
     for path in notifications:
         console.print(f"  {orjson.loads(path.read_bytes())['subject']}")
-    careplans = {orjson.loads(p.read_bytes())["careplan_id"] for p in notifications}
+    alerts = {orjson.loads(p.read_bytes())["alert_id"] for p in notifications}  # one per patient with a lesion
     verified = verify_command(AuditSettings(data_dir=demo_dir, redis_url=url), out=sys.stdout) == 0
-    if not drained or not verified or len(careplans) < PATIENTS_WITH_LESIONS:
+    if not drained or not verified or len(alerts) < PATIENTS_WITH_LESIONS:
         console.print(
             f"[red]demo incomplete[/]: expected suggestions for {PATIENTS_WITH_LESIONS} patients; "
             f"service logs in {demo_dir / 'logs'}"
