@@ -19,9 +19,10 @@ from typing import Any, Literal
 
 import orjson
 
-from bonemet_intake.acceptance import Delete, Operation, Upsert
-from bonemet_intake.outcomes import IntakeError, Issue, rebase
-from bonemet_intake.validation import (
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue, rebase
+from bonemet_shared.acceptance.planning import Delete, Operation, Upsert
+from bonemet_shared.acceptance.records import EntryFailure
+from bonemet_shared.acceptance.validation import (
     SUPPORTED_TYPES,
     ValidResource,
     check_model,
@@ -40,13 +41,6 @@ METHOD_ORDER = {"DELETE": 0, "POST": 1, "PUT": 2}
 class EntryOperation:
     index: int
     operation: Operation
-
-
-@dataclass(frozen=True)
-class EntryFailure:
-    index: int
-    status: int
-    issues: tuple[Issue, ...]
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bonemet_intake import media
-from bonemet_intake.acceptance import Decision, Delete, Operation, Upsert, keys_to_read
 from bonemet_intake.auth import ANONYMOUS, Client, Clients, authenticate, verify_signature
 from bonemet_intake.bundles import (
     BundlePlan,
-    EntryFailure,
     check_shell,
     plan_batch,
     plan_notification,
@@ -37,11 +35,13 @@ from bonemet_intake.bundles import (
 )
 from bonemet_intake.capability import capability_statement
 from bonemet_intake.event_log import Committed, Contention, EventLog, LagGate
-from bonemet_intake.handlers import Commit, Context, decide, query_record, rejected_record
+from bonemet_intake.handlers import Commit, decide, query_record
 from bonemet_intake.metrics import Metrics
 from bonemet_intake.notifications import NotificationStatus, notification_shape, ranges_text, read_status
-from bonemet_intake.outcomes import IntakeError, Issue, information, operation_outcome, status_line
-from bonemet_intake.validation import (
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue, information, operation_outcome, status_line
+from bonemet_shared.acceptance.planning import Decision, Delete, Operation, Upsert, keys_to_read
+from bonemet_shared.acceptance.records import Context, EntryFailure, rejected_record
+from bonemet_shared.acceptance.validation import (
     MAX_JSON_DEPTH,
     SUPPORTED_TYPES,
     not_supported,
@@ -162,7 +162,7 @@ def create_app(
         *,
         notification: NotificationStatus | None = None,
         failures: Sequence[EntryFailure] = (),
-    ) -> Committed:
+    ) -> Committed[Commit]:
         seen_keys, resource_keys = keys_to_read(context.source, operations)
         committed = await event_log.commit(
             seen_keys=seen_keys,
@@ -300,7 +300,7 @@ def create_app(
             issues.extend(failure.issues)
         return fhir_response(200, operation_outcome(*issues))
 
-    def bundle_answer(request: Request, plan: BundlePlan, committed: Committed, response_type: str) -> Response:
+    def bundle_answer(request: Request, plan: BundlePlan, committed: Committed[Commit], response_type: str) -> Response:
         by_index: dict[int, dict[str, Any]] = {}
         for item, decision in zip(plan.operations, committed.commit.plan.decisions, strict=True):
             response: dict[str, Any] = {"status": status_line(_status(decision))}

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 import orjson
 
-from bonemet_intake.outcomes import IntakeError, Issue, rebase
-from bonemet_intake.validation import check_model
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue, rebase
+from bonemet_shared.acceptance.validation import check_model
 
 NOTIFICATION_TYPES = frozenset({"handshake", "heartbeat", "event-notification", "query-status", "query-event"})
 EVENT_TYPES = frozenset({"event-notification", "query-event"})

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bonemet_intake.acceptance import Delete, Upsert
 from bonemet_intake.bundles import check_shell, plan_batch, plan_notification, plan_transaction
-from bonemet_intake.outcomes import IntakeError
+from bonemet_shared.acceptance.outcomes import IntakeError
+from bonemet_shared.acceptance.planning import Delete, Upsert
 
 
 def condition(resource_id: str | None = "c1", subject: str = "Patient/p1") -> dict[str, Any]:
