@@ -7,7 +7,6 @@ for a notification, the subscription's gap state is read and written in that sam
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,23 +15,17 @@ import orjson
 import redis.asyncio as aredis
 
 from bonemet_intake.handlers import Commit
-from bonemet_intake.notifications import GapState
+from bonemet_shared.acceptance.gaps import SUBSCRIPTIONS, GapState, subscription_key
 from bonemet_shared.acceptance.planning import Snapshot
 from bonemet_shared.acceptance.store import AcceptanceStore, Committed, Contention, seen_key, version_key
 from bonemet_shared.audit import AuditRecord
+from bonemet_shared.events import encode
 from bonemet_shared.exchange import Command
+from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
-from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_streams
-
-SUBSCRIPTION_PREFIX = "bonemet:intake:subscription:"
-SUBSCRIPTIONS = "bonemet:intake:subscriptions"
-"""Set of the subscription state keys (for the gap query)."""
+from bonemet_shared.streams import PLAN_DEFINITIONS, PULL_REQUESTS, RECOMMENDER_GROUP, intake_streams
 
 __all__ = ["Committed", "Contention", "EventLog", "LagGate", "seen_key", "subscription_key", "version_key"]
-
-
-def subscription_key(source: str, subscription: str) -> str:
-    return SUBSCRIPTION_PREFIX + hashlib.sha256(f"{source}|{subscription}".encode()).hexdigest()
 
 
 class EventLog:
@@ -59,10 +52,15 @@ class EventLog:
         def decided(snapshot: Snapshot, values: Sequence[Any]) -> Commit:
             return decide(snapshot, GapState.from_json(values[0]) if gap_redis and values[0] else None)
 
-        def gap_writes(commit: Commit) -> list[Command]:
+        async def gap_writes(commit: Commit) -> list[Command]:
             if gap_redis is None or commit.gap is None:
                 return []
-            return [("SET", gap_redis, commit.gap.state.to_json()), ("SADD", SUBSCRIPTIONS, gap_redis)]
+            writes: list[Command] = [("SET", gap_redis, commit.gap.state.to_json()), ("SADD", SUBSCRIPTIONS, gap_redis)]
+            frames = Frames()
+            for request in commit.requests:
+                frame = await frames.frame(encode(request), request.correlation_id, {"x-event-kind": request.kind})
+                writes.append(("XADD", PULL_REQUESTS, "*", DATA_KEY, frame))
+            return writes
 
         return await self.store.commit(
             seen_keys=seen_keys,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bonemet_intake.notifications import GapChange, GapState, NotificationStatus, ranges_text, track
+from bonemet_intake.notifications import NotificationStatus
+from bonemet_shared.acceptance.gaps import GapChange, GapState, ranges_text, track
 from bonemet_shared.acceptance.planning import Operation, Plan, Snapshot, plan
 from bonemet_shared.acceptance.records import (
     Context,
@@ -20,6 +21,7 @@ from bonemet_shared.acceptance.records import (
     failure_records,
 )
 from bonemet_shared.audit import Action, AuditEventCode, AuditRecord, Outcome
+from bonemet_shared.events import PullRequested
 
 # Codes the shared AuditEventCode does not list yet (requested from the lead); cast until it does.
 SUBSCRIPTION_HANDSHAKE: AuditEventCode = "subscription-handshake"
@@ -32,6 +34,8 @@ class Commit:
     plan: Plan
     gap: GapChange | None
     audit: tuple[AuditRecord, ...]
+    requests: tuple[PullRequested, ...] = ()
+    """What the puller must read from the EHR: resources only named, events found missing."""
 
 
 def decide(
@@ -42,13 +46,36 @@ def decide(
     *,
     notification: NotificationStatus | None = None,
     failures: Sequence[EntryFailure] = (),
+    fetches: Sequence[str] = (),
 ) -> Commit:
     decided = plan(operations, snapshot, source=context.source, correlation_id=context.correlation_id, now=context.now)
     gap = track(gap_state, notification, context.now, context.source) if notification is not None else None
     records = [*decision_records(decided.decisions, context), *failure_records(failures, context)]
+    requests: list[PullRequested] = []
     if notification is not None and gap is not None:
         records.extend(notification_records(notification, gap, context))
-    return Commit(decided, gap, tuple(records))
+        requests = pull_requests(notification, gap, gap_state, fetches, context)
+    return Commit(decided, gap, tuple(records), tuple(requests))
+
+
+def pull_requests(
+    status: NotificationStatus, gap: GapChange, before: GapState | None, fetches: Sequence[str], context: Context
+) -> list[PullRequested]:
+    """A fetch of what the notification only named, and a recovery of the event numbers it showed missing
+    (from when the last good event arrived)."""
+    common = {
+        "correlation_id": context.correlation_id,
+        "occurred_at": context.now,
+        "source": context.source,
+        "subscription": status.subscription,
+    }
+    requests = []
+    if fetches:
+        requests.append(PullRequested(kind="fetch", references=tuple(dict.fromkeys(fetches)), **common))
+    if gap.opened:
+        since = before.last_seen if before is not None else None
+        requests.append(PullRequested(kind="recover", missing=gap.opened, since=since, **common))
+    return requests
 
 
 def notification_records(status: NotificationStatus, gap: GapChange, context: Context) -> list[AuditRecord]:

@@ -37,7 +37,8 @@ from bonemet_intake.capability import capability_statement
 from bonemet_intake.event_log import Committed, Contention, EventLog, LagGate
 from bonemet_intake.handlers import Commit, decide, query_record
 from bonemet_intake.metrics import Metrics
-from bonemet_intake.notifications import NotificationStatus, notification_shape, ranges_text, read_status
+from bonemet_intake.notifications import NotificationStatus, fetch_reference, notification_shape, read_status
+from bonemet_shared.acceptance.gaps import ranges_text
 from bonemet_shared.acceptance.outcomes import IntakeError, Issue, information, operation_outcome, status_line
 from bonemet_shared.acceptance.planning import Decision, Delete, Operation, Upsert, keys_to_read
 from bonemet_shared.acceptance.records import Context, EntryFailure, rejected_record
@@ -162,6 +163,7 @@ def create_app(
         *,
         notification: NotificationStatus | None = None,
         failures: Sequence[EntryFailure] = (),
+        fetches: Sequence[str] = (),
     ) -> Committed[Commit]:
         seen_keys, resource_keys = keys_to_read(context.source, operations)
         committed = await event_log.commit(
@@ -169,7 +171,7 @@ def create_app(
             resource_keys=resource_keys,
             subscription=(context.source, notification.subscription) if notification else None,
             decide=lambda snapshot, gap: decide(
-                operations, snapshot, gap, context, notification=notification, failures=failures
+                operations, snapshot, gap, context, notification=notification, failures=failures, fetches=fetches
             ),
         )
         _count(committed.commit, failures)
@@ -271,8 +273,13 @@ def create_app(
         plan = plan_notification(bundle) if status.carries_events else BundlePlan("notification", 0, (), ())
         if plan.operations:
             await shed_if_lagging()
+        fetches = to_fetch(bundle, plan, status) if status.carries_events else []
         committed = await commit(
-            [item.operation for item in plan.operations], context, notification=status, failures=plan.failures
+            [item.operation for item in plan.operations],
+            context,
+            notification=status,
+            failures=plan.failures,
+            fetches=fetches,
         )
         gap = committed.commit.gap
         decisions = committed.commit.plan.decisions
@@ -281,8 +288,10 @@ def create_app(
             counts: dict[str, int] = {}
             for decision in decisions:
                 counts[decision.kind] = counts.get(decision.kind, 0) + 1
-            parts = [f"{n} {kind}" for kind, n in sorted(counts.items())] + (
-                [f"{len(plan.failures)} refused"] if plan.failures else []
+            parts = (
+                [f"{n} {kind}" for kind, n in sorted(counts.items())]
+                + ([f"{len(fetches)} to fetch from the EHR"] if fetches else [])
+                + ([f"{len(plan.failures)} refused"] if plan.failures else [])
             )
             summary += ": " + (", ".join(parts) if parts else "no resources in it")
         issues = [Issue("informational", summary + ".", severity="information")]
@@ -292,7 +301,7 @@ def create_app(
                 Issue(
                     "incomplete",
                     f"Event numbers {ranges_text(gap.opened)} of this subscription never arrived; they are "
-                    "recorded (GET [base]/$subscription-gaps). Resend them ($events) or let bonemet re-query.",
+                    "recorded (GET [base]/$subscription-gaps) and the puller recovers them ($events or a search).",
                     severity="warning",
                 )
             )
@@ -481,6 +490,21 @@ def create_app(
         exception_handlers={404: no_route, 405: no_route},
         lifespan=lifespan,
     )
+
+
+def to_fetch(bundle: dict[str, Any], plan: BundlePlan, status: NotificationStatus) -> list[str]:
+    """What the notification names without carrying it: its id-only entries, and the events' focus
+    references that no entry carries (an empty notification names them only there). A focus whose entry
+    came in full, valid or refused, is not fetched."""
+    carried = set()
+    for entry in bundle.get("entry") or []:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict):
+            carried.add(f"{resource.get('resourceType')}/{resource.get('id')}")
+        elif isinstance(entry, dict) and isinstance(entry.get("request"), dict):
+            carried.add(str(entry["request"].get("url")))
+    named = [*plan.fetches, *filter(None, map(fetch_reference, status.focuses))]
+    return [ref for ref in dict.fromkeys(named) if ref in plan.fetches or "/".join(ref.split("/")[:2]) not in carried]
 
 
 def _as(context: Context, interaction: str) -> Context:

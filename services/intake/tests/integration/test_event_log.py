@@ -12,7 +12,7 @@ from redis.exceptions import ResponseError
 
 from bonemet_intake.event_log import EventLog, version_key
 from bonemet_intake.handlers import Commit, decide
-from bonemet_intake.notifications import GapState
+from bonemet_shared.acceptance.gaps import GapState
 from bonemet_shared.acceptance.planning import Snapshot, Upsert, keys_to_read
 from bonemet_shared.acceptance.records import Context
 from bonemet_shared.acceptance.validation import validate_resource

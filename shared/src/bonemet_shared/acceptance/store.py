@@ -19,7 +19,8 @@ a DELETE names no patient, and a resource's subject may be corrected between ver
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -94,12 +95,12 @@ class AcceptanceStore:
         resource_keys: Sequence[str],
         decide: Callable[[Snapshot, Sequence[Any]], D],
         also_read: Sequence[str] = (),
-        also_write: Callable[[D], Sequence[Command]] = lambda _: (),
+        also_write: Callable[[D], Sequence[Command] | Awaitable[Sequence[Command]]] = lambda _: (),
     ) -> Committed[D]:
         """Read what the decision depends on, decide, write it all in one MULTI/EXEC (retried on conflict).
 
         ``also_read``: further keys to WATCH and GET; their values (or None) go to ``decide`` in order.
-        ``also_write``: further commands of the MULTI, from the decision (they run after the events).
+        ``also_write``: further commands of the MULTI, from the decision (after the events; may be async).
         On one connection: ``WATCH`` + the reads in one round trip, then ``MULTI`` .. ``EXEC`` in a
         second (``bonemet_shared.exchange``: redis-py's Pipeline costs ~10 µs of Python per queued
         command, and a 100-entry batch queues ~250).
@@ -118,7 +119,10 @@ class AcceptanceStore:
                 values = values[1:] if watched else values
                 snapshot = _snapshot(seen_keys, resource_keys, values)
                 decided = decide(snapshot, values[len(seen_keys) + len(resource_keys) :])
-                commands, xadd_positions = await self._writes(decided, also_write(decided))
+                extra = also_write(decided)
+                if inspect.isawaitable(extra):
+                    extra = await extra
+                commands, xadd_positions = await self._writes(decided, extra)
                 results = await transaction(connection, commands)
             if results is not None:
                 return Committed(decided, tuple(_text(results[i]) for i in xadd_positions))
