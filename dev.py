@@ -85,6 +85,7 @@ def test(extra: list[str]) -> int:
         "services/recommender/src",
         "services/notifier/src",
         "services/audit/src",
+        "services/puller/src",
         "cli/src",
     )
     check(PYTHON, "-m", "pytest", *extra)
