@@ -99,9 +99,9 @@ class Exporter:
             query = bulk.kick_off_query(options.types, since)
             status_url = await self._ehr.kick_off(bulk.kick_off_path(options.group), query)
             await self._runs.start(status_url, run_id)
-            log.info("export-started", run_id=run_id, since=since or "-", types=len(options.types))
+            log.info("export-started", run_id=run_id, since=since or "-", count=len(options.types))
         else:
-            log.info("export-resumed", run_id=run_id, files_done=len(state.done))
+            log.info("export-resumed", run_id=run_id, files=len(state.done))
         manifest = await self._wait(status_url)
         await self._runs.manifest(manifest.transaction_time)
         done = (await self._runs.load()).done
