@@ -10,9 +10,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from bonemet_puller.auth import ConfigError
 from bonemet_puller.bootstrap import build
-from bonemet_puller.ehr import EhrError
+from bonemet_puller.errors import ConfigError, EhrError
 from bonemet_puller.exporting import ExportFailed, Report, RunOptions
 from bonemet_puller.settings import PullerSettings, get_puller_settings
 

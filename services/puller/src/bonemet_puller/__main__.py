@@ -14,8 +14,8 @@ import sys
 
 from faststream.redis import RedisBroker
 
-from bonemet_puller.auth import ConfigError
 from bonemet_puller.bootstrap import build
+from bonemet_puller.errors import ConfigError
 from bonemet_puller.fetching import Fetcher
 from bonemet_puller.service import PullerService
 from bonemet_puller.settings import get_puller_settings

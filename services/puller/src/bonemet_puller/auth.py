@@ -22,15 +22,13 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, JWKRegistry, RSAKey
 
+from bonemet_puller.errors import ConfigError, EhrUnavailable
+
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME_S = 300
 REFRESH_MARGIN_S = 60
 """A token is renewed this long before it expires (clocks drift; a long download outlives a close call)."""
 MAX_DESCRIPTION = 300
-
-
-class ConfigError(Exception):
-    """The puller cannot work as configured; the message names the setting (never a key or a token)."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,12 @@ class BackendServicesAuth:
 
     async def token_url(self) -> str:
         if self._token_url is None:
-            answer = await self._http.get(f"{self._fhir_url}/.well-known/smart-configuration")
+            try:
+                answer = await self._http.get(f"{self._fhir_url}/.well-known/smart-configuration")
+            except httpx.TransportError as exc:
+                raise EhrUnavailable(f"the EHR is unreachable ({type(exc).__name__})") from None
+            if answer.status_code >= 500:
+                raise EhrUnavailable(f"the EHR's smart-configuration answered {answer.status_code}", answer.status_code)
             if answer.status_code != 200:
                 raise ConfigError(
                     f"BONEMET_EHR_FHIR_URL: {self._fhir_url}/.well-known/smart-configuration answered "
@@ -168,7 +171,12 @@ class BackendServicesAuth:
             "client_assertion_type": ASSERTION_TYPE,
             "client_assertion": client_assertion(self._signing, self._client_id, url, now),
         }
-        answer = await self._http.post(url, data=form, headers={"Accept": "application/json"})
+        try:
+            answer = await self._http.post(url, data=form, headers={"Accept": "application/json"})
+        except httpx.TransportError as exc:
+            raise EhrUnavailable(f"the EHR's token endpoint is unreachable ({type(exc).__name__})") from None
+        if answer.status_code == 429 or answer.status_code >= 500:
+            raise EhrUnavailable(f"the EHR's token endpoint answered {answer.status_code}", answer.status_code)
         try:
             body = answer.json()
         except ValueError:

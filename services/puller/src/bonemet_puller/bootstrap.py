@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import httpx
 import redis.asyncio as aredis
 
-from bonemet_puller.auth import BackendServicesAuth, ConfigError, load_signing_key
+from bonemet_puller.auth import BackendServicesAuth, load_signing_key
 from bonemet_puller.ehr import Ehr
+from bonemet_puller.errors import ConfigError
 from bonemet_puller.exporting import Exporter, Observer
 from bonemet_puller.runs import Runs
 from bonemet_puller.settings import PullerSettings

@@ -18,23 +18,12 @@ import httpx
 
 from bonemet_puller import bulk
 from bonemet_puller.auth import BackendServicesAuth
+from bonemet_puller.errors import EhrError, EhrUnavailable
 
 FHIR_JSON = "application/fhir+json"
 NDJSON = "application/fhir+ndjson"
 MAX_ATTEMPTS = 6
 TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
-
-
-class EhrError(Exception):
-    """The EHR answered something bonemet cannot go on with (status and OperationOutcome codes only)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class EhrUnavailable(EhrError):
-    """The EHR did not answer usefully after the retries: try again later."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_puller import bulk
-from bonemet_puller.ehr import Ehr, EhrError, Progress
+from bonemet_puller.ehr import Ehr, Progress
+from bonemet_puller.errors import EhrError
 from bonemet_puller.handlers import OBSERVER, Lines, PullCommit, decide, read_lines
 from bonemet_puller.runs import ConcurrentRun, Runs, counts_of
 from bonemet_shared.acceptance.planning import Snapshot, keys_to_read

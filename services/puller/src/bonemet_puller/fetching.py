@@ -21,7 +21,8 @@ from typing import Any
 import redis.asyncio as aredis
 from pydantic import ValidationError
 
-from bonemet_puller.ehr import Ehr, EhrError, EhrUnavailable
+from bonemet_puller.ehr import Ehr
+from bonemet_puller.errors import EhrError, EhrUnavailable
 from bonemet_puller.handlers import OBSERVER, Lines, PullCommit, decide
 from bonemet_shared.acceptance.gaps import GapState, recover, subscription_key
 from bonemet_shared.acceptance.outcomes import IntakeError, Issue

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from faststream.redis import RedisBroker
 
-from bonemet_puller.auth import ConfigError
 from bonemet_puller.bootstrap import Puller
-from bonemet_puller.ehr import EhrError
+from bonemet_puller.errors import ConfigError, EhrError
 from bonemet_puller.exporting import ExportFailed, RunOptions
 from bonemet_shared.logging import get_logger
 
