@@ -382,6 +382,8 @@ def create_app(
                     {"name": "missing", "valueString": ranges_text(s.missing)},
                     {"name": "missing-count", "valueInteger": min(s.missing_count, 2**31 - 1)},
                     {"name": "gaps-detected", "valueInteger": min(s.gaps_opened, 2**31 - 1)},
+                    {"name": "recovered", "valueString": recovered_text(s.recovered)},
+                    {"name": "recovered-count", "valueInteger": min(s.recovered_count, 2**31 - 1)},
                     *([{"name": "last-type", "valueCode": s.last_kind}] if s.last_kind else []),
                     *([{"name": "last-status", "valueCode": s.last_status}] if s.last_status else []),
                     *([{"name": "last-seen", "valueInstant": s.last_seen}] if s.last_seen else []),
@@ -490,6 +492,11 @@ def create_app(
         exception_handlers={404: no_route, 405: no_route},
         lifespan=lifespan,
     )
+
+
+def recovered_text(recovered: Sequence[tuple[int, int, str]]) -> str:
+    """'2-3 ($events), 7 (search)': what the puller recovered, and how."""
+    return ", ".join(f"{ranges_text([(a, b)])} ({how})" for a, b, how in recovered)
 
 
 def to_fetch(bundle: dict[str, Any], plan: BundlePlan, status: NotificationStatus) -> list[str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from bonemet_shared.acceptance.gaps import GapState, recover, subscription_key
 from bonemet_shared.consuming import entry_body
 from bonemet_shared.events import PullRequested, ResourceAccepted, ResourceRetracted, decode_pull_request
 from bonemet_shared.streams import PULL_REQUESTS
@@ -122,6 +124,8 @@ async def test_a_handshake_and_a_heartbeat_are_answered_without_a_stream_write(i
         "missing": "",
         "missing-count": 0,
         "gaps-detected": 0,
+        "recovered": "",
+        "recovered-count": 0,
         "last-type": "heartbeat",
         "last-status": "active",
         "last-seen": "2025-06-01T12:00:00+00:00",
@@ -283,3 +287,13 @@ async def test_a_gap_asks_the_puller_to_recover_it_from_the_last_good_event(inta
     (request,) = await pull_requests(intake)
     assert (request.kind, request.missing) == ("recover", ((2, 3),))
     assert request.since is not None  # when event 1 arrived
+
+
+async def test_the_gap_query_shows_what_the_puller_recovered_and_what_is_still_missing(intake: Any) -> None:
+    await intake.post("/fhir", backport("event-notification", [1], resources=[intake.condition("c1", "1")]))
+    await intake.post("/fhir", backport("event-notification", [6], resources=[intake.condition("c6", "1")]))
+    key = subscription_key("ehr", SUBSCRIPTION)
+    state = GapState.from_json(await intake.store.get(key))
+    await intake.store.set(key, recover(state, [(2, 3)], "$events", datetime(2025, 6, 2, tzinfo=UTC)).to_json())
+    (shown,) = await gaps(intake)
+    assert (shown["missing"], shown["recovered"], shown["recovered-count"]) == ("4-5", "2-3 ($events)", 2)
