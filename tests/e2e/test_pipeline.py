@@ -6,20 +6,14 @@ the services audited is archived, and the audit chain verifies when they stop.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import httpx
 import orjson
 import pytest
 import redis
+from e2e_processes import poll, running
 
 from bonemet_shared.inspection import all_drained
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
@@ -27,69 +21,11 @@ from bonemet_shared.streams import intake_streams
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
-
-
-def poll(probe: Callable[[], T | None], timeout: float = 30.0, interval: float = 0.05) -> T:
-    """Return the first truthy result of ``probe``, or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout} s")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture
 def services(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "BONEMET_REDIS_URL": redis_url,
-        "BONEMET_DATA_DIR": str(tmp_path),
-        "BONEMET_INTAKE_PORT": str(port),
-        "BONEMET_INSTANCE": "e2e",
-        "BONEMET_AUDIT_PORT": str(_free_port()),
-        "BONEMET_NOTIFY_PORT": str(_free_port()),
-    }
-    bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
-    names = ("intake", "recommender", "notifier", "audit")
-    logs = {name: open(tmp_path / f"{name}.log", "wb") for name in names}  # noqa: SIM115
-    processes = {
-        name: subprocess.Popen([*bonemet, name], env=env, stderr=log, stdout=log) for name, log in logs.items()
-    }
-    base = f"http://127.0.0.1:{port}"
-
-    def ready(url: str) -> bool:
-        try:
-            return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        poll(lambda: ready(base))
-        poll(lambda: ready(f"http://127.0.0.1:{env['BONEMET_AUDIT_PORT']}"))
+    with running(redis_url, tmp_path) as (base, _):
         yield base, tmp_path
-        with redis.Redis.from_url(redis_url) as client:
-            poll(lambda: all_drained(client))  # every audit record archived
-    finally:
-        for process in processes.values():
-            process.send_signal(signal.SIGTERM)
-        codes = {name: process.wait(timeout=30) for name, process in processes.items()}
-        for log in logs.values():
-            log.close()
-        assert all(code == 0 for code in codes.values()), f"unclean exit: {codes}"
-    verified = subprocess.run(
-        [sys.executable, "-m", "bonemet_cli.main", "audit", "verify"], env=env, capture_output=True, text=True
-    )
-    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def bone_metastasis(patient: str = "e2e-1") -> dict[str, object]:

@@ -1,0 +1,106 @@
+"""End to end: an id-only notification for a resource the EHR holds reaches the recommender.
+
+The intake answers the notification and hands what it names to the puller (a process, ``bonemet serve
+puller``), which reads the Condition from the EHR (a small FHIR read server with a SMART token
+endpoint) and accepts it as if it had come in full; the recommender suggests, the notifier delivers,
+and the audit chain verifies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+from e2e_processes import CORE, poll, ready, running
+from ehr_peer import ReadServer, reader_key, serving
+
+from bonemet_shared.observability import DEFAULT_PORTS
+
+pytestmark = pytest.mark.e2e
+
+SUBSCRIPTION = "https://ehr.example/fhir/Subscription/bone-mets"
+
+
+def bone_metastasis(patient: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Condition",
+        "id": f"{patient}-t9",
+        "meta": {"versionId": "3", "lastUpdated": "2025-06-01T11:00:00Z"},
+        "clinicalStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
+        },
+        "verificationStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]
+        },
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
+        "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "35769007"}]}],
+        "subject": {"reference": f"Patient/{patient}"},
+    }
+
+
+def id_only_notification(ehr_base: str, reference: str) -> dict[str, Any]:
+    """An R4 Backport notification with payload content id-only: the event names the resource, nothing more."""
+    status = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {"name": "subscription", "valueReference": {"reference": SUBSCRIPTION}},
+            {"name": "status", "valueCode": "active"},
+            {"name": "type", "valueCode": "event-notification"},
+            {"name": "events-since-subscription-start", "valueString": "1"},
+            {
+                "name": "notification-event",
+                "part": [
+                    {"name": "event-number", "valueString": "1"},
+                    {"name": "focus", "valueReference": {"reference": f"{ehr_base}/{reference}"}},
+                ],
+            },
+        ],
+    }
+    return {
+        "resourceType": "Bundle",
+        "type": "history",
+        "entry": [
+            {"fullUrl": "urn:uuid:5e3b2a4c-0000-4000-8000-000000000009", "resource": status},
+            {"fullUrl": f"{ehr_base}/{reference}", "request": {"method": "PUT", "url": reference}},
+        ],
+    }
+
+
+@pytest.fixture
+def ehr(tmp_path: Path) -> Iterator[tuple[ReadServer, Path]]:
+    key, key_file = reader_key(tmp_path / "reader.json")
+    with serving(ReadServer(key)) as server:
+        yield server, key_file
+
+
+def test_an_id_only_notification_reaches_the_recommender(
+    ehr: tuple[ReadServer, Path], redis_url: str, tmp_path: Path
+) -> None:
+    server, key_file = ehr
+    server.hold(bone_metastasis("e2e-9"))
+    extra = {
+        "BONEMET_EHR_FHIR_URL": f"{server.origin}/fhir",
+        "BONEMET_EHR_CLIENT_ID": server.client_id,
+        "BONEMET_EHR_PRIVATE_KEY": str(key_file),
+        "BONEMET_PULL_TYPES": "Condition,Patient",
+        "BONEMET_PULL_INTERVAL_S": "3600",
+    }
+    with running(redis_url, tmp_path, (*CORE, "puller"), extra) as (base, _):
+        poll(lambda: ready(f"http://127.0.0.1:{DEFAULT_PORTS['puller']}"))  # the puller's own /readyz
+        answer = httpx.post(
+            f"{base}/fhir",
+            content=orjson.dumps(id_only_notification(f"{server.origin}/fhir", "Condition/e2e-9-t9/_history/3")),
+            headers={"Content-Type": "application/fhir+json"},
+        )
+        assert answer.status_code == 200, answer.text
+        assert "1 to fetch from the EHR" in answer.json()["issue"][0]["diagnostics"]
+
+        outbox = tmp_path / "outbox"
+        delivered = poll(lambda: sorted(outbox.glob("*.json")) if outbox.exists() else None, timeout=60)
+        assert len(delivered) == 1
+        assert "e2e-9" not in orjson.loads(delivered[0].read_bytes())["body"]
+        assert "Condition/e2e-9-t9/_history/3" in server.reads
