@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ehr_peer
 import httpx
 import orjson
 import pytest
@@ -104,3 +105,13 @@ def test_an_id_only_notification_reaches_the_recommender(
         assert len(delivered) == 1
         assert "e2e-9" not in orjson.loads(delivered[0].read_bytes())["body"]
         assert "Condition/e2e-9-t9/_history/3" in server.reads
+
+
+def test_a_bulk_pull_from_the_reference_server_is_audited_and_the_chain_verifies(
+    bulk_data_server: str, redis_url: str, tmp_path: Path
+) -> None:
+    ehr_client = ehr_peer.client(bulk_data_server, redis_url, tmp_path)
+    with running(redis_url, tmp_path):
+        figures = ehr_client.pull("--types", "Patient,Condition").figures
+        assert figures["accepted"] == figures["exported"] > 0
+    # leaving ``running``: every audit record archived, and ``bonemet audit verify`` passed
