@@ -30,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run everything on the embedded server and replay synthetic EHR events")
     demo.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the notifications")
 
-    serve = commands.add_parser("serve", help="run one service, or all of them as supervised child processes")
+    serve = commands.add_parser(
+        "serve",
+        help="run one service, or all of them as supervised child processes (the puller joins 'all' when "
+        "BONEMET_EHR_FHIR_URL is set)",
+    )
     serve.add_argument("service", choices=["intake", "recommender", "notifier", "audit", "puller", "all"])
     serve.add_argument(
         "--replicas",
@@ -124,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         metavar="FILE",
         help="write the run's figures as JSON: exported, accepted, duplicates, stale, rejected, deleted, "
-        "transaction_time, seconds",
+        "transaction_time, seconds, and errors (the issue codes of the EHR's error file, counted)",
     )
 
     # Listed here for --help; its own parser (bonemet_cli.bench) reads its options.
@@ -204,7 +208,8 @@ def serve_all(replicas_text: str | None = None) -> int:
     settings = get_settings()
     server = embedded_server(settings.data_dir) if not settings.redis_url else nullcontext(settings.redis_url)
     with server as url:
-        supervisor = Supervisor(ALL, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas)
+        names = [*ALL, *(["puller"] if os.environ.get("BONEMET_EHR_FHIR_URL") else [])]
+        supervisor = Supervisor(names, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas)
         supervisor.start()
 
         def stop(signum: int, frame: FrameType | None) -> None:

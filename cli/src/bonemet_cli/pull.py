@@ -14,6 +14,7 @@ from bonemet_puller.bootstrap import build
 from bonemet_puller.errors import ConfigError, EhrError
 from bonemet_puller.exporting import ExportFailed, Report, RunOptions
 from bonemet_puller.settings import PullerSettings, get_puller_settings
+from bonemet_shared.embedded import NoServerConfigured
 
 
 def run_pull(once: bool, since: str | None, group: str | None, types: str | None, json_file: Path | None) -> int:
@@ -37,7 +38,7 @@ async def _pull(
     console = Console(stderr=True)
     try:
         puller = await build(settings, types)
-    except ConfigError as exc:
+    except (ConfigError, NoServerConfigured) as exc:
         print(f"bonemet pull: {exc}", file=sys.stderr)
         return 2
     try:
