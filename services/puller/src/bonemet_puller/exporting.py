@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -148,43 +148,8 @@ class Exporter:
             return answer
 
     async def _file(self, export_file: bulk.ExportFile, exported: bool, authorized: bool, context: Context) -> None:
-        offset = await self._runs.offset(export_file.url)
-        batch: list[bytes] = []
-        seen = 0
         async with self._ehr.lines(export_file.url, authorized=authorized) as lines:
-            async for line in lines:
-                seen += 1
-                if seen <= offset:
-                    continue  # committed before a crash
-                batch.append(line)
-                if len(batch) >= BATCH_LINES:
-                    offset = await self._commit(export_file.url, offset, batch, exported, context, finished=False)
-                    batch = []
-        await self._commit(export_file.url, offset, batch, exported, context, finished=True)
-
-    async def _commit(
-        self, url: str, offset: int, batch: Sequence[bytes], exported: bool, context: Context, *, finished: bool
-    ) -> int:
-        parse = bulk.resource_operation if exported else bulk.deleted_operation
-        lines = read_lines(batch, offset + 1, parse)
-        seen_keys, resource_keys = keys_to_read(context.source, lines.operations)
-        progress = self._runs.file_progress_key(url)
-        new_offset = offset + len(batch)
-
-        def decided(snapshot: Snapshot, values: Sequence[Any]) -> PullCommit:
-            if int(values[0] or 0) != offset:
-                raise ConcurrentRun("another run committed lines of this file")
-            return decide(lines, snapshot, context, exported=exported)
-
-        await self._store.commit(
-            seen_keys=seen_keys,
-            resource_keys=resource_keys,
-            decide=decided,
-            also_read=[progress],
-            also_write=lambda c: self._runs.batch_writes(url, new_offset, c.tally, finished),
-        )
-        self.observe("lines", len(batch))
-        return new_offset
+            await accept_file(self._store, self._runs, export_file.url, lines, context, exported, self.observe)
 
     async def _errors(self, files: Sequence[bulk.ExportFile], authorized: bool) -> dict[str, int]:
         codes: dict[str, int] = {}
@@ -198,4 +163,62 @@ class Exporter:
         return codes
 
 
-__all__ = ["ExportFailed", "Exporter", "Lines", "Report", "RunOptions"]
+async def accept_file(
+    store: AcceptanceStore,
+    runs: Runs,
+    url: str,
+    lines: AsyncIterator[bytes],
+    context: Context,
+    exported: bool = True,
+    observe: Observer = lambda what, n: None,
+) -> None:
+    """The lines of one export file through the shared acceptance path, ``BATCH_LINES`` per transaction,
+    each committed with the file's new line count; lines committed before a crash are skipped."""
+    offset = await runs.offset(url)
+    batch: list[bytes] = []
+    seen = 0
+    async for line in lines:
+        seen += 1
+        if seen <= offset:
+            continue  # committed before a crash
+        batch.append(line)
+        if len(batch) >= BATCH_LINES:
+            offset = await _commit(store, runs, url, offset, batch, exported, context, finished=False)
+            observe("lines", len(batch))
+            batch = []
+    await _commit(store, runs, url, offset, batch, exported, context, finished=True)
+    observe("lines", len(batch))
+
+
+async def _commit(
+    store: AcceptanceStore,
+    runs: Runs,
+    url: str,
+    offset: int,
+    batch: Sequence[bytes],
+    exported: bool,
+    context: Context,
+    *,
+    finished: bool,
+) -> int:
+    parse = bulk.resource_operation if exported else bulk.deleted_operation
+    lines = read_lines(batch, offset + 1, parse)
+    seen_keys, resource_keys = keys_to_read(context.source, lines.operations)
+    new_offset = offset + len(batch)
+
+    def decided(snapshot: Snapshot, values: Sequence[Any]) -> PullCommit:
+        if int(values[0] or 0) != offset:
+            raise ConcurrentRun("another run committed lines of this file")
+        return decide(lines, snapshot, context, exported=exported)
+
+    await store.commit(
+        seen_keys=seen_keys,
+        resource_keys=resource_keys,
+        decide=decided,
+        also_read=[runs.file_progress_key(url)],
+        also_write=lambda c: runs.batch_writes(url, new_offset, c.tally, finished),
+    )
+    return new_offset
+
+
+__all__ = ["ExportFailed", "Exporter", "Lines", "Report", "RunOptions", "accept_file"]
