@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -12,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from bonemet_puller.bootstrap import build
 from bonemet_puller.errors import ConfigError, EhrError
-from bonemet_puller.exporting import ExportFailed, Report, RunOptions
+from bonemet_puller.exporting import Exporter, ExportFailed, Observer, Report, RunOptions
+from bonemet_puller.runs import ConcurrentRun
 from bonemet_puller.settings import PullerSettings, get_puller_settings
 from bonemet_shared.embedded import NoServerConfigured
 
@@ -52,7 +54,9 @@ async def _pull(
         await puller.close()
 
 
-async def _one_run(exporter_of, options: RunOptions, console: Console, json_file: Path | None) -> int:  # type: ignore[no-untyped-def]
+async def _one_run(
+    exporter_of: Callable[[Observer], Exporter], options: RunOptions, console: Console, json_file: Path | None
+) -> int:
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -79,7 +83,7 @@ async def _one_run(exporter_of, options: RunOptions, console: Console, json_file
         except ConfigError as exc:
             console.print(f"bonemet pull: {exc}")
             return 2
-        except (ExportFailed, EhrError) as exc:
+        except (ExportFailed, EhrError, ConcurrentRun) as exc:
             console.print(f"bonemet pull: {exc}")
             return 1
     _show(report, console)

@@ -196,9 +196,9 @@ def _print(doc: dict[str, Any]) -> None:
         ("    with Bundle and rendering built", "engine_evals_with_bundle_per_s", " /s"),
         ("    one engine process per core, all together", "engine_evals_per_s_all_cores", " /s"),
         ("(e) state bytes per patient (MEMORY USAGE)", "state_bytes_per_patient", " B"),
+        ("    used_memory delta per patient", "state_used_memory_delta_per_patient", " B"),
         ("(f) bulk import, local NDJSON, shared acceptance path", "bulk_import_resources_per_s", " res/s"),
         ("    bulk import / yardstick", "bulk_ratio", ""),
-        ("    used_memory delta per patient", "state_used_memory_delta_per_patient", " B"),
     ]
     for label, key, unit in rows:
         target = targets.get(key)

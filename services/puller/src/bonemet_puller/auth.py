@@ -100,7 +100,7 @@ def refusal(status: int, answer: Any) -> ConfigError:
     text = f"{error} {description}".lower()
     if "scope" in text:
         setting = "BONEMET_EHR_SCOPES (or BONEMET_PULL_TYPES)"
-    elif "client" in text or "iss" in text or "registration" in text:
+    elif "client" in text or "registration" in text:
         setting = "BONEMET_EHR_CLIENT_ID"
     elif any(word in text for word in ("key", "verify", "signature", "kid", "jwks")):
         setting = "BONEMET_EHR_PRIVATE_KEY (and BONEMET_EHR_KEY_ID)"

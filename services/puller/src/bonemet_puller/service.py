@@ -16,6 +16,7 @@ from faststream.redis import RedisBroker
 from bonemet_puller.bootstrap import Puller
 from bonemet_puller.errors import ConfigError, EhrError
 from bonemet_puller.exporting import ExportFailed, RunOptions
+from bonemet_puller.runs import ConcurrentRun
 from bonemet_shared.logging import get_logger
 
 log = get_logger()
@@ -56,8 +57,10 @@ class PullerService:
                 await self.puller.exporter().run(options)
             except ConfigError as exc:
                 log.error("export-refused", reason=str(exc)[:200])
-            except (ExportFailed, EhrError) as exc:
+            except (ExportFailed, EhrError, ConcurrentRun) as exc:
                 log.error("export-failed", error_type=type(exc).__name__, status=getattr(exc, "status", None))
+            except Exception as exc:  # the server gone, a bug: logged, and the next interval tries again
+                log.error("export-crashed", error_type=type(exc).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self.stop.wait()), self.interval_s)
             if self.stop.is_set():
