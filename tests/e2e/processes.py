@@ -87,3 +87,21 @@ def running(
         [sys.executable, "-m", "bonemet_cli.main", "audit", "verify"], env=env, capture_output=True, text=True
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def bone_metastasis(patient: str, **meta: str) -> dict[str, object]:
+    """An active, confirmed bone-metastasis Condition (SNOMED 94222008) of the thoracic spine."""
+    return {
+        "resourceType": "Condition",
+        "id": f"{patient}-t9",
+        "meta": {"versionId": "1", **meta},
+        "clinicalStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
+        },
+        "verificationStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]
+        },
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
+        "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "35769007"}]}],
+        "subject": {"reference": f"Patient/{patient}"},
+    }

@@ -16,7 +16,7 @@ import ehr_peer
 import httpx
 import orjson
 import pytest
-from e2e_processes import CORE, poll, ready, running
+from e2e_processes import CORE, bone_metastasis, poll, ready, running
 from ehr_peer import ReadServer, reader_key, serving
 
 from bonemet_shared.observability import DEFAULT_PORTS
@@ -24,23 +24,6 @@ from bonemet_shared.observability import DEFAULT_PORTS
 pytestmark = pytest.mark.e2e
 
 SUBSCRIPTION = "https://ehr.example/fhir/Subscription/bone-mets"
-
-
-def bone_metastasis(patient: str) -> dict[str, Any]:
-    return {
-        "resourceType": "Condition",
-        "id": f"{patient}-t9",
-        "meta": {"versionId": "3", "lastUpdated": "2025-06-01T11:00:00Z"},
-        "clinicalStatus": {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
-        },
-        "verificationStatus": {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]
-        },
-        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
-        "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "35769007"}]}],
-        "subject": {"reference": f"Patient/{patient}"},
-    }
 
 
 def id_only_notification(ehr_base: str, reference: str) -> dict[str, Any]:
@@ -82,7 +65,7 @@ def test_an_id_only_notification_reaches_the_recommender(
     ehr: tuple[ReadServer, Path], redis_url: str, tmp_path: Path
 ) -> None:
     server, key_file = ehr
-    server.hold(bone_metastasis("e2e-9"))
+    server.hold(bone_metastasis("e2e-9", versionId="3", lastUpdated="2025-06-01T11:00:00Z"))
     extra = {
         "BONEMET_EHR_FHIR_URL": f"{server.origin}/fhir",
         "BONEMET_EHR_CLIENT_ID": server.client_id,

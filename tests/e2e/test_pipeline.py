@@ -13,7 +13,7 @@ import httpx
 import orjson
 import pytest
 import redis
-from e2e_processes import poll, running
+from e2e_processes import bone_metastasis, poll, running
 
 from bonemet_shared.inspection import all_drained
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
@@ -28,28 +28,11 @@ def services(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         yield base, tmp_path
 
 
-def bone_metastasis(patient: str = "e2e-1") -> dict[str, object]:
-    return {
-        "resourceType": "Condition",
-        "id": f"{patient}-t9",
-        "meta": {"versionId": "1"},
-        "clinicalStatus": {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
-        },
-        "verificationStatus": {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]
-        },
-        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
-        "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "35769007"}]}],
-        "subject": {"reference": f"Patient/{patient}"},
-    }
-
-
 def test_bone_metastasis_condition_reaches_the_outbox(services: tuple[str, Path]) -> None:
     base, data_dir = services
     answer = httpx.post(
         f"{base}/fhir/Condition",
-        content=orjson.dumps(bone_metastasis()),
+        content=orjson.dumps(bone_metastasis("e2e-1")),
         headers={"Content-Type": "application/fhir+json"},
     )
     assert answer.status_code == 201, answer.text

@@ -16,11 +16,12 @@ import orjson
 
 from bonemet_shared.acceptance.outcomes import IntakeError, Issue
 from bonemet_shared.acceptance.planning import Delete, Operation, Upsert
-from bonemet_shared.acceptance.validation import MAX_JSON_DEPTH, exceeds_depth, valid_id, validate_resource
+from bonemet_shared.acceptance.validation import parse_json, valid_id, validate_resource
 
 DEFAULT_WAIT_S = 5.0
 """Wait between polls when the server gives no Retry-After."""
 BACKOFF_BASE_S = 2.0
+POLL_BASE_S = 1.0
 
 
 def kick_off_path(group: str | None) -> str:
@@ -56,6 +57,14 @@ def wait_seconds(retry_after: str | None, cap_s: float, now: datetime, jitter: f
     wait = min(max(wait, 0.5), cap_s)
     share = random.random() if jitter is None else jitter  # noqa: S311 - jitter, not security
     return wait * (1 + 0.1 * share)
+
+
+def poll_wait(retry_after: str | None, polls: int, cap_s: float, now: datetime, jitter: float | None = None) -> float:
+    """Before the next status poll: the server's Retry-After, but at least a wait that grows 1.5x a poll
+    (the IG: clients SHOULD back off exponentially while polling; servers answer polling too often
+    with 429), capped at ``cap_s``."""
+    grown = min(cap_s, POLL_BASE_S * 1.5**polls)
+    return max(wait_seconds(retry_after, cap_s, now, jitter), grown)
 
 
 def backoff_seconds(attempt: int, cap_s: float, jitter: float | None = None) -> float:
@@ -111,13 +120,13 @@ def read_manifest(body: Any) -> Manifest:
 
 def resource_operation(line: bytes) -> Operation:
     """One NDJSON line of an output file as an upsert, through the shared validation (IntakeError if not)."""
-    body = _parse(line)
+    body = parse_json(line)
     return Upsert(validate_resource(body, require_id=True), "PUT")
 
 
 def deleted_operation(line: bytes) -> Operation:
     """One line of a ``deleted`` file: a Bundle whose entries' requests DELETE ``Type/id``."""
-    body = _parse(line)
+    body = parse_json(line)
     entries = body.get("entry") if isinstance(body, dict) else None
     request = (
         entries[0].get("request") if isinstance(entries, list) and entries and isinstance(entries[0], dict) else None
@@ -138,16 +147,6 @@ def error_codes(line: bytes) -> list[str]:
         return ["structure"]
     issues = body.get("issue") if isinstance(body, dict) else None
     return [str(i.get("code") or "unknown") for i in issues or [] if isinstance(i, dict)] or ["unknown"]
-
-
-def _parse(line: bytes) -> Any:
-    try:
-        body = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        raise IntakeError(400, Issue("structure", "The line is not valid JSON.")) from None
-    if exceeds_depth(body, MAX_JSON_DEPTH):
-        raise IntakeError(400, Issue("too-costly", f"JSON nesting deeper than {MAX_JSON_DEPTH} levels."))
-    return body
 
 
 def utc_now() -> datetime:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_puller import bulk
-from bonemet_puller.ehr import Ehr, Progress
+from bonemet_puller.ehr import TRANSIENT, Ehr, Progress
 from bonemet_puller.errors import EhrError
 from bonemet_puller.handlers import OBSERVER, Lines, PullCommit, decide, read_lines
 from bonemet_puller.runs import ConcurrentRun, Runs, counts_of
@@ -31,6 +31,8 @@ from bonemet_shared.logging import get_logger
 BATCH_LINES = 200
 """Lines per acceptance transaction (one WATCH round trip and one MULTI each)."""
 GONE = frozenset({404, 410})
+MAX_FAILED_POLLS = 5
+"""Status polls in a row that may fail (429, 5xx, each already retried by ``Ehr``) before the run stops."""
 
 log = get_logger()
 
@@ -133,17 +135,26 @@ class Exporter:
         return report
 
     async def _wait(self, status_url: str) -> bulk.Manifest:
+        """Poll until the manifest. 202 waits (Retry-After, growing); 429 and 5xx wait too, up to
+        ``MAX_FAILED_POLLS`` rounds in a row (then the run stops and the next one resumes); another 4xx
+        fails the run (the export is gone or refused: the next run starts anew)."""
+        polls = failed = 0
         while True:
             try:
-                answer = await self._ehr.poll(status_url)
+                answer: Progress | bulk.Manifest = await self._ehr.poll(status_url)
+                failed = 0
             except EhrError as exc:
-                if exc.status is not None and 400 <= exc.status < 500:
+                if exc.status is not None and 400 <= exc.status < 500 and exc.status not in TRANSIENT:
                     await self._runs.abandon()
                     raise ExportFailed(f"the export failed: {exc}") from None
-                raise
+                failed += 1
+                if exc.status is None or failed >= MAX_FAILED_POLLS:
+                    raise
+                answer = Progress(None, None)
             if isinstance(answer, Progress):
                 self.observe("status", 0)
-                await self._sleep(bulk.wait_seconds(answer.retry_after, self._cap, self._clock()))
+                await self._sleep(bulk.poll_wait(answer.retry_after, polls, self._cap, self._clock()))
+                polls += 1
                 continue
             return answer
 

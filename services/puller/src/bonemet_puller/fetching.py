@@ -181,7 +181,7 @@ def declares_events(capability: Any) -> bool:
                 operations += resource.get("operation") or []
         for operation in operations:
             definition = str(operation.get("definition") or "")
-            if operation.get("name") in {"events", "$events"} or definition.endswith("/Subscription-events"):
+            if operation.get("name") in {"events", "$events"} or definition.lower().endswith("subscription-events"):
                 return True
     return False
 
