@@ -115,6 +115,9 @@ class ReadServer:
     events: dict[int, str] = field(default_factory=dict)
     """Event number -> the ``Type/id`` it was about."""
     reads: list[str] = field(default_factory=list)
+    tokens: set[str] = field(default_factory=set)
+    """Access tokens in force (``tokens.clear()`` revokes them: the next request gets 401)."""
+    issued: int = 0
     origin: str = ""
 
     def hold(self, resource: dict[str, Any]) -> None:
@@ -131,8 +134,6 @@ class ReadServer:
         from starlette.responses import JSONResponse
         from starlette.routing import Route
 
-        tokens: set[str] = set()
-
         async def configuration(_: Request) -> JSONResponse:
             return JSONResponse({"token_endpoint": f"{self.origin}/token"})
 
@@ -144,12 +145,13 @@ class ReadServer:
                 return JSONResponse({"error": "invalid_client", "error_description": "bad signature"}, 401)
             if claims.get("sub") != self.client_id or claims.get("aud") != f"{self.origin}/token":
                 return JSONResponse({"error": "invalid_client", "error_description": "unknown client"}, 401)
-            issued = f"token-{len(tokens)}"
-            tokens.add(issued)
+            self.issued += 1
+            issued = f"token-{self.issued}"
+            self.tokens.add(issued)
             return JSONResponse({"access_token": issued, "token_type": "bearer", "expires_in": 300})
 
         def authorized(request: Request) -> bool:
-            return request.headers.get("authorization", "").removeprefix("Bearer ") in tokens
+            return request.headers.get("authorization", "").removeprefix("Bearer ") in self.tokens
 
         async def metadata(_: Request) -> JSONResponse:
             operations = (

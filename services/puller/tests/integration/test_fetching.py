@@ -153,3 +153,17 @@ async def test_a_gap_is_recovered_and_recorded(fetcher: Any, reader: Any, declar
     assert state.missing == ()
     assert state.recovered == ((2, 2, "$events" if declares_events else "search"),)
     assert await pending(client) == 0
+
+
+async def test_the_token_is_reused_and_renewed_once_after_a_401(fetcher: Any, reader: Any) -> None:
+    handler, client = fetcher
+    server, _ = reader
+    server.hold(condition("c1"))
+    server.hold(condition("c2"))
+    await handler.handle(await delivered(client, fetch("Condition/c1", "Condition/c2")), client)
+    assert server.issued == 1  # one token for both reads
+    server.tokens.clear()  # the EHR revokes it
+    server.hold(condition("c3"))
+    await handler.handle(await delivered(client, fetch("Condition/c3")), client)
+    assert server.issued == 2
+    assert [e.resource_id for e in await accepted(client)] == ["c1", "c2", "c3"]
