@@ -10,20 +10,44 @@ databases 1-15 hold anything you want to keep.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
 import itertools
 import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import redis
 
 ROOT = Path(__file__).resolve().parent
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 """Public FHIR data nobody here wrote (../shared/fixtures); tests that use it skip when absent."""
+
+
+def _register(name: str, path: Path) -> None:
+    """Test helpers under an importable name (the suite runs with ``--import-mode=importlib``)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+_register("ehr_peer", ROOT / "tests" / "ehr_peer.py")
+
+BULK_DATA_SERVER = ROOT.parent / "shared" / "peers" / "bulk-data-server"
+"""SMART Health IT's Bulk Data reference server (a real EHR stand-in for the puller; its README)."""
 
 
 def _docker_answers() -> bool:
@@ -101,3 +125,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"redis_url", "redis_server_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.redis)
+
+
+@pytest.fixture(scope="session")
+def bulk_data_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The reference server on a free loopback port for the session; its origin (``http://127.0.0.1:PORT``).
+
+    Its first start installs and builds into a work dir (a few minutes), kept under ``.bonemet/peers``
+    (or ``BONEMET_BULK_DATA_WORKDIR``) so later sessions start it in seconds."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node and npm are needed to run the Bulk Data reference server")
+    if not (BULK_DATA_SERVER / "start.sh").exists():
+        pytest.skip("../shared/peers/bulk-data-server is absent")
+    workdir = Path(os.environ.get("BONEMET_BULK_DATA_WORKDIR") or ROOT / ".bonemet" / "peers" / "bulk-data-server")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    log = tmp_path_factory.mktemp("bulk-data-server") / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own peer's start script
+            [shutil.which("bash") or "/bin/bash", str(BULK_DATA_SERVER / "start.sh"), str(port), str(workdir)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 900
+        while True:
+            try:
+                if httpx.get(f"{origin}/fhir/metadata", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Bulk Data reference server did not start; see {log}")
+            time.sleep(0.5)
+        yield origin
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

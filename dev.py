@@ -86,6 +86,7 @@ def test(extra: list[str]) -> int:
         "services/notifier/src",
         "services/audit/src",
         "services/cds/src",
+        "services/puller/src",
         "cli/src",
     )
     check(PYTHON, "-m", "pytest", *extra)

@@ -15,6 +15,7 @@ from bonemet_audit.settings import AuditSettings
 from bonemet_cds.settings import CdsSettings
 from bonemet_intake.settings import IntakeSettings
 from bonemet_notifier.settings import NotifierSettings
+from bonemet_puller.settings import PullerSettings
 from bonemet_shared.observability import DEFAULT_PORTS, ObservabilitySettings
 from bonemet_shared.partitions import Replica
 from bonemet_shared.settings import Settings
@@ -51,7 +52,15 @@ NOTIFIER_DELIBERATELY_OPTIONAL = {
 
 def known_variables() -> set[str]:
     names: set[str] = set()
-    for cls in (Settings, IntakeSettings, NotifierSettings, AuditSettings, CdsSettings, ObservabilitySettings):
+    for cls in (
+        Settings,
+        IntakeSettings,
+        NotifierSettings,
+        AuditSettings,
+        CdsSettings,
+        PullerSettings,
+        ObservabilitySettings,
+    ):
         prefix = cls.model_config.get("env_prefix", "")
         names |= {(prefix + field).upper() for field in cls.model_fields}
     return names

@@ -53,7 +53,7 @@ def test_consumed_and_dead_letters_cover_every_partition() -> None:
     assert [s for s, g in streams.items() if g == (NOTIFIER_GROUP,)] == [suggestions_stream(p) for p in range(3)]
     assert AUDIT in streams  # one audit stream: one hash chain
     dead = dead_letter_streams(3)
-    assert len(dead) == 3 + 3 + 1 + 1
+    assert len(dead) == 3 + 3 + 1 + 1 + 1  # intake and suggestions partitions, audit, pull requests, deliveries
     assert dead_letters(suggestions_stream(2)) in dead
     assert NOTIFY_DELIVERIES_DEAD in dead
 

@@ -73,7 +73,7 @@ def test_inspection_reports_lag_pending_idle_and_length(redis_url: str) -> None:
             sync.xadd(stream, {"n": str(n)})
         sync.xreadgroup(RECOMMENDER_GROUP, "c", {stream: ">"}, count=1)
         states = {(s.stream, s.group): s for s in group_states(sync, consumed(K))}
-        assert len(states) == 2 * K + 1
+        assert len(states) == 2 * K + 2  # the partitions of two streams, audit, pull requests
         state = states[(stream, RECOMMENDER_GROUP)]
         assert (state.lag, state.pending, state.length, state.backlog) == (2, 1, 3, 3)
         assert state.oldest_pending_idle_ms is not None

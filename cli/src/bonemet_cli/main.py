@@ -31,11 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run everything on the embedded server and replay synthetic EHR events")
     demo.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the notifications")
 
-    serve = commands.add_parser("serve", help="run one service, or all of them as supervised child processes")
+    serve = commands.add_parser(
+        "serve",
+        help="run one service, or all of them as supervised child processes (the puller joins 'all' when "
+        "BONEMET_EHR_FHIR_URL is set)",
+    )
     serve.add_argument(
         "service",
-        choices=["intake", "recommender", "notifier", "audit", "cds", "all"],
-        help="cds is the CDS Hooks 2.0 service for the EHR (docs/cds-hooks.md)",
+        choices=["intake", "recommender", "notifier", "audit", "cds", "puller", "all"],
+        help="cds is the CDS Hooks 2.0 service for the EHR (docs/cds-hooks.md); puller the EHR pull connector "
+        "(docs/ehr-pull.md)",
     )
     serve.add_argument(
         "--replicas",
@@ -99,6 +104,43 @@ def main(argv: list[str] | None = None) -> int:
 
     add_dlq_parser(commands)
 
+    pull = commands.add_parser(
+        "pull",
+        help="pull from the EHR: FHIR Bulk Data $export with SMART Backend Services (docs/ehr-pull.md)",
+        description="Export the pulled types from the EHR (BONEMET_EHR_* settings) and accept every resource "
+        "through the intake's acceptance path. A run that stops is resumed by the next one; a successful run's "
+        "transactionTime is the next run's _since.",
+    )
+    pull.add_argument(
+        "--once", action="store_true", help="one run, then exit (default: a run every BONEMET_PULL_INTERVAL_S)"
+    )
+    pull.add_argument(
+        "--since",
+        default=None,
+        metavar="INSTANT",
+        help="_since of the first run (default: the last successful run's transactionTime)",
+    )
+    pull.add_argument(
+        "--group",
+        default=None,
+        metavar="ID",
+        help="group-level export of this Group (default: BONEMET_PULL_GROUP; unset: system level)",
+    )
+    pull.add_argument(
+        "--types",
+        default=None,
+        metavar="T,...",
+        help="types to export (default: BONEMET_PULL_TYPES, else the accepted types the EHR lists)",
+    )
+    pull.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the run's figures as JSON: exported, accepted, duplicates, stale, rejected, deleted, "
+        "transaction_time, seconds, and errors (the issue codes of the EHR's error file, counted)",
+    )
+
     # Listed here for --help; its own parser (bonemet_cli.bench) reads its options.
     commands.add_parser("bench", help="measure throughput, latency, engine speed and state size (docs/performance.md)")
 
@@ -116,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         return audit_command(args)
     if args.command == "dlq":
         return run_dlq(args)
+    if args.command == "pull":
+        from bonemet_cli.pull import run_pull
+
+        return run_pull(args.once, args.since, args.group, args.types, args.json)
     from bonemet_cli.demo import run_demo
 
     return run_demo(timeout=args.timeout)
@@ -174,7 +220,8 @@ def serve_all(replicas_text: str | None = None) -> int:
     settings = get_settings()
     server = embedded_server(settings.data_dir) if not settings.redis_url else nullcontext(settings.redis_url)
     with server as url:
-        supervisor = Supervisor(ALL, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas)
+        names = [*ALL, *(["puller"] if os.environ.get("BONEMET_EHR_FHIR_URL") else [])]
+        supervisor = Supervisor(names, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas)
         supervisor.start()
 
         def stop(signum: int, frame: FrameType | None) -> None:

@@ -26,10 +26,13 @@ SERVICES: dict[str, str] = {
     "notifier": "bonemet_notifier",
     "audit": "bonemet_audit",
     "cds": "bonemet_cds",
+    "puller": "bonemet_puller",
 }
 
-ALL: list[str] = list(SERVICES)
-"""Every service writes audit records, so the archiver belongs to every running set: without it the
+ALL: list[str] = ["intake", "recommender", "notifier", "audit"]
+"""The puller joins when BONEMET_EHR_FHIR_URL is set (``bonemet serve all``).
+
+Every service writes audit records, so the archiver belongs to every running set: without it the
 audit stream's group never drains."""
 
 REPLICABLE: frozenset[str] = frozenset({"recommender", "notifier"})

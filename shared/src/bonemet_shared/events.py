@@ -63,6 +63,28 @@ class ResourceRetracted(IntakeEnvelope):
     resource_id: str
 
 
+class PullRequested(BaseModel):
+    """The intake asks the puller to read from the EHR what a notification only named (``fetch``), or
+    to recover the events a subscription's numbering shows missing (``recover``). Carries references
+    and event numbers, never resource content."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    kind: Literal["fetch", "recover"]
+    correlation_id: str
+    occurred_at: datetime
+    source: str = Field(description="The client that sent the notification (the idempotency keys' source).")
+    subscription: str
+    references: tuple[str, ...] = Field(default=(), description="fetch: Type/id or Type/id/_history/vid.")
+    missing: tuple[tuple[int, int], ...] = Field(default=(), description="recover: event-number ranges.")
+    since: str | None = Field(default=None, description="recover: when the last good event arrived.")
+
+
+def decode_pull_request(raw: bytes) -> PullRequested:
+    return PullRequested.model_validate_json(raw)
+
+
 IntakeEvent = Annotated[ResourceAccepted | ResourceRetracted, Field(discriminator="kind")]
 intake_event_adapter: TypeAdapter[ResourceAccepted | ResourceRetracted] = TypeAdapter(IntakeEvent)
 

@@ -54,6 +54,18 @@ ALLOWED_KEYS: frozenset[str] = frozenset(
         "port",
         "pid",
         "dropped_keys",
+        # the puller: its own run ids, instants, issue codes and figures
+        "run_id",
+        "since",
+        "how",
+        "codes",
+        "files",
+        "exported",
+        "accepted",
+        "duplicates",
+        "stale",
+        "rejected",
+        "deleted",
     }
 )
 """Keys that may reach a log line. Values under them must be identifiers of *our* objects,

@@ -47,13 +47,21 @@ from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import get_logger
 from bonemet_shared.settings import Settings, get_settings
 
-DEFAULT_PORTS: Mapping[str, int] = {"intake": 9100, "recommender": 9101, "notifier": 9102, "audit": 9103, "cds": 9104}
+DEFAULT_PORTS: Mapping[str, int] = {
+    "intake": 9100,
+    "recommender": 9101,
+    "notifier": 9102,
+    "audit": 9103,
+    "cds": 9104,
+    "puller": 9105,
+}
 """``BONEMET_METRICS_PORT`` when unset, per service (so one host can run one of each)."""
 
 GROUP_OF: Mapping[str, str] = {
     "recommender": streams.RECOMMENDER_GROUP,
     "notifier": streams.NOTIFIER_GROUP,
     "audit": streams.ARCHIVER_GROUP,
+    "puller": streams.PULLER_GROUP,
 }
 """The consumer group each service reads with; its streams come from ``streams.CONSUMED``."""
 
@@ -150,6 +158,7 @@ def consumed_by(service: str, settings: Settings) -> dict[str, tuple[str, ...]]:
         return {}
     owned = {
         streams.AUDIT,
+        streams.PULL_REQUESTS,
         *(
             name
             for p in settings.replica_of.partitions(settings.partitions)

@@ -25,6 +25,10 @@ SUGGESTIONS_PREFIX: Final = "bonemet:suggestions:v1"
 AUDIT: Final = "bonemet:audit:v1"
 """FHIR AuditEvents from every service (archiver reads). Plain field ``audit-event`` (JSON). Not partitioned."""
 
+PULL_REQUESTS: Final = "bonemet:pull:requests:v1"
+"""What the EHR must be asked for (intake writes ``PullRequested``: id-only notifications, gaps; puller
+reads). Not partitioned: the puller's reads are few and in no patient order."""
+
 PLAN_DEFINITIONS: Final = "bonemet:plan-definitions"
 """Not a stream: a hash of the published rule sets, field = version -> PlanDefinition JSON, plus
 field ``current`` -> the version in force. The recommender writes it at start; the intake serves it
@@ -36,6 +40,7 @@ PARTITIONS_KEY: Final = "bonemet:partitions"
 RECOMMENDER_GROUP: Final = "recommender"
 NOTIFIER_GROUP: Final = "notifier"
 ARCHIVER_GROUP: Final = "archiver"
+PULLER_GROUP: Final = "puller"
 
 DEAD_LETTER_SUFFIX: Final = ":dead"
 
@@ -75,6 +80,7 @@ def consumed(partitions: int) -> dict[str, tuple[str, ...]]:
         **{stream: (RECOMMENDER_GROUP,) for stream in intake_streams(partitions)},
         **{stream: (NOTIFIER_GROUP,) for stream in suggestions_streams(partitions)},
         AUDIT: (ARCHIVER_GROUP,),
+        PULL_REQUESTS: (PULLER_GROUP,),
     }
 
 

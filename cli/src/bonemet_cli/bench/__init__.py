@@ -5,11 +5,12 @@
 resources and 100-entry batch Bundles), with each process's CPU per accepted resource; (c) end-to-end
 latency at 500 resources/s of mixed traffic, for stat alerts (sent at once) and settled alerts (net of the
 notifier's settle window) apart; (d) engine evaluations/s, in one process and in one process per core at
-once; (e) state bytes per patient for 10,000 synthetic patients; (f) CDS Hooks patient-view latency with a
-stored suggestion (the CDS service as its own process, tokens checked), with discovery as the same run's
-baseline.
+once; (e) state bytes per patient for 10,000 synthetic patients; (f) bulk import of a local NDJSON export of
+50,000 resources through the shared acceptance path (the puller's code), as a ratio to (a); (g) CDS Hooks
+patient-view latency with a stored suggestion (the CDS service as its own process, tokens checked), with
+discovery as the same run's baseline.
 
-(d), (e) and (f) are measured first, with the machine to themselves; then the services start as
+(d), (e), (f) and (g) are measured first, with the machine to themselves; then the services start as
 separate processes (as ``bonemet demo`` starts them) for (c) and (b); the yardstick (a) runs right
 before and right after the batch figure of (b). A command, not a test: the targets are reported, never
 asserted.
@@ -32,7 +33,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from bonemet_cli.bench import cds, inprocess, pipeline
+from bonemet_cli.bench import bulk, cds, inprocess, pipeline
 from bonemet_cli.bench.stats import TARGETS, ratio, summary
 from bonemet_cli.bench.traffic import Traffic
 
@@ -79,8 +80,11 @@ def main(argv: list[str]) -> int:
         results.update(inprocess.engine(patients, plan.engine_s))
     with console.status(f"(e) state of {STATE_PATIENTS:,} patients ..."):
         results.update(inprocess.state(Traffic(run + "s", today, seed=5), STATE_PATIENTS))
-    with console.status("(f) CDS Hooks patient-view ..."):
-        results.update(cds.patient_view(Traffic(run + "f", today, seed=10), CDS_PATIENTS, plan.cds_s))
+    with console.status(f"(f) bulk import of {bulk.BULK_RESOURCES:,} resources ..."):
+        exported = Traffic(run + "f", today, seed=10).mixed()
+        results.update(bulk.bulk_import([next(exported) for _ in range(bulk.BULK_RESOURCES)]))
+    with console.status("(g) CDS Hooks patient-view ..."):
+        results.update(cds.patient_view(Traffic(run + "g", today, seed=11), CDS_PATIENTS, plan.cds_s))
     mixed = Traffic(run + "y", today, seed=6).mixed()
     yardstick_items = [next(mixed) for _ in range(plan.yardstick)]
 
@@ -91,6 +95,7 @@ def main(argv: list[str]) -> int:
     with console.status("starting intake, recommender, notifier ..."):
         results.update(asyncio.run(_pipeline(plan, run, today, yardstick)))
     results["ratio"] = ratio(results.get("intake_batch_resources_per_s"), results.get("yardstick_resources_per_s"))
+    results["bulk_ratio"] = ratio(results.get("bulk_import_resources_per_s"), results.get("yardstick_resources_per_s"))
     results["bench_seconds"] = round(time.monotonic() - started, 1)
     document = summary(results)
     _print(document)
@@ -203,8 +208,10 @@ def _print(doc: dict[str, Any]) -> None:
         ("    one engine process per core, all together", "engine_evals_per_s_all_cores", " /s"),
         ("(e) state bytes per patient (MEMORY USAGE)", "state_bytes_per_patient", " B"),
         ("    used_memory delta per patient", "state_used_memory_delta_per_patient", " B"),
-        ("(f) CDS patient-view p50, stored suggestion", "cds_patient_view_p50_ms", " ms"),
-        ("(f) CDS patient-view p99", "cds_patient_view_p99_ms", " ms"),
+        ("(f) bulk import, local NDJSON, shared acceptance path", "bulk_import_resources_per_s", " res/s"),
+        ("    bulk import / yardstick", "bulk_ratio", ""),
+        ("(g) CDS patient-view p50, stored suggestion", "cds_patient_view_p50_ms", " ms"),
+        ("(g) CDS patient-view p99", "cds_patient_view_p99_ms", " ms"),
         ("    discovery p99 (baseline: HTTP + token check)", "cds_discovery_p99_ms", " ms"),
         ("    patient-view p99 / discovery p99", "cds_patient_view_p99_over_discovery", ""),
     ]

@@ -1,4 +1,4 @@
-"""(f) CDS Hooks: patient-view latency with a stored suggestion, the service as its own process.
+"""(g) CDS Hooks: patient-view latency with a stored suggestion, the service as its own process.
 
 Patients with a lesion are stored as the recommender stores them (picture and last suggestion,
 ``bonemet_shared.patient_state``); the CDS service runs as ``python -m bonemet_cds`` with authentication

@@ -17,6 +17,8 @@ REQUIRED_KEYS = (
     "e2e_settled_p99_ms",
     "engine_evals_per_s",
     "state_bytes_per_patient",
+    "bulk_import_resources_per_s",
+    "bulk_ratio",
 )
 """Keys every JSON result has (issue 8); a figure that could not be measured is null."""
 
@@ -46,6 +48,7 @@ TARGETS = (
     Target("engine_evals_per_s_all_cores", "engine evaluations/s, one process per core", 5_000.0, at_least=True),
     Target("state_bytes_per_patient", "state bytes per patient", 4_096.0, at_least=False),
     Target("cds_patient_view_p99_ms", "CDS patient-view p99 with a stored suggestion (ms)", 50.0, at_least=False),
+    Target("bulk_ratio", "bulk NDJSON import / yardstick", 0.5, at_least=True),
 )
 
 

@@ -14,7 +14,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from bonemet_intake.outcomes import IntakeError, Issue
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue
 
 ANONYMOUS = "unauthenticated"
 """The source recorded when authentication is off (loopback development only)."""

@@ -5,7 +5,7 @@
   DELETE, then POST, then PUT (FHIR R4 http.html); two entries for one resource are an error.
 - batch: entries are independent; each failure is reported at its entry and the others go on.
 - notification entries (after the status entry): a resource is an upsert, a ``DELETE`` request
-  without a resource a retraction; an id-only entry is reported (the intake does not fetch).
+  without a resource a retraction; an id-only entry names a resource for the puller to fetch.
 
 The Bundle itself is validated as a *shell* (entries without their resources) and each resource
 by its own model, so every resource is validated exactly once.
@@ -19,9 +19,11 @@ from typing import Any, Literal
 
 import orjson
 
-from bonemet_intake.acceptance import Delete, Operation, Upsert
-from bonemet_intake.outcomes import IntakeError, Issue, rebase
-from bonemet_intake.validation import (
+from bonemet_intake.notifications import named_resource
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue, rebase
+from bonemet_shared.acceptance.planning import Delete, Operation, Upsert
+from bonemet_shared.acceptance.records import EntryFailure
+from bonemet_shared.acceptance.validation import (
     SUPPORTED_TYPES,
     ValidResource,
     check_model,
@@ -43,13 +45,6 @@ class EntryOperation:
 
 
 @dataclass(frozen=True)
-class EntryFailure:
-    index: int
-    status: int
-    issues: tuple[Issue, ...]
-
-
-@dataclass(frozen=True)
 class BundlePlan:
     kind: BundleKind
     entries: int
@@ -58,6 +53,8 @@ class BundlePlan:
     failures: tuple[EntryFailure, ...]
     skipped: tuple[int, ...] = ()
     """Entry indexes not processed on purpose (the notification status entry)."""
+    fetches: tuple[str, ...] = ()
+    """Notification entries that only name a resource (id-only): ``Type/id[/_history/vid]`` to fetch."""
 
 
 def check_shell(bundle: Any, max_entries: int) -> dict[str, Any]:
@@ -140,16 +137,24 @@ def plan_batch(bundle: dict[str, Any]) -> BundlePlan:
 
 
 def plan_notification(bundle: dict[str, Any]) -> BundlePlan:
-    """Entries after the status entry: resources to ingest, deletions, or id-only references (reported)."""
+    """Entries after the status entry: resources to ingest, deletions, or id-only references (to fetch)."""
     entries: list[dict[str, Any]] = bundle.get("entry") or []
     operations: list[EntryOperation] = []
     failures: list[EntryFailure] = []
+    fetches: list[str] = []
     for index, entry in enumerate(entries[1:], start=1):
         try:
-            operations.append(EntryOperation(index, _notification_operation(entry, index)))
+            operation = _notification_operation(entry, index)
         except IntakeError as exc:
             failures.append(EntryFailure(index, exc.status, exc.issues))
-    return BundlePlan("notification", len(entries), tuple(operations), tuple(failures), skipped=(0,))
+            continue
+        if isinstance(operation, str):
+            fetches.append(operation)
+        else:
+            operations.append(EntryOperation(index, operation))
+    return BundlePlan(
+        "notification", len(entries), tuple(operations), tuple(failures), skipped=(0,), fetches=tuple(fetches)
+    )
 
 
 def _request_operation(entry: dict[str, Any], index: int) -> Operation:
@@ -183,7 +188,8 @@ def _request_operation(entry: dict[str, Any], index: int) -> Operation:
     )
 
 
-def _notification_operation(entry: dict[str, Any], index: int) -> Operation:
+def _notification_operation(entry: dict[str, Any], index: int) -> Operation | str:
+    """An upsert, a retraction, or (an id-only entry) the reference of the resource to fetch."""
     resource = entry.get("resource")
     request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
     if resource is not None:
@@ -195,14 +201,14 @@ def _notification_operation(entry: dict[str, Any], index: int) -> Operation:
         if resource_type not in SUPPORTED_TYPES:
             raise IntakeError(404, *rebase([not_supported(resource_type)], _entry(index)))
         return Delete(resource_type, resource_id)
+    named = named_resource(entry.get("fullUrl") or request.get("url"))
+    if named is not None:
+        if named[0] not in SUPPORTED_TYPES:
+            raise IntakeError(404, *rebase([not_supported(named[0])], _entry(index)))
+        return named[1]
     raise IntakeError(
         422,
-        Issue(
-            "not-supported",
-            "An id-only entry (no resource) is not fetched by the intake; set the Subscription's payload "
-            "content to full-resource.",
-            _at(index),
-        ),
+        Issue("required", "An entry without a resource must name one of a supported type (fullUrl).", _at(index)),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from bonemet_intake.validation import SUPPORTED_TYPES
+from bonemet_shared.acceptance.validation import SUPPORTED_TYPES
 
 SOFTWARE_DATE = "2026-01-01"
 GAPS_OPERATION = "https://bonemet.example/fhir/OperationDefinition/subscription-gaps"

@@ -1,87 +1,42 @@
-"""Adapter: append accepted events to the intake stream, exactly once per idempotency key.
+"""Adapter: the intake's side of the server: its commits, the subscription gap states, the backlog.
 
-One optimistic transaction per request (WATCH, read, decide, MULTI/EXEC): the idempotency keys,
-the per-resource version states and (for a notification) the subscription's gap state are
-WATCHed and read; the pure ``decide`` says what to write; the events, keys, states, gap state
-and audit records commit in one MULTI/EXEC. Either all of it is on the server or none of it,
-so a retry after a failure is never mistaken for a duplicate, and a 2xx always means the stream
-holds the events. WATCH and the reads go out in one round trip, MULTI..EXEC in a second, on one
-connection (any change to a WATCHed key after WATCH aborts the EXEC).
-
-Each event goes to its patient's partition stream (``crc32(patient) % BONEMET_PARTITIONS``,
-docs/decisions/0006), so a Bundle about several patients writes several partition streams in its
-one MULTI/EXEC (fine on one server; in Redis Cluster a transaction would have to be per
-partition). Idempotency keys and version states stay keyed by resource, not tagged by partition:
-a DELETE names no patient, and a resource's subject may be corrected between versions.
+A request's commit goes through the shared acceptance store (``bonemet_shared.acceptance.store``:
+one optimistic transaction with the events, idempotency keys, version states and audit records);
+for a notification, the subscription's gap state is read and written in that same transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import redis.asyncio as aredis
 
-from bonemet_intake.acceptance import Snapshot, VersionState
 from bonemet_intake.handlers import Commit
-from bonemet_intake.notifications import GapState
-from bonemet_shared.audit import AuditRecord, queue_audit
+from bonemet_shared.acceptance.gaps import SUBSCRIPTIONS, GapState, subscription_key
+from bonemet_shared.acceptance.planning import Snapshot
+from bonemet_shared.acceptance.store import AcceptanceStore, Committed, Contention, seen_key, version_key
+from bonemet_shared.audit import AuditRecord
 from bonemet_shared.events import encode
-from bonemet_shared.exchange import Commands, exchange, hash_pairs, pooled, transaction
+from bonemet_shared.exchange import Command
 from bonemet_shared.frames import DATA_KEY, Frames
-from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
-from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_stream, intake_streams
+from bonemet_shared.partitions import DEFAULT_PARTITIONS
+from bonemet_shared.streams import PLAN_DEFINITIONS, PULL_REQUESTS, RECOMMENDER_GROUP, intake_streams
 
-SEEN_TTL_S = 30 * 24 * 3600
-"""How long an idempotency key is remembered; senders retry for minutes to days, not months."""
-MAX_ATTEMPTS = 25
-"""WATCH conflicts retried before the request gets 503 (only under heavy contention on one resource)."""
-
-SEEN_PREFIX = "bonemet:intake:seen:"
-VERSION_PREFIX = "bonemet:intake:version:"
-SUBSCRIPTION_PREFIX = "bonemet:intake:subscription:"
-SUBSCRIPTIONS = "bonemet:intake:subscriptions"
-"""Set of the subscription state keys (for the gap query)."""
-
-
-class Contention(Exception):
-    """Too many concurrent writers on the same keys: answer 503 and let the sender retry."""
-
-
-@dataclass(frozen=True)
-class Committed:
-    commit: Commit
-    entry_ids: tuple[str, ...]
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
-def seen_key(idempotency_key: str) -> str:
-    return SEEN_PREFIX + _digest(idempotency_key)
-
-
-def version_key(resource_key: str) -> str:
-    return VERSION_PREFIX + _digest(resource_key)
-
-
-def subscription_key(source: str, subscription: str) -> str:
-    return SUBSCRIPTION_PREFIX + _digest(f"{source}|{subscription}")
+__all__ = ["Committed", "Contention", "EventLog", "LagGate", "seen_key", "subscription_key", "version_key"]
 
 
 class EventLog:
     def __init__(self, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._client = client
         self.partitions = partitions
+        self.store = AcceptanceStore(client, partitions)
 
     def stream_of(self, patient: str) -> str:
         """The intake partition stream of a patient reference."""
-        return intake_stream(partition_of(patient, self.partitions))
+        return self.store.stream_of(patient)
 
     async def commit(
         self,
@@ -90,64 +45,34 @@ class EventLog:
         resource_keys: Sequence[str],
         subscription: tuple[str, str] | None,
         decide: Callable[[Snapshot, GapState | None], Commit],
-    ) -> Committed:
-        """Read what the decision depends on, decide, write it all in one MULTI/EXEC (retried on conflict).
-
-        On one connection: ``WATCH`` + the reads in one round trip, then ``MULTI`` .. ``EXEC`` in a
-        second (``bonemet_shared.exchange``: redis-py's Pipeline costs ~10 µs of Python per queued
-        command, and a 100-entry batch queues ~250).
-        """
-        seen_redis = [seen_key(k) for k in seen_keys]
-        version_redis = [version_key(k) for k in resource_keys]
+    ) -> Committed[Commit]:
+        """The shared acceptance commit, with the subscription's gap state read and written in it."""
         gap_redis = subscription_key(*subscription) if subscription else None
-        watched = [*seen_redis, *version_redis, *([gap_redis] if gap_redis else [])]
-        reads: list[tuple[Any, ...]] = [
-            *(("EXISTS", key) for key in seen_redis),
-            *(("HGETALL", key) for key in version_redis),
-            *([("GET", gap_redis)] if gap_redis else []),
-        ]
-        for _ in range(MAX_ATTEMPTS):
-            async with pooled(self._client) as connection:
-                values = await exchange(connection, [*([("WATCH", *watched)] if watched else []), *reads])
-                snapshot, gap_state = _snapshot(
-                    seen_keys, resource_keys, values[1:] if watched else values, gap_redis is not None
-                )
-                commit = decide(snapshot, gap_state)
-                commands, xadd_positions = await self._writes(commit, gap_redis)
-                results = await transaction(connection, commands)
-            if results is not None:
-                return Committed(commit, tuple(_text(results[i]) for i in xadd_positions))
-            # EXEC answered nil: a concurrent request touched a WATCHed key; read again and re-decide
-        raise Contention
 
-    async def _writes(self, commit: Commit, gap_redis: str | None) -> tuple[list[tuple[Any, ...]], list[int]]:
-        """The commands of the MULTI, and the positions of the intake XADDs among them."""
-        writes = Commands()
-        for key in commit.plan.seen:
-            writes.add("SET", seen_key(key), "1", "EX", SEEN_TTL_S)
-        for key, state in commit.plan.states.items():
-            writes.add("HSET", version_key(key), *_state_fields(state))
-        if gap_redis and commit.gap is not None:
-            writes.add("SET", gap_redis, commit.gap.state.to_json())
-            writes.add("SADD", SUBSCRIPTIONS, gap_redis)
-        positions = []
-        frames = Frames()
-        for event in commit.plan.events:
-            positions.append(len(writes))
-            frame = await frames.frame(encode(event), event.correlation_id, {"x-event-kind": event.kind})
-            writes.add("XADD", self.stream_of(event.patient), "*", DATA_KEY, frame)
-        for record in commit.audit:
-            queue_audit(writes, record)
-        return writes.queued, positions
+        def decided(snapshot: Snapshot, values: Sequence[Any]) -> Commit:
+            return decide(snapshot, GapState.from_json(values[0]) if gap_redis and values[0] else None)
+
+        async def gap_writes(commit: Commit) -> list[Command]:
+            if gap_redis is None or commit.gap is None:
+                return []
+            writes: list[Command] = [("SET", gap_redis, commit.gap.state.to_json()), ("SADD", SUBSCRIPTIONS, gap_redis)]
+            frames = Frames()
+            for request in commit.requests:
+                frame = await frames.frame(encode(request), request.correlation_id, {"x-event-kind": request.kind})
+                writes.append(("XADD", PULL_REQUESTS, "*", DATA_KEY, frame))
+            return writes
+
+        return await self.store.commit(
+            seen_keys=seen_keys,
+            resource_keys=resource_keys,
+            decide=decided,
+            also_read=[gap_redis] if gap_redis else [],
+            also_write=gap_writes,
+        )
 
     async def audit(self, records: Sequence[AuditRecord]) -> None:
         """Audit records of a request that writes nothing else (rejections, reads)."""
-        if not records:
-            return
-        async with self._client.pipeline(transaction=False) as pipe:
-            for record in records:
-                queue_audit(pipe, record)
-            await pipe.execute()
+        await self.store.audit(records)
 
     async def subscriptions(self) -> list[GapState]:
         keys = sorted(_text(k) for k in await self._client.smembers(SUBSCRIPTIONS))
@@ -219,51 +144,6 @@ class LagGate:
             return False
         backlog = await self.backlog()
         return backlog is not None and backlog > self._max_lag
-
-
-def _snapshot(
-    seen_keys: Sequence[str], resource_keys: Sequence[str], values: Sequence[Any], with_gap: bool
-) -> tuple[Snapshot, GapState | None]:
-    """The replies of EXISTS (seen keys), HGETALL (version states) and GET (gap state), in that order."""
-    n_seen, n_states = len(seen_keys), len(resource_keys)
-    seen = frozenset(k for k, hit in zip(seen_keys, values[:n_seen], strict=True) if hit)
-    states = {}
-    for key, raw in zip(resource_keys, values[n_seen : n_seen + n_states], strict=True):
-        if raw:
-            states[key] = _state_from_hash(dict(hash_pairs(raw)))
-    gap_state = GapState.from_json(values[-1]) if with_gap and values[-1] else None
-    return Snapshot(seen, states), gap_state
-
-
-def _state_fields(state: VersionState) -> tuple[str, ...]:
-    """``_state_to_hash`` as HSET's field/value arguments."""
-    return (
-        "v",
-        state.version_id or "",
-        "u",
-        state.last_updated or "",
-        "d",
-        "1" if state.deleted else "",
-        "p",
-        state.patient or "",
-    )
-
-
-def _state_to_hash(state: VersionState) -> dict[str, str]:
-    return {
-        "v": state.version_id or "",
-        "u": state.last_updated or "",
-        "d": "1" if state.deleted else "",
-        "p": state.patient or "",
-    }
-
-
-def _state_from_hash(raw: dict[bytes, bytes]) -> VersionState:
-    def field(name: bytes) -> str | None:
-        value = raw.get(name)
-        return value.decode() if value else None
-
-    return VersionState(field(b"v"), field(b"u"), field(b"d") == "1", field(b"p"))
 
 
 def _text(value: bytes | str) -> str:

@@ -10,41 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from bonemet_intake.acceptance import Decision, Delete, Operation, Plan, Snapshot, Upsert, plan
-from bonemet_intake.bundles import EntryFailure
-from bonemet_intake.notifications import GapChange, GapState, NotificationStatus, ranges_text, track
+from bonemet_intake.notifications import NotificationStatus
+from bonemet_shared.acceptance.gaps import GapChange, GapState, ranges_text, track
+from bonemet_shared.acceptance.planning import Operation, Plan, Snapshot, plan
+from bonemet_shared.acceptance.records import (
+    Context,
+    EntryFailure,
+    decision_records,
+    failure_records,
+)
 from bonemet_shared.audit import Action, AuditEventCode, AuditRecord, Outcome
-
-OBSERVER = "bonemet-intake"
+from bonemet_shared.events import PullRequested
 
 # Codes the shared AuditEventCode does not list yet (requested from the lead); cast until it does.
 SUBSCRIPTION_HANDSHAKE: AuditEventCode = "subscription-handshake"
 SUBSCRIPTION_HEARTBEAT: AuditEventCode = "subscription-heartbeat"
 INTAKE_QUERY: AuditEventCode = "intake-query"
-
-_CODES: dict[str, AuditEventCode] = {
-    "created": "ingest-accepted",
-    "updated": "ingest-accepted",
-    "duplicate": "ingest-duplicate",
-    "stale": "ingest-stale",
-    "retracted": "ingest-retracted",
-    "already-retracted": "ingest-duplicate",
-    "unknown": "ingest-retracted",
-}
-
-
-@dataclass(frozen=True)
-class Context:
-    """Who asked what, and when (one per HTTP request)."""
-
-    source: str
-    """The authenticated client id (the idempotency keys' source)."""
-    correlation_id: str
-    now: datetime
-    interaction: str
-    """create | update | delete | transaction | batch | notification | ..."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +34,8 @@ class Commit:
     plan: Plan
     gap: GapChange | None
     audit: tuple[AuditRecord, ...]
+    requests: tuple[PullRequested, ...] = ()
+    """What the puller must read from the EHR: resources only named, events found missing."""
 
 
 def decide(
@@ -62,65 +46,36 @@ def decide(
     *,
     notification: NotificationStatus | None = None,
     failures: Sequence[EntryFailure] = (),
+    fetches: Sequence[str] = (),
 ) -> Commit:
     decided = plan(operations, snapshot, source=context.source, correlation_id=context.correlation_id, now=context.now)
     gap = track(gap_state, notification, context.now, context.source) if notification is not None else None
     records = [*decision_records(decided.decisions, context), *failure_records(failures, context)]
+    requests: list[PullRequested] = []
     if notification is not None and gap is not None:
         records.extend(notification_records(notification, gap, context))
-    return Commit(decided, gap, tuple(records))
+        requests = pull_requests(notification, gap, gap_state, fetches, context)
+    return Commit(decided, gap, tuple(records), tuple(requests))
 
 
-def decision_records(decisions: Sequence[Decision], context: Context) -> list[AuditRecord]:
-    """One record per (patient, what happened, action): BALP's Patient variant, the resources as entities."""
-    groups: dict[tuple[str | None, AuditEventCode, Action], list[Decision]] = {}
-    for decision in decisions:
-        key = (decision.patient, _CODES[decision.kind], _action(decision.operation))
-        groups.setdefault(key, []).append(decision)
-    records = []
-    for (patient, code, action), members in groups.items():
-        records.append(
-            AuditRecord(
-                event=code,
-                action=action,
-                outcome="0",
-                observer=OBSERVER,
-                recorded=context.now,
-                agent=context.source,
-                patient=patient,
-                entities=tuple(d.reference for d in members),
-                correlation_id=context.correlation_id,
-                details=(
-                    ("interaction", context.interaction),
-                    *(("result", d.kind) for d in members[:1]),
-                    ("count", str(len(members))),
-                ),
-            )
-        )
-    return records
-
-
-def failure_records(failures: Sequence[EntryFailure], context: Context) -> list[AuditRecord]:
-    return [
-        rejected_record(context, failure.status, failure.issues[0].code if failure.issues else "error", failure.index)
-        for failure in failures
-    ]
-
-
-def rejected_record(context: Context, status: int, reason: str, entry: int | None = None) -> AuditRecord:
-    details = [("interaction", context.interaction), ("http-status", str(status)), ("reason", reason)]
-    if entry is not None:
-        details.append(("entry", str(entry)))
-    return AuditRecord(
-        event="ingest-rejected",
-        action=_interaction_action(context.interaction),
-        outcome="8" if status >= 500 else "4",
-        observer=OBSERVER,
-        recorded=context.now,
-        agent=context.source,
-        correlation_id=context.correlation_id,
-        details=tuple(details),
-    )
+def pull_requests(
+    status: NotificationStatus, gap: GapChange, before: GapState | None, fetches: Sequence[str], context: Context
+) -> list[PullRequested]:
+    """A fetch of what the notification only named, and a recovery of the event numbers it showed missing
+    (from when the last good event arrived)."""
+    common = {
+        "correlation_id": context.correlation_id,
+        "occurred_at": context.now,
+        "source": context.source,
+        "subscription": status.subscription,
+    }
+    requests = []
+    if fetches:
+        requests.append(PullRequested(kind="fetch", references=tuple(dict.fromkeys(fetches)), **common))
+    if gap.opened:
+        since = before.last_seen if before is not None else None
+        requests.append(PullRequested(kind="recover", missing=gap.opened, since=since, **common))
+    return requests
 
 
 def notification_records(status: NotificationStatus, gap: GapChange, context: Context) -> list[AuditRecord]:
@@ -161,19 +116,9 @@ def _record(
         event=code,
         action=action,
         outcome=outcome,
-        observer=OBSERVER,
+        observer=context.observer,
         recorded=context.now,
         agent=context.source,
         correlation_id=context.correlation_id,
         details=details,
     )
-
-
-def _action(operation: Operation) -> Action:
-    if isinstance(operation, Delete):
-        return "D"
-    return "C" if isinstance(operation, Upsert) and operation.method == "POST" else "U"
-
-
-def _interaction_action(interaction: str) -> Action:
-    return {"create": "C", "update": "U", "delete": "D"}.get(interaction, "E")  # type: ignore[return-value]

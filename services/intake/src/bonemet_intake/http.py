@@ -25,11 +25,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bonemet_intake import media
-from bonemet_intake.acceptance import Decision, Delete, Operation, Upsert, keys_to_read
 from bonemet_intake.auth import ANONYMOUS, Client, Clients, authenticate, verify_signature
 from bonemet_intake.bundles import (
     BundlePlan,
-    EntryFailure,
     check_shell,
     plan_batch,
     plan_notification,
@@ -37,11 +35,14 @@ from bonemet_intake.bundles import (
 )
 from bonemet_intake.capability import capability_statement
 from bonemet_intake.event_log import Committed, Contention, EventLog, LagGate
-from bonemet_intake.handlers import Commit, Context, decide, query_record, rejected_record
+from bonemet_intake.handlers import Commit, decide, query_record
 from bonemet_intake.metrics import Metrics
-from bonemet_intake.notifications import NotificationStatus, notification_shape, ranges_text, read_status
-from bonemet_intake.outcomes import IntakeError, Issue, information, operation_outcome, status_line
-from bonemet_intake.validation import (
+from bonemet_intake.notifications import NotificationStatus, fetch_reference, notification_shape, read_status
+from bonemet_shared.acceptance.gaps import ranges_text
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue, information, operation_outcome, status_line
+from bonemet_shared.acceptance.planning import Decision, Delete, Operation, Upsert, keys_to_read
+from bonemet_shared.acceptance.records import Context, EntryFailure, rejected_record
+from bonemet_shared.acceptance.validation import (
     MAX_JSON_DEPTH,
     SUPPORTED_TYPES,
     not_supported,
@@ -162,14 +163,15 @@ def create_app(
         *,
         notification: NotificationStatus | None = None,
         failures: Sequence[EntryFailure] = (),
-    ) -> Committed:
+        fetches: Sequence[str] = (),
+    ) -> Committed[Commit]:
         seen_keys, resource_keys = keys_to_read(context.source, operations)
         committed = await event_log.commit(
             seen_keys=seen_keys,
             resource_keys=resource_keys,
             subscription=(context.source, notification.subscription) if notification else None,
             decide=lambda snapshot, gap: decide(
-                operations, snapshot, gap, context, notification=notification, failures=failures
+                operations, snapshot, gap, context, notification=notification, failures=failures, fetches=fetches
             ),
         )
         _count(committed.commit, failures)
@@ -271,8 +273,13 @@ def create_app(
         plan = plan_notification(bundle) if status.carries_events else BundlePlan("notification", 0, (), ())
         if plan.operations:
             await shed_if_lagging()
+        fetches = to_fetch(bundle, plan, status) if status.carries_events else []
         committed = await commit(
-            [item.operation for item in plan.operations], context, notification=status, failures=plan.failures
+            [item.operation for item in plan.operations],
+            context,
+            notification=status,
+            failures=plan.failures,
+            fetches=fetches,
         )
         gap = committed.commit.gap
         decisions = committed.commit.plan.decisions
@@ -281,8 +288,10 @@ def create_app(
             counts: dict[str, int] = {}
             for decision in decisions:
                 counts[decision.kind] = counts.get(decision.kind, 0) + 1
-            parts = [f"{n} {kind}" for kind, n in sorted(counts.items())] + (
-                [f"{len(plan.failures)} refused"] if plan.failures else []
+            parts = (
+                [f"{n} {kind}" for kind, n in sorted(counts.items())]
+                + ([f"{len(fetches)} to fetch from the EHR"] if fetches else [])
+                + ([f"{len(plan.failures)} refused"] if plan.failures else [])
             )
             summary += ": " + (", ".join(parts) if parts else "no resources in it")
         issues = [Issue("informational", summary + ".", severity="information")]
@@ -292,7 +301,7 @@ def create_app(
                 Issue(
                     "incomplete",
                     f"Event numbers {ranges_text(gap.opened)} of this subscription never arrived; they are "
-                    "recorded (GET [base]/$subscription-gaps). Resend them ($events) or let bonemet re-query.",
+                    "recorded (GET [base]/$subscription-gaps) and the puller recovers them ($events or a search).",
                     severity="warning",
                 )
             )
@@ -300,7 +309,7 @@ def create_app(
             issues.extend(failure.issues)
         return fhir_response(200, operation_outcome(*issues))
 
-    def bundle_answer(request: Request, plan: BundlePlan, committed: Committed, response_type: str) -> Response:
+    def bundle_answer(request: Request, plan: BundlePlan, committed: Committed[Commit], response_type: str) -> Response:
         by_index: dict[int, dict[str, Any]] = {}
         for item, decision in zip(plan.operations, committed.commit.plan.decisions, strict=True):
             response: dict[str, Any] = {"status": status_line(_status(decision))}
@@ -373,6 +382,8 @@ def create_app(
                     {"name": "missing", "valueString": ranges_text(s.missing)},
                     {"name": "missing-count", "valueInteger": min(s.missing_count, 2**31 - 1)},
                     {"name": "gaps-detected", "valueInteger": min(s.gaps_opened, 2**31 - 1)},
+                    {"name": "recovered", "valueString": recovered_text(s.recovered)},
+                    {"name": "recovered-count", "valueInteger": min(s.recovered_count, 2**31 - 1)},
                     *([{"name": "last-type", "valueCode": s.last_kind}] if s.last_kind else []),
                     *([{"name": "last-status", "valueCode": s.last_status}] if s.last_status else []),
                     *([{"name": "last-seen", "valueInstant": s.last_seen}] if s.last_seen else []),
@@ -481,6 +492,26 @@ def create_app(
         exception_handlers={404: no_route, 405: no_route},
         lifespan=lifespan,
     )
+
+
+def recovered_text(recovered: Sequence[tuple[int, int, str]]) -> str:
+    """'2-3 ($events), 7 (search)': what the puller recovered, and how."""
+    return ", ".join(f"{ranges_text([(a, b)])} ({how})" for a, b, how in recovered)
+
+
+def to_fetch(bundle: dict[str, Any], plan: BundlePlan, status: NotificationStatus) -> list[str]:
+    """What the notification names without carrying it: its id-only entries, and the events' focus
+    references that no entry carries (an empty notification names them only there). A focus whose entry
+    came in full, valid or refused, is not fetched."""
+    carried = set()
+    for entry in bundle.get("entry") or []:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict):
+            carried.add(f"{resource.get('resourceType')}/{resource.get('id')}")
+        elif isinstance(entry, dict) and isinstance(entry.get("request"), dict):
+            carried.add(str(entry["request"].get("url")))
+    named = [*plan.fetches, *filter(None, map(fetch_reference, status.focuses))]
+    return [ref for ref in dict.fromkeys(named) if ref in plan.fetches or "/".join(ref.split("/")[:2]) not in carried]
 
 
 def _as(context: Context, interaction: str) -> Context:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 
-from bonemet_intake.outcomes import IntakeError, Issue
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue
 
 ACCEPTED_MEDIA_TYPES = frozenset({"application/fhir+json", "application/json"})
 ACCEPTED_FHIR_VERSIONS = frozenset({"4.0", "4.0.1", "4.3", "4.3.0", "5.0", "5.0.0"})

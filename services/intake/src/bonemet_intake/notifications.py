@@ -14,24 +14,18 @@ the highest event number seen and the ranges still missing; a heartbeat whose
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime
+import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
-import orjson
-
-from bonemet_intake.outcomes import IntakeError, Issue, rebase
-from bonemet_intake.validation import check_model
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue, rebase
+from bonemet_shared.acceptance.validation import SUPPORTED_TYPES, check_model
 
 NOTIFICATION_TYPES = frozenset({"handshake", "heartbeat", "event-notification", "query-status", "query-event"})
 EVENT_TYPES = frozenset({"event-notification", "query-event"})
 """Notification types that carry events (and entries to ingest)."""
-MAX_RANGES = 1_000
-"""Missing ranges kept per subscription; the oldest are dropped beyond (and counted)."""
 
 Shape = Literal["r4-backport", "r4b-backport", "subscription-notification"]
-Range = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -45,6 +39,8 @@ class NotificationStatus:
     topic: str | None
     events_since: int | None
     event_numbers: tuple[int, ...]
+    focuses: tuple[str, ...] = ()
+    """The references the events name (``focus``), as the sender wrote them."""
 
     @property
     def carries_events(self) -> bool:
@@ -93,12 +89,15 @@ def _from_parameters(parameters: dict[str, Any]) -> NotificationStatus:
     where = "Bundle.entry[0].resource.parameter"
     values: dict[str, Any] = {}
     numbers: list[int] = []
+    focuses: list[str] = []
     for index, parameter in enumerate(parameters.get("parameter") or []):
         name = parameter.get("name")
         if name == "notification-event":
             for part in parameter.get("part") or []:
                 if part.get("name") == "event-number":
                     numbers.append(_number(_value(part), f"{where}[{index}].part"))
+                elif part.get("name") == "focus":
+                    focuses.extend(_reference(_value(part)))
         elif name in {"subscription", "topic", "status", "type", "events-since-subscription-start"}:
             values[name] = _value(parameter)
     subscription = values.get("subscription")
@@ -113,6 +112,7 @@ def _from_parameters(parameters: dict[str, Any]) -> NotificationStatus:
         None if since is None else _number(since, where),
         numbers,
         where,
+        focuses,
     )
 
 
@@ -124,6 +124,7 @@ def _from_subscription_status(status: dict[str, Any], shape: Shape) -> Notificat
         _number(event.get("eventNumber"), f"{where}.notificationEvent[{i}].eventNumber")
         for i, event in enumerate(status.get("notificationEvent") or [])
     ]
+    focuses = [ref for event in status.get("notificationEvent") or [] for ref in _reference(event.get("focus"))]
     since = status.get("eventsSinceSubscriptionStart")
     return _status(
         shape,
@@ -134,6 +135,7 @@ def _from_subscription_status(status: dict[str, Any], shape: Shape) -> Notificat
         None if since is None else _number(since, f"{where}.eventsSinceSubscriptionStart"),
         numbers,
         where,
+        focuses,
     )
 
 
@@ -146,6 +148,7 @@ def _status(
     since: int | None,
     numbers: list[int],
     where: str,
+    focuses: list[str],
 ) -> NotificationStatus:
     if not isinstance(subscription, str) or not subscription.strip() or len(subscription) > 1024:
         raise IntakeError(400, Issue("required", "The notification names no Subscription reference.", (where,)))
@@ -162,7 +165,32 @@ def _status(
         topic=topic if isinstance(topic, str) else None,
         events_since=since,
         event_numbers=tuple(numbers),
+        focuses=tuple(focuses),
     )
+
+
+_FETCHABLE = re.compile(r"(?:^|/)([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\-.]{1,64})(?:/_history/([A-Za-z0-9\-.]{1,64}))?/?$")
+
+
+def named_resource(text: Any) -> tuple[str, str] | None:
+    """(type, ``Type/id`` or ``Type/id/_history/vid``) from a relative or absolute reference (an id-only
+    entry's fullUrl, an event's focus); None when it names no resource."""
+    match = _FETCHABLE.search(text) if isinstance(text, str) and len(text) <= 1024 else None
+    if match is None:
+        return None
+    version = f"/_history/{match.group(3)}" if match.group(3) else ""
+    return match.group(1), f"{match.group(1)}/{match.group(2)}{version}"
+
+
+def fetch_reference(text: Any) -> str | None:
+    """The reference to fetch when ``text`` names a resource of a supported type."""
+    named = named_resource(text)
+    return named[1] if named is not None and named[0] in SUPPORTED_TYPES else None
+
+
+def _reference(value: Any) -> list[str]:
+    reference = value.get("reference") if isinstance(value, dict) else None
+    return [reference] if isinstance(reference, str) and reference else []
 
 
 def _value(parameter: dict[str, Any]) -> Any:
@@ -178,119 +206,3 @@ def _number(value: Any, where: str) -> int:
     if not text.isdigit() or len(text) > 19:
         raise IntakeError(400, Issue("value", "An event number is not a non-negative integer.", (where,)))
     return int(text)
-
-
-# --- gap tracking ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GapState:
-    subscription: str
-    source: str = ""
-    """The authenticated client that sent the notifications."""
-    highest: int = 0
-    """Highest event number received (0: none yet)."""
-    missing: tuple[Range, ...] = ()
-    """Inclusive ranges of event numbers not received, oldest first."""
-    dropped_ranges: int = 0
-    last_kind: str | None = None
-    last_status: str | None = None
-    last_seen: str | None = None
-    gaps_opened: int = 0
-    """Missing event numbers ever detected (a counter; filled ones are not subtracted)."""
-
-    @property
-    def missing_count(self) -> int:
-        return sum(end - start + 1 for start, end in self.missing)
-
-    def to_json(self) -> bytes:
-        return orjson.dumps(
-            {
-                "subscription": self.subscription,
-                "source": self.source,
-                "highest": self.highest,
-                "missing": [list(r) for r in self.missing],
-                "dropped_ranges": self.dropped_ranges,
-                "last_kind": self.last_kind,
-                "last_status": self.last_status,
-                "last_seen": self.last_seen,
-                "gaps_opened": self.gaps_opened,
-            }
-        )
-
-    @classmethod
-    def from_json(cls, raw: bytes | str) -> GapState:
-        data = orjson.loads(raw)
-        return cls(
-            subscription=data["subscription"],
-            source=data.get("source", ""),
-            highest=int(data["highest"]),
-            missing=tuple((int(a), int(b)) for a, b in data["missing"]),
-            dropped_ranges=int(data.get("dropped_ranges", 0)),
-            last_kind=data.get("last_kind"),
-            last_status=data.get("last_status"),
-            last_seen=data.get("last_seen"),
-            gaps_opened=int(data.get("gaps_opened", 0)),
-        )
-
-
-@dataclass(frozen=True)
-class GapChange:
-    state: GapState
-    opened: tuple[Range, ...]
-    """Newly detected missing ranges."""
-    filled: tuple[int, ...]
-    """Event numbers that arrived late and closed (part of) a gap."""
-    replayed: tuple[int, ...]
-    """Event numbers received before (duplicates)."""
-
-
-def track(state: GapState | None, status: NotificationStatus, now: datetime, source: str = "") -> GapChange:
-    """Fold one notification into the subscription's state."""
-    current = state or GapState(subscription=status.subscription, source=source)
-    highest = current.highest
-    missing = list(current.missing)
-    opened: list[Range] = []
-    filled: list[int] = []
-    replayed: list[int] = []
-    for number in sorted(set(status.event_numbers)):
-        if number > highest:
-            if number > highest + 1:
-                opened.append((highest + 1, number - 1))
-            highest = number
-        elif _remove(missing, number):
-            filled.append(number)
-        else:
-            replayed.append(number)
-    if status.events_since is not None and status.events_since > highest:
-        # The sender counted more events than arrived: the ones after `highest` were lost
-        # (a heartbeat or handshake never carries events of its own).
-        opened.append((highest + 1, status.events_since))
-        highest = status.events_since
-    missing.extend(opened)
-    dropped = max(0, len(missing) - MAX_RANGES)
-    updated = replace(
-        current,
-        highest=highest,
-        missing=tuple(missing[dropped:]),
-        dropped_ranges=current.dropped_ranges + dropped,
-        last_kind=status.kind,
-        last_status=status.status,
-        last_seen=now.isoformat(),
-        gaps_opened=current.gaps_opened + sum(b - a + 1 for a, b in opened),
-    )
-    return GapChange(updated, tuple(opened), tuple(filled), tuple(replayed))
-
-
-def _remove(missing: list[Range], number: int) -> bool:
-    for index, (start, end) in enumerate(missing):
-        if start <= number <= end:
-            pieces = [r for r in ((start, number - 1), (number + 1, end)) if r[0] <= r[1]]
-            missing[index : index + 1] = pieces
-            return True
-    return False
-
-
-def ranges_text(ranges: Iterable[Range]) -> str:
-    """'3-5,9' (for audit details and answers)."""
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)

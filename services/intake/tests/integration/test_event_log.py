@@ -10,11 +10,12 @@ import pytest
 import redis.asyncio as aredis
 from redis.exceptions import ResponseError
 
-from bonemet_intake.acceptance import Snapshot, Upsert, keys_to_read
 from bonemet_intake.event_log import EventLog, version_key
-from bonemet_intake.handlers import Commit, Context, decide
-from bonemet_intake.notifications import GapState
-from bonemet_intake.validation import validate_resource
+from bonemet_intake.handlers import Commit, decide
+from bonemet_shared.acceptance.gaps import GapState
+from bonemet_shared.acceptance.planning import Snapshot, Upsert, keys_to_read
+from bonemet_shared.acceptance.records import Context
+from bonemet_shared.acceptance.validation import validate_resource
 from bonemet_shared.consuming import ensure_groups, entry_body
 from bonemet_shared.events import decode_intake
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
@@ -75,14 +76,14 @@ async def test_a_write_between_watch_and_exec_makes_it_read_and_decide_again(
     # Another request accepts version 3 after the reads and before the EXEC (through the WATCHed
     # version key): that EXEC must abort, and the retry must see version 3.
     key = version_key("ehr|Condition|c1")
-    original = event_log._writes
+    original = event_log.store._writes
 
     async def writes_then_race(*args: Any) -> Any:
         if len(calls) == 1:
             await other.hset(key, mapping={"v": "3", "u": "", "d": "", "p": "Patient/p1"})
         return await original(*args)
 
-    event_log._writes = writes_then_race  # type: ignore[method-assign]
+    event_log.store._writes = writes_then_race  # type: ignore[method-assign]
     committed = await commit(event_log, operations, racing)
     await other.aclose()
 

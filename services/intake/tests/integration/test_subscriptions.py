@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from bonemet_shared.events import ResourceAccepted, ResourceRetracted
+from bonemet_shared.acceptance.gaps import GapState, recover, subscription_key
+from bonemet_shared.consuming import entry_body
+from bonemet_shared.events import PullRequested, ResourceAccepted, ResourceRetracted, decode_pull_request
+from bonemet_shared.streams import PULL_REQUESTS
 
 SUBSCRIPTION = "https://ehr.example/fhir/Subscription/bone-mets"
 TOPIC = "http://example.org/SubscriptionTopic/condition-change"
@@ -73,6 +77,10 @@ def backport(
     }
 
 
+async def pull_requests(intake: Any) -> list[PullRequested]:
+    return [decode_pull_request(entry_body(fields)) for _, fields in await intake.store.xrange(PULL_REQUESTS)]
+
+
 def r5_notification(kind: str, numbers: list[int], resources: list[dict[str, Any]]) -> dict[str, Any]:
     """R4B/R5 topic-based: Bundle.type subscription-notification, entry[0] a SubscriptionStatus."""
     status = {
@@ -116,6 +124,8 @@ async def test_a_handshake_and_a_heartbeat_are_answered_without_a_stream_write(i
         "missing": "",
         "missing-count": 0,
         "gaps-detected": 0,
+        "recovered": "",
+        "recovered-count": 0,
         "last-type": "heartbeat",
         "last-status": "active",
         "last-seen": "2025-06-01T12:00:00+00:00",
@@ -205,13 +215,15 @@ async def test_a_notification_reports_bad_entries_and_ingests_the_others(intake:
     assert response.status_code == 200
     codes = intake.codes(response)
     assert codes[0] == "informational"
-    assert sorted(codes[1:]) == ["invalid", "not-supported", "not-supported"]
+    assert sorted(codes[1:]) == ["invalid", "not-supported"]
     expressions = [e for i in response.json()["issue"] for e in i.get("expression", [])]
     assert "Bundle.entry[3].resource.onsetDateTime" in expressions
-    assert "Bundle.entry[4]" in expressions  # the id-only entry: reported, not fetched
+    assert "1 to fetch from the EHR" in response.json()["issue"][0]["diagnostics"]  # the id-only entry
     events = await intake.events()
     assert [type(e) for e in events] == [ResourceAccepted, ResourceRetracted]
-    assert (await intake.audit_codes()).count("ingest-rejected") == 3
+    assert (await intake.audit_codes()).count("ingest-rejected") == 2
+    (request,) = await pull_requests(intake)
+    assert (request.kind, request.references) == ("fetch", ("Condition/c4",))
 
 
 async def test_a_malformed_status_entry_refuses_the_whole_notification(intake: Any) -> None:
@@ -249,3 +261,39 @@ async def test_a_hapi_rest_hook_put_sequence_with_duplicates_and_out_of_order_ve
     assert (await intake.audit_codes()).count("ingest-duplicate") == 2
     assert (await intake.audit_codes()).count("ingest-stale") == 2  # v2 late, and v3 after the delete
     assert intake.metrics.value("bonemet_intake_resources_total", result="stale") == 2
+
+
+async def test_an_empty_notification_asks_the_puller_to_fetch_each_focus(intake: Any) -> None:
+    notification = backport("event-notification", [1], resources=[intake.condition("c7", "2")])
+    notification["entry"] = notification["entry"][:1]  # "empty": only the status names the focus
+    response = await intake.post("/fhir", notification)
+    assert response.status_code == 200
+    assert "1 to fetch from the EHR" in response.json()["issue"][0]["diagnostics"]
+    assert await intake.intake_length() == 0  # nothing accepted yet: the puller fetches it
+    (request,) = await pull_requests(intake)
+    assert (request.kind, request.source, request.subscription) == ("fetch", "ehr", SUBSCRIPTION)
+    assert request.references == ("Condition/c7",)
+
+
+async def test_a_full_resource_notification_asks_for_no_fetch(intake: Any) -> None:
+    await intake.post("/fhir", backport("event-notification", [1], resources=[intake.condition("c1", "1")]))
+    assert await pull_requests(intake) == []
+    assert await intake.intake_length() == 1
+
+
+async def test_a_gap_asks_the_puller_to_recover_it_from_the_last_good_event(intake: Any) -> None:
+    await intake.post("/fhir", backport("event-notification", [1], resources=[intake.condition("c1", "1")]))
+    await intake.post("/fhir", backport("event-notification", [4], resources=[intake.condition("c4", "1")]))
+    (request,) = await pull_requests(intake)
+    assert (request.kind, request.missing) == ("recover", ((2, 3),))
+    assert request.since is not None  # when event 1 arrived
+
+
+async def test_the_gap_query_shows_what_the_puller_recovered_and_what_is_still_missing(intake: Any) -> None:
+    await intake.post("/fhir", backport("event-notification", [1], resources=[intake.condition("c1", "1")]))
+    await intake.post("/fhir", backport("event-notification", [6], resources=[intake.condition("c6", "1")]))
+    key = subscription_key("ehr", SUBSCRIPTION)
+    state = GapState.from_json(await intake.store.get(key))
+    await intake.store.set(key, recover(state, [(2, 3)], "$events", datetime(2025, 6, 2, tzinfo=UTC)).to_json())
+    (shown,) = await gaps(intake)
+    assert (shown["missing"], shown["recovered"], shown["recovered-count"]) == ("4-5", "2-3 ($events)", 2)

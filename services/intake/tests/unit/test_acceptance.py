@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bonemet_intake.acceptance import idempotency_key
-from bonemet_intake.validation import validate_resource
+from bonemet_shared.acceptance.planning import idempotency_key
+from bonemet_shared.acceptance.validation import validate_resource
 
 
 def condition(**changes: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import hmac
 import pytest
 
 from bonemet_intake.auth import ConfigError, authenticate, parse_clients, verify_signature
-from bonemet_intake.outcomes import IntakeError
+from bonemet_shared.acceptance.outcomes import IntakeError
 from bonemet_shared.network import is_loopback
 
 TOKEN = "a-long-random-token-0001"

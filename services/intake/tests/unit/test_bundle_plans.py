@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bonemet_intake.acceptance import Delete, Upsert
 from bonemet_intake.bundles import check_shell, plan_batch, plan_notification, plan_transaction
-from bonemet_intake.outcomes import IntakeError
+from bonemet_shared.acceptance.outcomes import IntakeError
+from bonemet_shared.acceptance.planning import Delete, Upsert
 
 
 def condition(resource_id: str | None = "c1", subject: str = "Patient/p1") -> dict[str, Any]:
@@ -105,9 +105,14 @@ def test_notification_entries() -> None:
             {"resource": {"resourceType": "Parameters"}},
             {"resource": condition("c1")},
             {"fullUrl": "Condition/c2", "request": {"method": "DELETE", "url": "Condition/c2"}},
-            {"fullUrl": "Condition/c3", "request": {"method": "GET", "url": "Condition/c3"}},
+            {"fullUrl": "https://ehr.example/fhir/Condition/c3/_history/2", "request": {"method": "GET"}},
+            {"fullUrl": "https://ehr.example/fhir/Encounter/e1", "request": {"method": "GET"}},
+            {"request": {"method": "GET"}},
         )
     )
     assert [type(item.operation) for item in result.operations] == [Upsert, Delete]
-    (failure,) = result.failures
-    assert (failure.index, failure.status, failure.issues[0].code) == (3, 422, "not-supported")
+    assert result.fetches == ("Condition/c3/_history/2",)  # id-only: named for the puller to fetch
+    assert [(f.index, f.status, f.issues[0].code) for f in result.failures] == [
+        (4, 404, "not-supported"),
+        (5, 422, "required"),
+    ]

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from bonemet_intake import validation
 from bonemet_intake.bundles import check_shell
-from bonemet_intake.outcomes import IntakeError
-from bonemet_intake.validation import (
+from bonemet_shared.acceptance import validation
+from bonemet_shared.acceptance.outcomes import IntakeError
+from bonemet_shared.acceptance.validation import (
     _exceeds_depth_iteratively,
     check_model,
     exceeds_depth,

@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from bonemet_intake.media import check_encoding, check_media_type, declared_too_large, decode
-from bonemet_intake.outcomes import IntakeError
+from bonemet_shared.acceptance.outcomes import IntakeError
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from bonemet_intake.notifications import GapState, NotificationStatus, notification_shape, read_status, track
-from bonemet_intake.outcomes import IntakeError
+from bonemet_intake.notifications import NotificationStatus, notification_shape, read_status
+from bonemet_shared.acceptance.gaps import GapState, track
+from bonemet_shared.acceptance.outcomes import IntakeError
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 SUB = "https://ehr.example/fhir/Subscription/s1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bonemet_intake.acceptance import (
+from bonemet_shared.acceptance.planning import (
     Delete,
     Snapshot,
     Upsert,
@@ -16,7 +16,7 @@ from bonemet_intake.acceptance import (
     resource_key,
     version_order,
 )
-from bonemet_intake.validation import validate_resource
+from bonemet_shared.acceptance.validation import validate_resource
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)

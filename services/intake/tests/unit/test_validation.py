@@ -7,8 +7,8 @@ from typing import Any
 import orjson
 import pytest
 
-from bonemet_intake.outcomes import IntakeError, operation_outcome
-from bonemet_intake.validation import MAX_JSON_DEPTH, parse_json, patient_reference, validate_resource
+from bonemet_shared.acceptance.outcomes import IntakeError, operation_outcome
+from bonemet_shared.acceptance.validation import MAX_JSON_DEPTH, parse_json, patient_reference, validate_resource
 
 FAKE_NAME = "Zebulon Quixotefake"
 

@@ -22,7 +22,7 @@ import orjson
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from bonemet_intake.outcomes import IntakeError, Issue
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue
 
 SUPPORTED_TYPES: frozenset[str] = frozenset(
     {"Condition", "Observation", "MedicationStatement", "MedicationRequest", "Procedure", "Patient"}

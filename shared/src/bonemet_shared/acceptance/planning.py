@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-from bonemet_intake.validation import ValidResource
+from bonemet_shared.acceptance.validation import ValidResource
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
 from bonemet_shared.versions import version_order as shared_version_order
 

@@ -1,0 +1,75 @@
+"""Run the puller: ``python -m bonemet_puller`` (``bonemet serve puller`` does the same).
+
+Besides its export runs and the fetch/recover consumer, the process serves ``/metrics``,
+``/healthz`` and ``/readyz`` on ``BONEMET_METRICS_PORT`` (default 9105;
+``bonemet_shared.observability``). SIGTERM stops taking new work and exits 0; an export run in
+hand stops between batches and is resumed by the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from faststream.redis import RedisBroker
+
+from bonemet_puller.bootstrap import build
+from bonemet_puller.errors import ConfigError
+from bonemet_puller.fetching import Fetcher
+from bonemet_puller.service import PullerService
+from bonemet_puller.settings import get_puller_settings
+from bonemet_shared import observability
+from bonemet_shared.consuming import subscribe
+from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.events import utc_now
+from bonemet_shared.logging import configure_logging, get_logger
+from bonemet_shared.observability import ObservabilityServer, broker_check
+from bonemet_shared.streams import PULL_REQUESTS, PULLER_GROUP
+from bonemet_shared.trimming import Trimmer
+
+
+async def run() -> None:
+    settings = get_puller_settings()
+    configure_logging("puller", settings.hash_key(), settings.log_level)
+    try:
+        puller = await build(settings)
+    except ConfigError as exc:
+        # The message names settings only, never a key or a token.
+        sys.exit(f"bonemet puller: {exc}")
+    broker = RedisBroker(
+        resolve_redis_url(settings),
+        logger=None,  # type: ignore[arg-type]
+        middlewares=observability.broker_middlewares(),
+    )
+    fetcher = Fetcher(puller.ehr, puller.store, puller.types, utc_now)
+    subscribe(
+        broker,
+        client=puller.client,
+        stream=PULL_REQUESTS,
+        group=PULLER_GROUP,
+        consumer=f"{settings.instance}-puller",
+        handler=fetcher.handle,
+        max_deliveries=settings.max_deliveries,
+        claim_idle_ms=settings.claim_idle_ms,
+        trimmer=Trimmer(PULL_REQUESTS, every=settings.trim_every, interval_s=settings.trim_interval_s),
+    )
+    service = PullerService(puller, broker, settings.pull_interval_s, settings.pull_group)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, service.stop.set)
+    server = ObservabilityServer("puller", settings, checks=[service.check, broker_check(broker)])
+    await server.start()
+    get_logger().info("consuming")
+    try:
+        await service.run()
+    finally:
+        await server.stop()
+
+
+def main() -> None:
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Services as separate processes for the end-to-end tests (registered as ``e2e_processes`` by conftest)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import pytest
+import redis
+
+from bonemet_shared.inspection import all_drained
+
+T = TypeVar("T")
+CORE = ("intake", "recommender", "notifier", "audit")
+
+
+def poll(probe: Callable[[], T | None], timeout: float = 30.0, interval: float = 0.05) -> T:
+    """Return the first truthy result of ``probe``, or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = probe()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def running(
+    redis_url: str, data_dir: Path, names: Sequence[str] = CORE, extra_env: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The services ``names`` as processes (``bonemet serve NAME``); yields the intake's base URL and the
+    environment. On the way out: every group drained, SIGTERM, clean exits, and the audit chain verifies."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BONEMET_REDIS_URL": redis_url,
+        "BONEMET_DATA_DIR": str(data_dir),
+        "BONEMET_INTAKE_PORT": str(port),
+        "BONEMET_INSTANCE": "e2e",
+        "BONEMET_AUDIT_PORT": str(free_port()),
+        "BONEMET_NOTIFY_PORT": str(free_port()),
+        **(extra_env or {}),
+    }
+    bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
+    logs = {name: open(data_dir / f"{name}.log", "wb") for name in names}  # noqa: SIM115
+    processes = {
+        name: subprocess.Popen([*bonemet, name], env=env, stderr=log, stdout=log) for name, log in logs.items()
+    }
+    base = f"http://127.0.0.1:{port}"
+    try:
+        poll(lambda: ready(base))
+        poll(lambda: ready(f"http://127.0.0.1:{env['BONEMET_AUDIT_PORT']}"))
+        yield base, env
+        with redis.Redis.from_url(redis_url) as client:
+            poll(lambda: all_drained(client))  # every audit record archived
+    finally:
+        for process in processes.values():
+            process.send_signal(signal.SIGTERM)
+        codes = {name: process.wait(timeout=30) for name, process in processes.items()}
+        for log in logs.values():
+            log.close()
+        assert all(code == 0 for code in codes.values()), f"unclean exit: {codes}"
+    verified = subprocess.run(
+        [sys.executable, "-m", "bonemet_cli.main", "audit", "verify"], env=env, capture_output=True, text=True
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def bone_metastasis(patient: str, **meta: str) -> dict[str, object]:
+    """An active, confirmed bone-metastasis Condition (SNOMED 94222008) of the thoracic spine."""
+    return {
+        "resourceType": "Condition",
+        "id": f"{patient}-t9",
+        "meta": {"versionId": "1", **meta},
+        "clinicalStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
+        },
+        "verificationStatus": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]
+        },
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
+        "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "35769007"}]}],
+        "subject": {"reference": f"Patient/{patient}"},
+    }
