@@ -72,6 +72,7 @@ def test_an_id_only_notification_reaches_the_recommender(
         "BONEMET_EHR_PRIVATE_KEY": str(key_file),
         "BONEMET_PULL_TYPES": "Condition,Patient",
         "BONEMET_PULL_INTERVAL_S": "3600",
+        "BONEMET_NOTIFY_SETTLE_S": "1",
     }
     with running(redis_url, tmp_path, (*CORE, "puller"), extra) as (base, _):
         poll(lambda: ready(f"http://127.0.0.1:{DEFAULT_PORTS['puller']}"))  # the puller's own /readyz
@@ -86,7 +87,7 @@ def test_an_id_only_notification_reaches_the_recommender(
         outbox = tmp_path / "outbox"
         delivered = poll(lambda: sorted(outbox.glob("*.json")) if outbox.exists() else None, timeout=60)
         assert len(delivered) == 1
-        assert "e2e-9" not in orjson.loads(delivered[0].read_bytes())["body"]
+        assert "e2e-9" not in orjson.loads(delivered[0].read_bytes())["text"]
         assert "Condition/e2e-9-t9/_history/3" in server.reads
 
 
