@@ -103,6 +103,7 @@ class Exporter:
             status_url = await self._ehr.kick_off(bulk.kick_off_path(options.group), query)
             await self._runs.start(status_url, run_id)
             log.info("export-started", run_id=run_id, since=since or "-", count=len(options.types))
+            await self._sleep(bulk.POLL_BASE_S)  # the export was only just asked for
         else:
             log.info("export-resumed", run_id=run_id, files=len(state.done))
         manifest = await self._wait(status_url)
