@@ -137,6 +137,17 @@ class MissingInput:
 
 @quick_init
 @dataclass(frozen=True)
+class EvidenceValue:
+    """One input value the decision read, with its date: what the clinician page shows beside the suggestion."""
+
+    coding: Coding
+    value: str
+    """As read, e.g. '6', '1a', 'no deficit'."""
+    when: date | None = None
+
+
+@quick_init
+@dataclass(frozen=True)
 class SafetyFlag:
     code: FlagCode
     severity: Literal["high", "moderate", "low"]
@@ -205,6 +216,9 @@ class LesionDecision:
     """Short sentences saying why (rule fired, triggers, modifiers applied)."""
     citations: tuple[str, ...] = ()
     """Citation keys of ``citations.CITATIONS``."""
+    evidence: tuple[EvidenceValue, ...] = ()
+    """The values the decision read for this lesion and the patient, with their dates (issue 15: shown on
+    the clinician page, behind its sign-in; never in a message)."""
 
 
 @quick_init

@@ -132,7 +132,8 @@ class NeuroEvidence:
     stale: bool = False
     """A neurological record exists but is older than 30 days."""
     latest: datetime | None = None
-    """Date of the most recent positive evidence; None when undated (never settled by an operation)."""
+    """Date of the most recent evidence (positive evidence when there is a deficit); None when undated, and
+    undated evidence is never settled by an operation."""
 
 
 @quick_init
@@ -1427,7 +1428,8 @@ def _finish_neuro(draft: _LesionDraft, unattributed: list[Fact[bool]], now: date
         return NeuroEvidence(True, refs + extra, min(onsets), latest=max(onsets))
     if obs.current is not None:
         when = obs.current.when if obs.current.value else None
-        return NeuroEvidence(obs.current.value, (obs.current.reference,), when, latest=when)
+        # latest: the examination's date, positive or not (a negative one settles nothing).
+        return NeuroEvidence(obs.current.value, (obs.current.reference,), when, latest=obs.current.when)
     stale = obs.stale is not None or bool(draft.neuro_conditions)
     return NeuroEvidence(None, (), None, stale)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from bonemet_recommender.engine.citations import CITATIONS
 from bonemet_recommender.engine.decisions import (
     CoSuggestion,
+    EvidenceValue,
     LesionDecision,
     MedicationProposal,
     MissingInput,
@@ -96,6 +97,7 @@ def _lesion_block(lesion: LesionDecision, number: int, count: int) -> list[str]:
         f"{_INDENT}Urgency: {URGENCY[lesion.priority]}",
     ]
     lines.extend(_regimen_lines(lesion))
+    lines.extend(_section("Evidence", (_evidence_text(e) for e in lesion.evidence)))
     lines.extend(_section("Cord checks", [c.detail or _cord_text(c.passed) for c in lesion.cord_checks]))
     lines.extend(_section("Co-suggestions", (_suggestion_text(s) for s in lesion.co_suggestions)))
     lines.extend(_section("Missing data", (_missing_text(m) for m in lesion.missing)))
@@ -104,6 +106,11 @@ def _lesion_block(lesion: LesionDecision, number: int, count: int) -> list[str]:
     lines.extend(_section("Why", lesion.rationale))
     lines.extend(_section("Citations", (citation_text(key) for key in _unique(lesion.citations))))
     return lines
+
+
+def _evidence_text(evidence: EvidenceValue) -> str:
+    when = f" ({evidence.when.isoformat()})" if evidence.when else " (undated)"
+    return f"{evidence.coding.display or evidence.coding.code} [{evidence.coding.code}]: {evidence.value}{when}"
 
 
 def _regimen_lines(lesion: LesionDecision) -> list[str]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from bonemet_recommender.engine import codes, postop, radiobiology
 from bonemet_recommender.engine.decisions import (
@@ -23,6 +23,7 @@ from bonemet_recommender.engine.decisions import (
     CoSuggestion,
     CoSuggestionCode,
     Evidence,
+    EvidenceValue,
     Intent,
     LesionDecision,
     MedicationProposal,
@@ -270,7 +271,7 @@ class _Draft:
     def cite(self, *keys: str) -> None:
         self.citations.extend(keys)
 
-    def freeze(self, intent: Intent) -> LesionDecision:
+    def freeze(self, intent: Intent, evidence: tuple[EvidenceValue, ...] = ()) -> LesionDecision:
         lesion = self.lesion
         return LesionDecision(
             lesion=lesion.reference,
@@ -290,6 +291,7 @@ class _Draft:
             approximations=tuple(dict.fromkeys(self.approximations)),
             rationale=tuple(self.rationale),
             citations=tuple(dict.fromkeys(self.citations)),
+            evidence=evidence,
         )
 
 
@@ -1272,7 +1274,37 @@ def _decide_lesion(lesion: Lesion, patient: _Patient, now: datetime) -> LesionDe
         draft.rationale.append("No prior RT recorded at this site (Procedure 1217123003 or prior-rt-*): assumed none.")
     draft.rationale.append(patient.prognosis.explanation)
     draft.approximations.extend(patient.prognosis.approximations)
-    return draft.freeze("curative" if draft.rule == "R5" else "palliative")
+    return draft.freeze("curative" if draft.rule == "R5" else "palliative", _evidence(lesion, patient))
+
+
+def _evidence(lesion: Lesion, patient: _Patient) -> tuple[EvidenceValue, ...]:
+    """The values read, with their dates: pain, performance status, neurological status and the imaging
+    descriptors (whatever their value), for the clinician page."""
+    picture = patient.picture
+    facts: list[tuple[Coding, Fact[Any] | None]] = [
+        (_PAIN, lesion.pain.current),
+        (_ECOG, picture.ecog.current),
+        (_KPS, picture.kps.current),
+        (_SINS, lesion.sins),
+        (_ESCC, lesion.escc),
+        (_MIRELS, lesion.mirels),
+        (_SIZE, lesion.max_diameter_mm),
+        (_CORTICAL, lesion.cortical),
+    ]
+    found = [
+        EvidenceValue(coding, f"{fact.value:g}" if isinstance(fact.value, float) else str(fact.value), _day(fact.when))
+        for coding, fact in facts
+        if fact is not None
+    ]
+    neuro = lesion.neuro
+    if neuro.deficit is not None:
+        value = "deficit" if neuro.deficit else "no deficit"
+        found.append(EvidenceValue(_NEURO, value, _day(neuro.latest)))
+    return tuple(found)
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment is not None else None
 
 
 def _scenario(draft: _Draft, patient: _Patient, prior: PriorRT | None, key_missing: list[MissingInput]) -> None:

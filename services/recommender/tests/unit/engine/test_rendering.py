@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import engine_output_samples as samples
+import orjson
 
 from bonemet_recommender.engine import evaluate
 from bonemet_recommender.engine.rendering import render
@@ -104,3 +106,24 @@ def test_rendering_of_a_real_evaluation_has_no_name_identifier_birth_date_or_rec
     assert "Lesion 1 of 1" in text
     for secret in ("Wilhelmina", "Fictitious-Surname", "MRN-99887766", "1951", "pat-4711", "Smithers", "fall"):
         assert secret not in text, secret
+
+
+def test_the_evidence_values_are_shown_with_their_dates() -> None:
+    """Issue 15: the values behind the suggestion (pain, SINS, ESCC, neurological status) with their dates,
+    whatever their value; the rendering is shown on the clinician page behind its sign-in."""
+    vignette = Path(__file__).resolve().parents[2] / "vignettes" / "v08.json"
+    resources = [entry["resource"] for entry in orjson.loads(vignette.read_bytes())["entry"]]
+    evaluation = evaluate(resources, datetime(2026, 6, 1, 12, tzinfo=UTC))
+    assert evaluation is not None
+    (lesion,) = evaluation.decision.lesions
+    shown = {value.coding.code: value.value for value in lesion.evidence}
+    assert shown == {
+        "72514-3": "7",
+        "89247-1": "1",
+        "sins-total": "5",
+        "escc-grade": "1a",
+        "neuro-deficit": "no deficit",
+    }
+    assert "Evidence:" in evaluation.rendering
+    assert "ESCC (Bilsky) grade [escc-grade]: 1a (2026-06-01)" in evaluation.rendering
+    assert "[neuro-deficit]: no deficit (2026-06-01)" in evaluation.rendering
