@@ -96,6 +96,11 @@ def main(argv: list[str]) -> int:
         results.update(asyncio.run(_pipeline(plan, run, today, yardstick)))
     results["ratio"] = ratio(results.get("intake_batch_resources_per_s"), results.get("yardstick_resources_per_s"))
     results["bulk_ratio"] = ratio(results.get("bulk_import_resources_per_s"), results.get("yardstick_resources_per_s"))
+    for key, rate in (
+        ("engine_ratio_one_process", "engine_evals_per_s"),
+        ("engine_ratio_all_cores", "engine_evals_per_s_all_cores"),
+    ):
+        results[key] = ratio(results.get(rate), results.get("yardstick_resources_per_s"))
     results["bench_seconds"] = round(time.monotonic() - started, 1)
     document = summary(results)
     _print(document)
@@ -206,6 +211,8 @@ def _print(doc: dict[str, Any]) -> None:
         ("(d) engine evaluations/s (evaluate: decision + hash)", "engine_evals_per_s", " /s"),
         ("    with Bundle and rendering built", "engine_evals_with_bundle_per_s", " /s"),
         ("    one engine process per core, all together", "engine_evals_per_s_all_cores", " /s"),
+        ("    one process / yardstick", "engine_ratio_one_process", ""),
+        ("    one process per core / yardstick", "engine_ratio_all_cores", ""),
         ("(e) state bytes per patient (MEMORY USAGE)", "state_bytes_per_patient", " B"),
         ("    used_memory delta per patient", "state_used_memory_delta_per_patient", " B"),
         ("(f) bulk import, local NDJSON, shared acceptance path", "bulk_import_resources_per_s", " res/s"),
