@@ -16,52 +16,35 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import orjson
 import pytest
 import redis
+from e2e_processes import free_port, poll
 
 from bonemet_recommender.engine.output import careplan_id
 from bonemet_shared.inspection import all_drained
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
 VIGNETTES = Path(__file__).resolve().parents[2] / "services" / "recommender" / "tests" / "vignettes"
 AS_OF = datetime(2026, 6, 1, 12, tzinfo=UTC)  # the vignettes' as-of date (their README)
 SETTLE_S = 3.0
 TOKEN = "dr-night-token-0123456789"
 ID_SECRET = "e2e-id-secret-not-known-to-anyone-outside"
 FHIR = {"Content-Type": "application/fhir+json"}
-
-
-def poll(probe: Callable[[], T | None], timeout: float = 30.0, interval: float = 0.02) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout} s")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -139,13 +139,17 @@ def _courses_label(courses: PriorCourses) -> str:
     return " + ".join(f"{total:g} Gy/{fractions}" for total, fractions in courses) or "none known"
 
 
+CONVENTIONAL_HIGH_DOSE_PER_FRACTION: Final = frozenset({(8.0, 1), (16.0, 2)})
+"""A13: 8/1 and 16/2 are conventional although they give 6 Gy or more per fraction in 5 or fewer."""
+
+
 def is_sbrt_course(total_gy: float, fractions: int) -> bool:
     """A prior course whose technique is not recorded counts as SBRT (RULES.md A13) when it gave more than
     8 Gy per fraction, or 6 Gy or more per fraction in 5 fractions or fewer other than 8/1 and 16/2."""
     per_fraction = total_gy / fractions
     if per_fraction > 8 + EPSILON:
         return True
-    conventional = (float(total_gy), fractions) in {(8.0, 1), (16.0, 2)}
+    conventional = (float(total_gy), fractions) in CONVENTIONAL_HIGH_DOSE_PER_FRACTION
     return per_fraction >= 6 - EPSILON and fractions <= 5 and not conventional
 
 
