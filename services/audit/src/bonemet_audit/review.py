@@ -12,6 +12,7 @@ import getpass
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -117,10 +118,8 @@ def search_command(
     store = _open(settings)
     if store is None:
         return 2
-    try:
+    with closing(store):
         page = store.search(query)
-    finally:
-        store.close()
     if not _record(settings, _read(reviewer, "cli-search", query, len(page.events))):
         return 3
     if output_format == "ndjson":
@@ -141,10 +140,8 @@ def rendering_command(
     store = _open(settings)
     if store is None:
         return 2
-    try:
+    with closing(store):
         text = store.rendering(sha256)
-    finally:
-        store.close()
     record = read_record(reviewer=reviewer or default_reviewer(), recorded=utc_now(), interface="cli-rendering",
                          result_count=0 if text is None else 1)  # fmt: skip
     if not _record(settings, record):
