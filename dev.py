@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import venv
 from pathlib import Path
+from shutil import which
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -74,7 +76,47 @@ def reachable(address: tuple[str, int]) -> bool:
         return False
 
 
+PEER = ROOT.parent / "shared" / "peers" / "bulk-data-server" / "start.sh"
+
+
+def start_peer() -> subprocess.Popen[bytes] | None:
+    """Start SMART's Bulk Data reference server early, so its first build (minutes) overlaps the lint and
+    the tests before it; the tests' ``bulk_data_server`` fixture waits for it (BONEMET_BULK_DATA_ORIGIN)."""
+    if os.environ.get("BONEMET_BULK_DATA_ORIGIN") or not PEER.exists() or not (which("node") and which("npm")):
+        return None
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    workdir = Path(os.environ.get("BONEMET_BULK_DATA_WORKDIR") or ROOT / ".bonemet" / "peers" / "bulk-data-server")
+    log = ROOT / ".bonemet" / "peers" / "server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        peer = subprocess.Popen(
+            [which("bash") or "/bin/bash", str(PEER), str(port), str(workdir)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    os.environ["BONEMET_BULK_DATA_ORIGIN"] = f"http://127.0.0.1:{port}"
+    os.environ["BONEMET_BULK_DATA_LOG"] = str(log)
+    return peer
+
+
+def stop_peer(peer: subprocess.Popen[bytes] | None) -> None:
+    if peer is not None and peer.poll() is None:
+        os.killpg(peer.pid, signal.SIGTERM)
+        peer.wait(timeout=30)
+
+
 def test(extra: list[str]) -> int:
+    peer = start_peer()
+    try:
+        return checked_tests(extra)
+    finally:
+        stop_peer(peer)
+
+
+def checked_tests(extra: list[str]) -> int:
     ensure_browser()
     check(BIN / "ruff", "check", ".")
     check(BIN / "ruff", "format", "--check", ".")
