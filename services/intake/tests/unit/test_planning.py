@@ -17,7 +17,9 @@ from bonemet_shared.acceptance.planning import (
     resource_key,
     version_order,
 )
+from bonemet_shared.acceptance.records import Context, decision_records
 from bonemet_shared.acceptance.validation import validate_resource
+from bonemet_shared.audit import MAX_DETAIL_CHARS, MAX_ENTITIES, AuditRecord, to_audit_event
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -146,3 +148,36 @@ def test_a_subject_move_retracts_the_resource_from_the_old_patient_first() -> No
     assert result.states[resource_key("Condition", "c1")].patient == "Patient/p2"
     same_patient = plan([condition("2")], held, source="ehr", correlation_id="r", now=NOW)
     assert [type(e) for e in same_patient.events] == [ResourceAccepted]
+
+
+def test_a_move_and_a_refusal_are_audited_for_the_patients_concerned() -> None:
+    held = Snapshot(frozenset(), plan([condition("1")], EMPTY, source="ehr", correlation_id="r", now=NOW).states)
+    context = Context("ehr", "r", NOW, "update")
+    moved = plan([condition("2", subject={"reference": "Patient/p2"})], held, source="ehr", correlation_id="r", now=NOW)
+    records = {(r.event, r.patient, dict(r.details)["result"]) for r in decision_records(moved.decisions, context)}
+    assert records == {("ingest-accepted", "Patient/p2", "updated"), ("ingest-retracted", "Patient/p1", "moved")}
+    refused = plan([Delete("Condition", "c1")], held, source="lab", correlation_id="r", now=NOW)
+    (record,) = decision_records(refused.decisions, Context("lab", "r", NOW, "delete"))
+    assert (record.event, record.outcome, record.agent, dict(record.details)["http-status"]) == (
+        "ingest-rejected",
+        "4",
+        "lab",
+        "403",
+    )
+
+
+def test_an_audit_event_carries_at_most_its_bound_of_references_and_text() -> None:
+    record = AuditRecord(
+        event="ingest-accepted",
+        action="U",
+        outcome="0",
+        observer="bonemet-intake",
+        recorded=NOW,
+        entities=tuple(f"Condition/c{n}" for n in range(MAX_ENTITIES + 7)),
+        details=(("missing", "1-2," * 10_000),),
+    )
+    event = to_audit_event(record)
+    assert sum("what" in e and "reference" in e["what"] for e in event["entity"]) == MAX_ENTITIES
+    details = {d["type"]: d["valueString"] for e in event["entity"] for d in e.get("detail", [])}
+    assert details["entities-omitted"] == "7"
+    assert details["missing"].endswith(f"…(+{40_000 - MAX_DETAIL_CHARS} chars)")
