@@ -78,6 +78,8 @@ class Intake:
         return sum([await self.store.xlen(stream) for stream in intake_streams(DEFAULT_PARTITIONS)])
 
     async def audit(self) -> list[dict[str, Any]]:
+        """The audit stream, with the refusals counted so far written out (one row per client, reason, minute)."""
+        await EventLog(self.store).refusals.flush(before=-1)
         return [orjson.loads(fields[b"audit-event"]) for _, fields in await self.store.xrange(AUDIT)]
 
     async def audit_codes(self) -> list[str]:

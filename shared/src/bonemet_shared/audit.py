@@ -4,7 +4,11 @@ Services build an ``AuditRecord`` (plain, typed) and queue it on the audit strea
 ``queue_audit``, preferably inside the same MULTI/EXEC as the action it records, so an action and
 its audit record commit together. The archiver (issue 6) moves the stream into an append-only,
 hash-chained store. Audit records do carry patient references: that is their purpose; they never
-carry resource bodies, names or free text.
+carry resource bodies, names or free text. An event is bounded (issue 18, F14: one notification once
+wrote a 1.35 MB event): at most ``MAX_ENTITIES`` resource references and ``MAX_DETAILS`` details of at
+most ``MAX_DETAIL_CHARS`` characters each; what is left out is counted in the event
+(``entities-omitted``, ``details-omitted``, a value ending in ``…(+N chars)``). Producers with many
+resources split them over several records (``acceptance.records``) so nothing is left out in practice.
 """
 
 from __future__ import annotations
@@ -58,6 +62,12 @@ Action = Literal["C", "R", "U", "D", "E"]
 Outcome = Literal["0", "4", "8", "12"]
 """FHIR AuditEvent outcome: 0 success, 4 minor failure, 8 serious failure, 12 major failure."""
 
+MAX_ENTITIES = 100
+"""Resource references per AuditEvent (about 8 KB); ``bonemet_shared.acceptance.records`` splits longer lists."""
+MAX_DETAILS = 40
+MAX_DETAIL_CHARS = 256
+"""Per detail value: a subscription reference or a list of event-number ranges is cut here."""
+
 _BALP_PROFILE: dict[Action, str] = {"C": "Create", "R": "Read", "U": "Update", "D": "Delete", "E": "Query"}
 _REST_INTERACTION: dict[Action, str] = {"C": "create", "R": "read", "U": "update", "D": "delete", "E": "search"}
 
@@ -98,10 +108,10 @@ def to_audit_event(record: AuditRecord) -> dict[str, Any]:
     ]
     entities: list[dict[str, Any]] = [
         {
-            "what": {"reference": reference},
+            "what": {"reference": reference[:MAX_DETAIL_CHARS]},
             "type": {"system": "http://terminology.hl7.org/CodeSystem/audit-entity-type", "code": "2"},
         }
-        for reference in record.entities
+        for reference in record.entities[:MAX_ENTITIES]
     ]
     if record.patient:
         entities.append(
@@ -121,8 +131,9 @@ def to_audit_event(record: AuditRecord) -> dict[str, Any]:
                 },
             }
         )
-    if record.details:
-        entities.append({"detail": [{"type": name, "valueString": value} for name, value in record.details]})
+    details = _bounded_details(record)
+    if details:
+        entities.append({"detail": [{"type": name, "valueString": value} for name, value in details]})
     return {
         "resourceType": "AuditEvent",
         "meta": {"profile": [profile]},
@@ -138,6 +149,21 @@ def to_audit_event(record: AuditRecord) -> dict[str, Any]:
         "source": {"observer": {"display": record.observer}},
         "entity": entities,
     }
+
+
+def _bounded_details(record: AuditRecord) -> list[tuple[str, str]]:
+    details = [(name[:64], _cut(value)) for name, value in record.details[:MAX_DETAILS]]
+    if len(record.details) > MAX_DETAILS:
+        details.append(("details-omitted", str(len(record.details) - MAX_DETAILS)))
+    if len(record.entities) > MAX_ENTITIES:
+        details.append(("entities-omitted", str(len(record.entities) - MAX_ENTITIES)))
+    return details
+
+
+def _cut(value: str) -> str:
+    if len(value) <= MAX_DETAIL_CHARS:
+        return value
+    return f"{value[:MAX_DETAIL_CHARS]}…(+{len(value) - MAX_DETAIL_CHARS} chars)"
 
 
 def queue_audit(pipe: Pipeline | Commands, record: AuditRecord, rendering: str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -27,6 +28,7 @@ def load_clients(settings: IntakeSettings) -> Clients:
         settings.intake_tokens.get_secret_value() if settings.intake_tokens else None,
         settings.intake_token_hashes,
         settings.intake_hmac_secrets.get_secret_value() if settings.intake_hmac_secrets else None,
+        settings.intake_sources,
     )
     if not clients.enabled:
         if not is_loopback(settings.intake_host):
@@ -46,15 +48,22 @@ def build_app(settings: Settings) -> Starlette:
     timeout = settings.intake_redis_timeout_s
     client = aredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
+    event_log = EventLog(client, settings.partitions)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await ensure_groups(client, partitions=settings.partitions)
+        flusher = asyncio.create_task(event_log.refusals.flush_periodically())
         try:
             yield
         finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            with contextlib.suppress(Exception):  # the counters stay on the server for the next start
+                await event_log.refusals.flush(before=-1)
             await client.aclose()
 
-    event_log = EventLog(client, settings.partitions)
     return create_app(
         event_log,
         max_body_bytes=settings.intake_max_body_bytes,

@@ -3,12 +3,20 @@
 A request's commit goes through the shared acceptance store (``bonemet_shared.acceptance.store``:
 one optimistic transaction with the events, idempotency keys, version states and audit records);
 for a notification, the subscription's gap state is read and written in that same transaction.
+
+Refused requests (401, 403, 4xx that write nothing) are counted, not audited one by one (issue 18, F6):
+``Refusals`` keeps one counter per (client or remote address, status, reason) per minute in a hash, and
+writes one ``ingest-rejected`` row per counter, with the count, once its minute has passed (at the next
+refusal, or from the intake's periodic flush). The flush is one optimistic transaction per minute, so
+several intake replicas write each row once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -17,15 +25,112 @@ import redis.asyncio as aredis
 from bonemet_intake.handlers import Commit
 from bonemet_shared.acceptance.gaps import SUBSCRIPTIONS, GapState, subscription_key
 from bonemet_shared.acceptance.planning import Snapshot
+from bonemet_shared.acceptance.records import Context, RefusalCount, refusals_record
 from bonemet_shared.acceptance.store import AcceptanceStore, Committed, Contention, seen_key, version_key
-from bonemet_shared.audit import AuditRecord
+from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.events import encode
-from bonemet_shared.exchange import Command
+from bonemet_shared.exchange import Command, Commands, exchange, hash_pairs, pooled, transaction
 from bonemet_shared.frames import DATA_KEY, Frames
+from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
 from bonemet_shared.streams import PLAN_DEFINITIONS, PULL_REQUESTS, RECOMMENDER_GROUP, intake_streams
 
-__all__ = ["Committed", "Contention", "EventLog", "LagGate", "seen_key", "subscription_key", "version_key"]
+log = get_logger()
+
+__all__ = [
+    "Committed",
+    "Contention",
+    "EventLog",
+    "LagGate",
+    "Refusals",
+    "seen_key",
+    "subscription_key",
+    "version_key",
+]
+
+REFUSALS_PREFIX = "bonemet:intake:refusals:"
+REFUSAL_WINDOWS = "bonemet:intake:refusal-windows"
+"""Sorted set of the minutes (score and member: the minute's number) whose counters are not yet written."""
+WINDOW_S = 60
+MAX_COUNTERS = 1_000
+"""Counters per minute; refusals beyond (many remote addresses) are counted under ``others``."""
+COUNTER_TTL_S = 7 * 24 * 3600
+"""A minute nobody flushed (no intake running) is dropped after this."""
+FLUSH_EVERY_S = 15.0
+
+
+class Refusals:
+    """Refused requests, counted per (who, status, reason) and minute; one audit row per counter (module doc)."""
+
+    def __init__(self, client: aredis.Redis, window_s: int = WINDOW_S) -> None:
+        self._client = client
+        self._window_s = window_s
+
+    async def refused(self, context: Context, status: int, reason: str, remote: str | None) -> None:
+        """Count one refusal; write the rows of the minutes that have passed."""
+        who = context.client or (f"remote:{remote}" if remote else context.source)
+        window = int(context.now.timestamp()) // self._window_s
+        key = REFUSALS_PREFIX + str(window)
+        field = orjson.dumps([who, status, reason])
+        async with self._client.pipeline(transaction=False) as pipe:
+            pipe.hincrby(key, field, 1)
+            pipe.hsetnx(key, b"first:" + field, context.correlation_id)
+            pipe.hlen(key)
+            pipe.expire(key, COUNTER_TTL_S)
+            pipe.zadd(REFUSAL_WINDOWS, {str(window): window})
+            pipe.zcount(REFUSAL_WINDOWS, "-inf", window - 1)
+            count, _, fields, _, _, older = await pipe.execute()
+        if count == 1 and fields > 2 * MAX_COUNTERS:  # this counter is one too many: fold it into ``others``
+            others = orjson.dumps(["others", status, reason])
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.hdel(key, field, b"first:" + field)
+                pipe.hincrby(key, others, 1)
+                pipe.hsetnx(key, b"first:" + others, context.correlation_id)
+                await pipe.execute()
+        if older:
+            await self.flush(before=window)
+
+    async def flush(self, before: int | None = None) -> int:
+        """Write the rows of every minute before ``before`` (default: the current one; every minute when
+        ``before`` is -1, at shutdown). Returns the number of rows written."""
+        if before is None:
+            before = int(time.time()) // self._window_s
+        high = "+inf" if before < 0 else before - 1
+        written = 0
+        windows: list[Any] = await self._client.zrangebyscore(REFUSAL_WINDOWS, "-inf", high)
+        for window in windows:
+            written += await self._flush_window(int(window))
+        return written
+
+    async def _flush_window(self, window: int) -> int:
+        key = REFUSALS_PREFIX + str(window)
+        async with pooled(self._client) as connection:
+            _, raw = await exchange(connection, [("WATCH", key), ("HGETALL", key)])
+            counters = dict(hash_pairs(raw))
+            writes = Commands()
+            start = datetime.fromtimestamp(window * self._window_s, UTC)
+            rows = 0
+            for field, count in counters.items():
+                if field.startswith(b"first:"):
+                    continue
+                who, status, reason = orjson.loads(field)
+                first = counters.get(b"first:" + field, b"-").decode()
+                counted = RefusalCount(who, int(status), reason, int(count), first, start, self._window_s)
+                queue_audit(writes, refusals_record(counted))
+                rows += 1
+            writes.add("DEL", key)
+            writes.add("ZREM", REFUSAL_WINDOWS, str(window))
+            done = await transaction(connection, writes.queued)
+        return rows if done is not None else 0  # None: another intake wrote this minute meanwhile
+
+    async def flush_periodically(self, every_s: float = FLUSH_EVERY_S) -> None:
+        """Until cancelled: write the minutes that have passed (a lone refusal is audited within a minute or so)."""
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await self.flush()
+            except (aredis.RedisError, OSError) as exc:
+                log.error("audit-unavailable", error_type=type(exc).__name__)
 
 
 class EventLog:
@@ -33,6 +138,7 @@ class EventLog:
         self._client = client
         self.partitions = partitions
         self.store = AcceptanceStore(client, partitions)
+        self.refusals = Refusals(client)
 
     def stream_of(self, patient: str) -> str:
         """The intake partition stream of a patient reference."""

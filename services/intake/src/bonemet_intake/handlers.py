@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bonemet_intake.notifications import NotificationStatus
 from bonemet_shared.acceptance.gaps import GapChange, GapState, ranges_text, track
-from bonemet_shared.acceptance.planning import Operation, Plan, Snapshot, plan
+from bonemet_shared.acceptance.planning import Operation, Plan, Snapshot, plan, refuse_foreign
 from bonemet_shared.acceptance.records import (
     Context,
     EntryFailure,
@@ -27,6 +27,8 @@ from bonemet_shared.events import PullRequested
 SUBSCRIPTION_HANDSHAKE: AuditEventCode = "subscription-handshake"
 SUBSCRIPTION_HEARTBEAT: AuditEventCode = "subscription-heartbeat"
 INTAKE_QUERY: AuditEventCode = "intake-query"
+WHOLE = frozenset({"create", "update", "delete", "transaction"})
+"""Interactions that succeed or fail whole: a resource another source owns refuses them (403, nothing written)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def decide(
     fetches: Sequence[str] = (),
 ) -> Commit:
     decided = plan(operations, snapshot, source=context.source, correlation_id=context.correlation_id, now=context.now)
+    if context.interaction in WHOLE:
+        refuse_foreign(decided.decisions)
     gap = track(gap_state, notification, context.now, context.source) if notification is not None else None
     records = [*decision_records(decided.decisions, context), *failure_records(failures, context)]
     requests: list[PullRequested] = []
@@ -118,7 +122,7 @@ def _record(
         outcome=outcome,
         observer=context.observer,
         recorded=context.now,
-        agent=context.source,
+        agent=context.agent,
         correlation_id=context.correlation_id,
         details=details,
     )

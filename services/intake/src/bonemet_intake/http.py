@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bonemet_intake import media
-from bonemet_intake.auth import ANONYMOUS, Client, Clients, authenticate, verify_signature
+from bonemet_intake.auth import ANONYMOUS, Client, Clients, authenticate, verify_deletion, verify_signature
 from bonemet_intake.bundles import (
     BundlePlan,
     check_shell,
@@ -40,7 +40,7 @@ from bonemet_intake.metrics import Metrics
 from bonemet_intake.notifications import NotificationStatus, fetch_reference, notification_shape, read_status
 from bonemet_shared.acceptance.gaps import ranges_text
 from bonemet_shared.acceptance.outcomes import IntakeError, Issue, information, operation_outcome, status_line
-from bonemet_shared.acceptance.planning import Decision, Delete, Operation, Upsert, keys_to_read
+from bonemet_shared.acceptance.planning import Decision, Delete, Operation, Upsert, forbidden_issue, keys_to_read
 from bonemet_shared.acceptance.records import Context, EntryFailure, rejected_record
 from bonemet_shared.acceptance.validation import (
     MAX_JSON_DEPTH,
@@ -99,10 +99,11 @@ def create_app(
         context = Context(ANONYMOUS, request_id, clock(), interaction)
         try:
             client = authenticate(clients, request.headers.get("authorization"))
-            context = Context(client.client_id if client else ANONYMOUS, request_id, context.now, interaction)
+            if client is not None:  # the source owns what it writes; the client is who the audit names
+                context = replace(context, source=client.source, client=client.client_id)
             response = await handler(request, context, client)
         except IntakeError as exc:
-            await _audit_quietly([rejected_record(context, exc.status, exc.reason)])
+            await _refused(request, context, exc.status, exc.reason)
             response = fhir_response(exc.status, operation_outcome(*exc.issues), exc.headers)
             log.info("rejected", request_id=request_id, interaction=interaction, status=exc.status, reason=exc.reason)
         except (aredis.RedisError, OSError, Contention) as exc:
@@ -127,6 +128,13 @@ def create_app(
             latency_ms=round((time.monotonic() - started) * 1000, 1),
         )
         return response
+
+    async def _refused(request: Request, context: Context, status: int, reason: str) -> None:
+        """Counted per client (or remote address) and reason; one audit row a minute (event_log.Refusals)."""
+        try:
+            await event_log.refusals.refused(context, status, reason, request.client.host if request.client else None)
+        except (aredis.RedisError, OSError) as exc:
+            log.error("audit-unavailable", error_type=type(exc).__name__)
 
     async def _audit_quietly(records: Sequence[Any]) -> None:
         try:
@@ -211,6 +219,7 @@ def create_app(
     async def delete(request: Request, context: Context, client: Client | None) -> Response:
         resource_type = _url_type(request)
         resource_id = _url_id(request)
+        verify_deletion(client, request.headers.get("x-signature"), request.url.path)
         await shed_if_lagging()
         committed = await commit([Delete(resource_type, resource_id)], context)
         decision = committed.commit.plan.decisions[0]
@@ -453,7 +462,7 @@ def create_app(
     async def no_route(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         context = Context(ANONYMOUS, _request_id(request), clock(), "unrouted")
-        await _audit_quietly([rejected_record(context, status, "not-found" if status == 404 else "not-supported")])
+        await _refused(request, context, status, "not-found" if status == 404 else "not-supported")
         diagnostics = (
             "No such route; see GET [base]/metadata." if status == 404 else "This method is not supported on this URL."
         )
@@ -515,7 +524,7 @@ def to_fetch(bundle: dict[str, Any], plan: BundlePlan, status: NotificationStatu
 
 
 def _as(context: Context, interaction: str) -> Context:
-    return Context(context.source, context.correlation_id, context.now, interaction)
+    return replace(context, interaction=interaction)
 
 
 def _request_id(request: Request) -> str:
@@ -538,7 +547,10 @@ def _url_id(request: Request) -> str:
 
 
 def _status(decision: Decision) -> int:
-    """201 when a create (POST) or an update-as-create (PUT) appended; 200 for everything else."""
+    """201 when a create (POST) or an update-as-create (PUT) appended; 403 for another source's resource;
+    200 for everything else."""
+    if decision.kind == "forbidden":
+        return 403
     if decision.kind == "created":
         return 201
     if decision.kind == "updated" and isinstance(decision.operation, Upsert) and decision.operation.method == "POST":
@@ -547,6 +559,8 @@ def _status(decision: Decision) -> int:
 
 
 def _decision_issue(decision: Decision) -> Issue:
+    if decision.kind == "forbidden":
+        return forbidden_issue()
     held = decision.held
     held_version = f" (version {held.version_id})" if held and held.version_id else ""
     text = {

@@ -27,6 +27,12 @@ class IntakeSettings(Settings):
         default=None,
         description="'client-id:secret[,...]': these clients must sign each body (X-Signature, hex HMAC-SHA256).",
     )
+    intake_sources: str | None = Field(
+        default=None,
+        description="'client-id:source[,...]': the source a client's writes belong to (default: its own id). "
+        "A resource belongs to the source that first wrote it; clients mapped to one source may change each "
+        "other's resources (docs/intake.md, ownership).",
+    )
     intake_max_bundle_entries: int = Field(default=500, description="Entries per Bundle (413 above).")
     intake_max_json_depth: int = Field(default=64, description="Deepest JSON nesting accepted (400 above).")
     intake_max_lag: int = Field(

@@ -75,12 +75,12 @@ async def test_a_write_between_watch_and_exec_makes_it_read_and_decide_again(
 
     # Another request accepts version 3 after the reads and before the EXEC (through the WATCHed
     # version key): that EXEC must abort, and the retry must see version 3.
-    key = version_key("ehr|Condition|c1")
+    key = version_key("Condition|c1")
     original = event_log.store._writes
 
     async def writes_then_race(*args: Any) -> Any:
         if len(calls) == 1:
-            await other.hset(key, mapping={"v": "3", "u": "", "d": "", "p": "Patient/p1"})
+            await other.hset(key, mapping={"v": "3", "u": "", "d": "", "p": "Patient/p1", "o": "ehr"})
         return await original(*args)
 
     event_log.store._writes = writes_then_race  # type: ignore[method-assign]
@@ -88,20 +88,20 @@ async def test_a_write_between_watch_and_exec_makes_it_read_and_decide_again(
     await other.aclose()
 
     assert len(calls) == 2
-    assert calls[1].states["ehr|Condition|c1"].version_id == "3"
+    assert calls[1].states["Condition|c1"].version_id == "3"
     assert [d.kind for d in committed.commit.plan.decisions] == ["stale"]
     assert committed.entry_ids == ()
     assert await events(store) == []
 
 
 async def test_an_error_reply_is_a_redis_error_and_nothing_is_written(event_log: EventLog, store: aredis.Redis) -> None:
-    await store.set(version_key("ehr|Condition|c1"), "not a hash")
+    await store.set(version_key("Condition|c1"), "not a hash")
     with pytest.raises(ResponseError):
         await commit(event_log, [upsert("c1"), upsert("c2")])
     assert await events(store) == []
     assert await store.xlen(AUDIT) == 0
     # The connection that saw the error was closed, not handed back mid-exchange: the next commit works.
-    await store.delete(version_key("ehr|Condition|c1"))
+    await store.delete(version_key("Condition|c1"))
     committed = await commit(event_log, [upsert("c1"), upsert("c2")])
     assert [d.kind for d in committed.commit.plan.decisions] == ["created", "created"]
     assert len(committed.entry_ids) == 2
@@ -115,7 +115,7 @@ async def test_a_failing_decision_leaves_no_watch_behind(event_log: EventLog, st
     with pytest.raises(RuntimeError):
         await commit(event_log, [upsert("c1")], broken)
     for _ in range(3):  # the pool's connections carry no stale WATCH: no spurious aborts
-        await store.hset(version_key("ehr|Condition|c9"), mapping={"v": "1"})
+        await store.hset(version_key("Condition|c9"), mapping={"v": "1"})
         committed = await commit(event_log, [upsert(f"c{_}")])
         assert [d.kind for d in committed.commit.plan.decisions] == ["created"]
 

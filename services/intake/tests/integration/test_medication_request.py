@@ -210,7 +210,9 @@ async def test_an_invalid_medication_request_is_refused_naming_the_element(
         assert (issue["code"], issue["expression"]) == (code, [expression])
         assert FAKE_NAME not in response.text
     assert await intake.intake_length() == 0
-    assert await intake.audit_codes() == ["ingest-rejected", "ingest-rejected"]
+    (row,) = await intake.audit()  # both refusals, counted in one row (same client, reason and minute)
+    assert row["subtype"][1]["code"] == "ingest-rejected"
+    assert {"type": "count", "valueString": "2"} in row["entity"][-1]["detail"]
 
 
 async def test_validate_takes_a_medication_request_and_writes_nothing(intake: Any) -> None:

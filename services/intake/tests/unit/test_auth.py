@@ -7,7 +7,14 @@ import hmac
 
 import pytest
 
-from bonemet_intake.auth import ConfigError, authenticate, parse_clients, verify_signature
+from bonemet_intake.auth import (
+    ConfigError,
+    authenticate,
+    deletion_message,
+    parse_clients,
+    verify_deletion,
+    verify_signature,
+)
 from bonemet_shared.acceptance.outcomes import IntakeError
 from bonemet_shared.network import is_loopback
 
@@ -82,3 +89,23 @@ def test_clients_without_a_secret_need_no_signature() -> None:
 )
 def test_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_sources_map_clients_to_one_source_and_name_only_known_clients() -> None:
+    clients = parse_clients(f"ehr:{TOKEN},backup:{TOKEN}x,lab:{TOKEN}y", None, None, "backup:ehr")
+    assert {c.client_id: c.source for c in clients.clients} == {"ehr": "ehr", "backup": "ehr", "lab": "lab"}
+    puller = parse_clients(f"ehr:{TOKEN}", None, None, "ehr:ehr:https://ehr.example/fhir")
+    assert puller.clients[0].source == "ehr:https://ehr.example/fhir"  # the puller's source name
+    with pytest.raises(ConfigError, match="BONEMET_INTAKE_SOURCES"):
+        parse_clients(f"ehr:{TOKEN}", None, None, "nobody:ehr")
+
+
+def test_a_delete_signs_its_method_and_path() -> None:
+    (signer,) = parse_clients(f"ehr:{TOKEN}", None, "ehr:s3cret").clients
+    good = hmac.new(b"s3cret", b"DELETE /fhir/Condition/c1", hashlib.sha256).hexdigest()
+    assert deletion_message("/fhir/Condition/c1") == b"DELETE /fhir/Condition/c1"
+    verify_deletion(signer, good, "/fhir/Condition/c1")
+    for signature in (None, good):
+        with pytest.raises(IntakeError) as refused:
+            verify_deletion(signer, signature, "/fhir/Condition/c2")
+        assert refused.value.status == 403

@@ -30,6 +30,7 @@ _TALLY = {
     "retracted": "deleted",
     "already-retracted": "deleted",
     "unknown": "deleted",
+    "forbidden": "rejected",
 }
 
 

@@ -4,6 +4,12 @@ Inputs: the operations of one request (``Upsert`` of a validated resource, ``Del
 Type/id) and a ``Snapshot`` read under WATCH: which idempotency keys were seen and the version
 state of each resource. Output: one ``Decision`` per operation, the events to append and the
 version states to store, all committed by the adapter in one MULTI/EXEC.
+
+Ownership (issue 18, F3): a resource belongs to the source that first wrote it (its version state
+records that ``owner``); another source's update or delete of it is ``forbidden`` and changes nothing.
+The source is the authenticated client, or the name the deployment maps several clients to.
+Subject moves (F2): a version naming another patient than the one held first retracts the resource
+from the old patient's picture (an event to the old patient), then counts for the new one.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
+from bonemet_shared.acceptance.outcomes import IntakeError, Issue
 from bonemet_shared.acceptance.validation import ValidResource
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
 from bonemet_shared.versions import version_order as shared_version_order
@@ -35,6 +42,7 @@ class Delete:
 
 
 Operation = Upsert | Delete
+E = TypeVar("E", bound=ResourceAccepted | ResourceRetracted)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,8 @@ class VersionState:
     last_updated: str | None
     deleted: bool
     patient: str | None
+    owner: str | None = None
+    """The source that first wrote the resource (None: a state from before ownership, see ``legacy_key``)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,8 @@ class Snapshot:
     """Version state by resource key (``resource_key``)."""
 
 
-Kind = Literal["created", "updated", "duplicate", "stale", "retracted", "already-retracted", "unknown"]
+Kind = Literal["created", "updated", "duplicate", "stale", "retracted", "already-retracted", "unknown", "forbidden"]
+"""``forbidden``: another source owns the resource; nothing is written but the audit record."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +77,16 @@ class Decision:
     """The event to append (only for created, updated, retracted)."""
     held: VersionState | None = None
     """The version held before this operation (for messages: 'version 3 already received')."""
+    moved_from: ResourceRetracted | None = None
+    """A subject move: the retraction from the old patient, appended before ``event``."""
 
     @property
     def writes(self) -> bool:
         return self.event is not None
+
+    @property
+    def events(self) -> tuple[ResourceAccepted | ResourceRetracted, ...]:
+        return tuple(e for e in (self.moved_from, self.event) if e is not None)
 
     @property
     def patient(self) -> str | None:
@@ -94,7 +111,7 @@ class Plan:
 
     @property
     def events(self) -> list[ResourceAccepted | ResourceRetracted]:
-        return [d.event for d in self.decisions if d.event is not None]
+        return [event for d in self.decisions for event in d.events]
 
 
 def idempotency_key(source: str, resource: ValidResource) -> str:
@@ -127,7 +144,15 @@ def needs_seen_key(resource: ValidResource) -> bool:
     return not (resource.resource_id and resource.version_id)
 
 
-def resource_key(source: str, resource_type: str, resource_id: str) -> str:
+def resource_key(resource_type: str, resource_id: str) -> str:
+    """One version state per resource, whoever writes it (its ``owner`` says whose it is)."""
+    return f"{resource_type}|{resource_id}"
+
+
+def legacy_key(source: str, resource_type: str, resource_id: str) -> str:
+    """Where the version state was kept per source before ownership. Read beside ``resource_key`` (when that
+    holds nothing) so a resource accepted before the upgrade keeps its versions and can still be deleted;
+    it then belongs to the source that held it. Removable once no such state is needed any more."""
     return f"{source}|{resource_type}|{resource_id}"
 
 
@@ -139,10 +164,10 @@ def keys_to_read(source: str, operations: Sequence[Operation]) -> tuple[list[str
         if isinstance(operation, Upsert):
             if needs_seen_key(operation.resource):
                 seen_keys.append(idempotency_key(source, operation.resource))
-            resource = operation.resource
-            resource_keys.append(resource_key(source, resource.resource_type, resource.effective_id))
+            resource_type, resource_id = operation.resource.resource_type, operation.resource.effective_id
         else:
-            resource_keys.append(resource_key(source, operation.resource_type, operation.resource_id))
+            resource_type, resource_id = operation.resource_type, operation.resource_id
+        resource_keys += [resource_key(resource_type, resource_id), legacy_key(source, resource_type, resource_id)]
     return list(dict.fromkeys(seen_keys)), list(dict.fromkeys(resource_keys))
 
 
@@ -163,13 +188,16 @@ def plan(
     for operation in operations:
         if isinstance(operation, Upsert):
             resource = operation.resource
-            rkey = resource_key(source, resource.resource_type, resource.effective_id)
+            rkey = resource_key(resource.resource_type, resource.effective_id)
+            held = _held(states, rkey, legacy_key(source, resource.resource_type, resource.effective_id), source)
+            if held is not None and held.owner != source:
+                decisions.append(Decision(operation, "forbidden", held=held))
+                continue
             ikey = idempotency_key(source, resource)
-            held = states.get(rkey)
             if ikey in seen:
                 decisions.append(Decision(operation, "duplicate", held=held))
                 continue
-            incoming = VersionState(resource.version_id, resource.last_updated, False, resource.patient)
+            incoming = VersionState(resource.version_id, resource.last_updated, False, resource.patient, source)
             if held is not None:
                 order = version_order(incoming, held)
                 if order < 0 or (order == 0 and held.deleted):
@@ -180,46 +208,76 @@ def plan(
                     continue
             event = accepted_event(resource, source=source, correlation_id=correlation_id, now=now)
             kind: Kind = "created" if held is None or held.deleted else "updated"
-            decisions.append(Decision(operation, kind, event, held))
+            moved = None
+            if held is not None and not held.deleted and held.patient and held.patient != resource.patient:
+                moved = _retraction(held, f"{rkey}|moved", operation, source, correlation_id, now)
+            decisions.append(Decision(operation, kind, event, held, moved))
             if needs_seen_key(resource):
                 seen.add(ikey)
                 new_seen.append(ikey)
             states[rkey] = changed[rkey] = incoming
         else:
-            rkey = resource_key(source, operation.resource_type, operation.resource_id)
-            held = states.get(rkey)
+            rkey = resource_key(operation.resource_type, operation.resource_id)
+            held = _held(states, rkey, legacy_key(source, operation.resource_type, operation.resource_id), source)
             if held is None or held.patient is None:
                 # Never accepted here (or its state expired): nothing downstream rests on it.
                 decisions.append(Decision(operation, "unknown", held=held))
                 continue
+            if held.owner != source:
+                decisions.append(Decision(operation, "forbidden", held=held))
+                continue
             if held.deleted:
                 decisions.append(Decision(operation, "already-retracted", held=held))
                 continue
-            retracted = ResourceRetracted(
-                correlation_id=correlation_id,
-                patient=held.patient,
-                occurred_at=now,
-                idempotency_key=f"{rkey}|deleted@{held.version_id or held.last_updated or '-'}",
-                source=source,
-                resource_type=operation.resource_type,
-                resource_id=operation.resource_id,
-            )
-            states[rkey] = changed[rkey] = VersionState(held.version_id, held.last_updated, True, held.patient)
+            retracted = _retraction(held, f"{rkey}|deleted", operation, source, correlation_id, now)
+            states[rkey] = changed[rkey] = replace(held, deleted=True)
             decisions.append(Decision(operation, "retracted", retracted, held))
     return Plan(_mark_commit_ends(decisions), changed, tuple(new_seen))
+
+
+def _held(states: Mapping[str, VersionState], key: str, legacy: str, source: str) -> VersionState | None:
+    """The resource's state, or the state ``source`` kept before ownership (then it is ``source``'s)."""
+    held = states.get(key)
+    if held is None and (old := states.get(legacy)) is not None:
+        held = replace(old, owner=source)
+    return held
+
+
+def _retraction(
+    held: VersionState, why: str, operation: Operation, source: str, correlation_id: str, now: datetime
+) -> ResourceRetracted:
+    """The withdrawal of the held version from its patient (``why``: a delete, or a move to another patient)."""
+    assert held.patient is not None
+    if isinstance(operation, Upsert):
+        resource_type, resource_id = operation.resource.resource_type, operation.resource.effective_id
+    else:
+        resource_type, resource_id = operation.resource_type, operation.resource_id
+    return ResourceRetracted(
+        correlation_id=correlation_id,
+        patient=held.patient,
+        occurred_at=now,
+        idempotency_key=f"{why}@{held.version_id or held.last_updated or '-'}",
+        source=source,
+        resource_type=resource_type,
+        resource_id=resource_id,
+    )
 
 
 def _mark_commit_ends(decisions: list[Decision]) -> tuple[Decision, ...]:
     """Every event but each patient's last one of this commit says more follow (``commit_end`` False), so the
     recommender applies the whole commit before it evaluates the patient once."""
-    last: dict[str, int] = {}
+    last: dict[str, tuple[int, str]] = {}
     for index, decision in enumerate(decisions):
-        if decision.event is not None:
-            last[decision.event.patient] = index
+        for event in decision.events:
+            last[event.patient] = (index, event.idempotency_key)
+
+    def continued(event: E | None, index: int) -> E | None:
+        if event is None or last[event.patient] == (index, event.idempotency_key):
+            return event
+        return cast(E, event.model_copy(update={"commit_end": False}))
+
     return tuple(
-        replace(d, event=d.event.model_copy(update={"commit_end": False}))
-        if d.event is not None and last[d.event.patient] != index
-        else d
+        replace(d, event=continued(d.event, index), moved_from=continued(d.moved_from, index)) if d.events else d
         for index, d in enumerate(decisions)
     )
 
@@ -227,3 +285,21 @@ def _mark_commit_ends(decisions: list[Decision]) -> tuple[Decision, ...]:
 def version_order(incoming: VersionState, held: VersionState) -> int:
     """-1 older, 0 same version, 1 newer than ``held``: the rule the recommender's projection applies too."""
     return shared_version_order(incoming.version_id, incoming.last_updated, held.version_id, held.last_updated)
+
+
+def refuse_foreign(decisions: Sequence[Decision]) -> None:
+    """403 for a request that must succeed whole (a single resource, a transaction) when it would change a
+    resource another source owns; a batch or a notification answers that entry alone with 403 instead."""
+    foreign = sum(d.kind == "forbidden" for d in decisions)
+    if foreign:
+        raise IntakeError(403, forbidden_issue(foreign))
+
+
+def forbidden_issue(count: int = 1) -> Issue:
+    """Says how many, never which (diagnostics never echo submitted values)."""
+    what = "This resource was" if count == 1 else f"{count} of these resources were"
+    return Issue(
+        "forbidden",
+        f"{what} first written by another source; this client may not change or delete "
+        "it (docs/intake.md, ownership). Nothing was recorded.",
+    )

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bonemet_shared.acceptance.outcomes import Issue
 from bonemet_shared.acceptance.planning import Decision, Delete, Operation, Upsert
-from bonemet_shared.audit import Action, AuditEventCode, AuditRecord
+from bonemet_shared.audit import MAX_ENTITIES, Action, AuditEventCode, AuditRecord
 
 INTAKE = "bonemet-intake"
 
@@ -24,6 +24,7 @@ _CODES: dict[str, AuditEventCode] = {
     "retracted": "ingest-retracted",
     "already-retracted": "ingest-duplicate",
     "unknown": "ingest-retracted",
+    "forbidden": "ingest-rejected",
 }
 
 
@@ -39,6 +40,13 @@ class Context:
     """create | update | delete | transaction | batch | notification | bulk-export | fetch | ..."""
     observer: str = INTAKE
     """The service that records (``bonemet-intake``, ``bonemet-puller``)."""
+    client: str | None = None
+    """The authenticated client, when several clients share one source (``BONEMET_INTAKE_SOURCES``)."""
+
+    @property
+    def agent(self) -> str:
+        """Who acted, as audit records name it: the client, else the source."""
+        return self.client or self.source
 
 
 @dataclass(frozen=True)
@@ -51,31 +59,38 @@ class EntryFailure:
 
 
 def decision_records(decisions: Sequence[Decision], context: Context) -> list[AuditRecord]:
-    """One record per (patient, what happened, action): BALP's Patient variant, the resources as entities."""
-    groups: dict[tuple[str | None, AuditEventCode, Action], list[Decision]] = {}
+    """One record per (patient, what happened, action): BALP's Patient variant, the resources as entities
+    (a further record per ``MAX_ENTITIES`` resources). A subject move also records the retraction from the
+    old patient (result ``moved``)."""
+    groups: dict[tuple[str | None, AuditEventCode, Action, str], list[Decision]] = {}
     for decision in decisions:
-        key = (decision.patient, _CODES[decision.kind], _action(decision.operation))
+        key = (decision.patient, _CODES[decision.kind], _action(decision.operation), decision.kind)
         groups.setdefault(key, []).append(decision)
+        if decision.moved_from is not None:
+            groups.setdefault((decision.moved_from.patient, "ingest-retracted", "U", "moved"), []).append(decision)
     records = []
-    for (patient, code, action), members in groups.items():
-        records.append(
-            AuditRecord(
-                event=code,
-                action=action,
-                outcome="0",
-                observer=context.observer,
-                recorded=context.now,
-                agent=context.source,
-                patient=patient,
-                entities=tuple(d.reference for d in members),
-                correlation_id=context.correlation_id,
-                details=(
-                    ("interaction", context.interaction),
-                    *(("result", d.kind) for d in members[:1]),
-                    ("count", str(len(members))),
-                ),
+    for (patient, code, action, kind), group in groups.items():
+        refused = kind == "forbidden"
+        for members in (group[i : i + MAX_ENTITIES] for i in range(0, len(group), MAX_ENTITIES)):
+            records.append(
+                AuditRecord(
+                    event=code,
+                    action=action,
+                    outcome="4" if refused else "0",
+                    observer=context.observer,
+                    recorded=context.now,
+                    agent=context.agent,
+                    patient=patient,
+                    entities=tuple(d.reference for d in members),
+                    correlation_id=context.correlation_id,
+                    details=(
+                        ("interaction", context.interaction),
+                        ("result", kind),
+                        *((("http-status", "403"), ("reason", "forbidden")) if refused else ()),
+                        ("count", str(len(members))),
+                    ),
+                )
             )
-        )
     return records
 
 
@@ -96,7 +111,7 @@ def rejected_record(context: Context, status: int, reason: str, entry: int | Non
         outcome="8" if status >= 500 else "4",
         observer=context.observer,
         recorded=context.now,
-        agent=context.source,
+        agent=context.agent,
         correlation_id=context.correlation_id,
         details=tuple(details),
     )
@@ -113,3 +128,37 @@ _INTERACTION_ACTIONS: dict[str, Action] = {"create": "C", "update": "U", "delete
 
 def _interaction_action(interaction: str) -> Action:
     return _INTERACTION_ACTIONS.get(interaction, "E")
+
+
+@dataclass(frozen=True)
+class RefusalCount:
+    """Refused requests of one (who, status, reason) in one window (issue 18, F6: one audit row, not one each)."""
+
+    who: str
+    """The client, or ``remote:<address>`` when the request was not authenticated."""
+    status: int
+    reason: str
+    count: int
+    first_request: str
+    window_start: datetime
+    window_s: int
+
+
+def refusals_record(refusals: RefusalCount, observer: str = INTAKE) -> AuditRecord:
+    """The one audit row of a window's refusals, with their count and the first one's request id."""
+    return AuditRecord(
+        event="ingest-rejected",
+        action="E",
+        outcome="8" if refusals.status >= 500 else "4",
+        observer=observer,
+        recorded=refusals.window_start,
+        agent=refusals.who,
+        correlation_id=refusals.first_request,
+        details=(
+            ("http-status", str(refusals.status)),
+            ("reason", refusals.reason),
+            ("count", str(refusals.count)),
+            ("window-start", refusals.window_start.isoformat()),
+            ("window-seconds", str(refusals.window_s)),
+        ),
+    )

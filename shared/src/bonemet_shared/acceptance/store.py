@@ -13,7 +13,9 @@ Each event goes to its patient's partition stream (``crc32(patient) % BONEMET_PA
 docs/decisions/0006), so a batch about several patients writes several partition streams in its
 one MULTI/EXEC (fine on one server; in Redis Cluster a transaction would have to be per
 partition). Idempotency keys and version states stay keyed by resource, not tagged by partition:
-a DELETE names no patient, and a resource's subject may be corrected between versions.
+a DELETE names no patient, and a resource's subject may be corrected between versions. A version
+state is one per resource (type, id), whichever source writes it; it records its owner (``o``).
+``decide`` may raise (a refused request): nothing is written (``pooled`` drops that connection).
 """
 
 from __future__ import annotations
@@ -181,6 +183,8 @@ def _state_fields(state: VersionState) -> tuple[str, ...]:
         "1" if state.deleted else "",
         "p",
         state.patient or "",
+        "o",
+        state.owner or "",
     )
 
 
@@ -189,7 +193,7 @@ def _state_from_hash(raw: Mapping[bytes, bytes]) -> VersionState:
         value = raw.get(name)
         return value.decode() if value else None
 
-    return VersionState(field(b"v"), field(b"u"), field(b"d") == "1", field(b"p"))
+    return VersionState(field(b"v"), field(b"u"), field(b"d") == "1", field(b"p"), field(b"o"))
 
 
 def _text(value: bytes | str) -> str:
