@@ -18,13 +18,14 @@ from datetime import UTC, datetime, timedelta
 
 from bonemet_notifier.channels import Channel, Outgoing
 from bonemet_notifier.config import RoutingConfig
+from bonemet_notifier.escalations import EscalationStore
 from bonemet_notifier.ids import AlertNames
+from bonemet_notifier.jobs import JobStore
 from bonemet_notifier.messages import compose_digest, digest_id
 from bonemet_notifier.planning import Job, late_withdrawal, plan_escalation
 from bonemet_notifier.records import JobRecord
 from bonemet_notifier.retry import RetryPolicy, SendFailed
 from bonemet_notifier.signing import make_link_token
-from bonemet_notifier.store import Store
 from bonemet_shared.logging import get_logger
 
 log = get_logger()
@@ -58,7 +59,7 @@ class DestinationWorker:
         self,
         destination: str,
         channel: Channel,
-        store: Store,
+        store: JobStore,
         config: RoutingConfig,
         links: Links,
         retry: RetryPolicy,
@@ -190,7 +191,7 @@ def nudger(workers: Iterable[DestinationWorker]) -> Queued:
 class EscalationWorker:
     def __init__(
         self,
-        store: Store,
+        store: EscalationStore,
         config: RoutingConfig,
         links: Links,
         timing: Timing,
@@ -206,7 +207,7 @@ class EscalationWorker:
 
     async def run_once(self) -> bool:
         now = self._clock()
-        member = await self._store.claim_escalation(now, self._timing.lease_ms)
+        member = await self._store.claim(now, self._timing.lease_ms)
         if member is None:
             return False
         jobs = await self._store.escalate(

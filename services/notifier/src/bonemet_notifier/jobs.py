@@ -1,43 +1,31 @@
-"""Durable delivery state in Redis (adapter): claiming and recording jobs, and escalations.
+"""Delivery jobs in Redis (adapter): claiming a due job, recording it sent, retried or dead-lettered.
 
-The consumer's side (a suggestion version arriving, a held one falling due) is ``suggestions.py``; what a
-clinician does on the page is ``review.py``; the key layout is ``keys.py``.
+A job is queued by the consumer (``suggestions.py``) or an escalation (``escalations.py``) with
+``records.queue_job``; a dead-lettered job is put back by ``dead_letters.py``; the key layout is
+``keys.py``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 
 import redis.asyncio as aredis
 
 from bonemet_notifier.keys import (
     DEAD_LETTERS,
-    ESCALATIONS,
     PREFIX,
     careplan_key,
-    decode_notification,
     digest_key,
-    escalation_member,
     job_key,
     ms,
     queue_key,
     text,
-    version_key,
 )
-from bonemet_notifier.messages import PAGING_KINDS, Notification
+from bonemet_notifier.messages import PAGING_KINDS
 from bonemet_notifier.planning import Job, Pending
-from bonemet_notifier.records import Claimed, JobRecord, audit, queue_job, sent_text, text_sha256
-from bonemet_notifier.routing import EscalationPlan
+from bonemet_notifier.records import Claimed, JobRecord, audit, queue_job, regimen_summary, sent_text, text_sha256
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
-
-_CLAIM = """
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
-if #due == 0 then return false end
-redis.call('ZADD', KEYS[1], ARGV[2], due[1])
-return due[1]
-"""
 
 _CLAIM_JOB = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 2)
@@ -51,14 +39,13 @@ hash by name, not through KEYS: fine on one server; Redis Cluster would need the
 job keys (the notifier's keys are not laid out for Cluster yet)."""
 
 
-class Store:
+class JobStore:
     """Every read-decide-write below is one optimistic transaction on one connection
     (``bonemet_shared.exchange``): WATCH and the reads in one round trip, MULTI..EXEC in a second,
     read and decided again when a concurrent write to a watched key aborts the EXEC."""
 
     def __init__(self, client: aredis.Redis) -> None:
         self.client = client
-        self._claim = client.register_script(_CLAIM)
         self._claim_job = client.register_script(_CLAIM_JOB)
 
     async def _commit(self, writes: Commands) -> None:
@@ -75,14 +62,6 @@ class Store:
             return None
         jid, fields, due = text(claimed[0]), hash_reply(claimed[1]), int(claimed[2])
         return Claimed(jid, JobRecord.parse(jid, fields) if fields else None, due > 1)
-
-    async def claim_escalation(self, now: datetime, lease_ms: int) -> str | None:
-        return await self.claim_due(ESCALATIONS, now, lease_ms)
-
-    async def claim_due(self, schedule: str, now: datetime, lease_ms: int) -> str | None:
-        """Lease the first member of ``schedule`` (a sorted set by due ms) that is due; None when none is."""
-        claimed = await self._claim(keys=[schedule], args=[ms(now), ms(now) + lease_ms])
-        return text(claimed) if claimed else None
 
     async def load(self, jid: str) -> JobRecord | None:
         fields = hash_reply(await self.client.hgetall(job_key(jid)))
@@ -223,77 +202,3 @@ class Store:
                 ),
             )
         await self._commit(writes)
-
-    # --- escalation ------------------------------------------------------------------------------
-
-    async def escalate(
-        self,
-        member: str,
-        now: datetime,
-        plan: Callable[[Notification, EscalationPlan, int], list[Job]],
-    ) -> list[Job]:
-        """Fire escalation ``member`` unless acknowledged, no longer the version sent, or revoked; schedule the
-        next level. Escalation follows the version last sent (a folded version changes nothing here)."""
-        cp, version, level_text = member.split("|")
-        level = int(level_text)
-        vkey = version_key(cp, version)
-        reads = [("WATCH", vkey, careplan_key(cp)), ("HGETALL", vkey), ("HGETALL", careplan_key(cp))]
-        async with pooled(self.client) as connection:
-            while True:
-                _, record_fields, current_fields = await exchange(connection, reads)
-                record, current = hash_reply(record_fields), hash_reply(current_fields)
-                steps = [EscalationPlan(a, tuple(r)) for a, r in json.loads(record.get("escalation") or "[]")]
-                live = (
-                    not acknowledged(current)
-                    and current.get("alerted") == version
-                    and current.get("status") != "revoked"
-                    and record.get("alert")
-                    and level <= len(steps)
-                )
-                writes = Commands()
-                writes.add("ZREM", ESCALATIONS, member)
-                jobs: list[Job] = []
-                if live:
-                    step = steps[level - 1]
-                    jobs = plan(decode_notification(record["alert"]), step, level)
-                    for job in jobs:
-                        queue_job(writes, job, record.get("patient"), record.get("correlation_id"), now)
-                    if level < len(steps):
-                        due = escalation_base(current, record) + int(steps[level].after_s * 1000)
-                        writes.add("ZADD", ESCALATIONS, due, escalation_member(cp, version, level + 1))
-                    audit(
-                        writes,
-                        "notification-escalated",
-                        now,
-                        careplan_id=cp,
-                        patient=record.get("patient") or None,
-                        correlation_id=record.get("correlation_id") or None,
-                        details=(
-                            ("level", str(level)),
-                            ("priority", record.get("priority", "")),
-                            *(
-                                ("recipient", ref)
-                                for ref in sorted(
-                                    {j.notification.recipient.reference or j.notification.recipient.id for j in jobs}
-                                )
-                            ),
-                        ),
-                    )
-                if await transaction(connection, writes.queued) is not None:
-                    return jobs
-
-
-def acknowledged(careplan: Mapping[str, str]) -> bool:
-    """Whether the version last sent was acknowledged (an acknowledgement before an update does not count)."""
-    acked = int(careplan.get("acked_ms") or 0)
-    return bool(acked) and acked >= int(careplan.get("alerted_ms") or 0)
-
-
-def escalation_base(careplan: Mapping[str, str], record: Mapping[str, str]) -> int:
-    """Escalation times count from the first page nobody acknowledged (an update does not restart them)."""
-    return int(careplan.get("escalate_from_ms") or record.get("issued_ms") or 0)
-
-
-def regimen_summary(notification: Notification) -> str:
-    """The lesion lines of a notification on one line (audited beside the text's hash)."""
-    return "; ".join(line.removeprefix("- ") for line in notification.summary.splitlines())

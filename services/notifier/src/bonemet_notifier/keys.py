@@ -29,12 +29,13 @@ from typing import Any
 import orjson
 
 from bonemet_notifier.messages import Notification, Recipient
+from bonemet_shared.streams import NOTIFY_DELIVERIES_DEAD
 
 PREFIX = "bonemet:notify:"
 ESCALATIONS = PREFIX + "escalations"
 SETTLES = PREFIX + "settles"
 DECISIONS = PREFIX + "decisions"
-DEAD_LETTERS = "bonemet:notify:deliveries:dead"
+DEAD_LETTERS = NOTIFY_DELIVERIES_DEAD
 
 
 def job_key(jid: str) -> str:

@@ -127,6 +127,11 @@ def sent_text(notification: Notification) -> str:
     return f"{notification.subject}\n\n{notification.body}"
 
 
+def regimen_summary(notification: Notification) -> str:
+    """The lesion lines of a notification on one line (audited beside the text's hash)."""
+    return "; ".join(line.removeprefix("- ") for line in notification.summary.splitlines())
+
+
 def audit(
     writes: Commands,
     event: AuditEventCode,

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import redis.asyncio as aredis
 
+from bonemet_notifier.acknowledgements import acknowledged
 from bonemet_notifier.keys import (
     DECISIONS,
     ESCALATIONS,
@@ -26,7 +27,6 @@ from bonemet_notifier.keys import (
     worklist_key,
 )
 from bonemet_notifier.records import audit
-from bonemet_notifier.store import acknowledged
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
 
 Decision = Literal["accepted", "declined"]

@@ -17,6 +17,7 @@ from typing import Literal
 
 import redis.asyncio as aredis
 
+from bonemet_notifier.acknowledgements import acknowledged
 from bonemet_notifier.keys import (
     ESCALATIONS,
     SETTLES,
@@ -34,7 +35,6 @@ from bonemet_notifier.messages import PAGING_KINDS, Notification
 from bonemet_notifier.planning import Pending, SuggestionPlan
 from bonemet_notifier.records import audit, queue_job
 from bonemet_notifier.settling import Fold, Hold, Send, Sent, on_arrival, on_due, signature, window_after_send
-from bonemet_notifier.store import acknowledged
 from bonemet_shared.consuming import Delivery, ack_in
 from bonemet_shared.events import SuggestionSummary
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
