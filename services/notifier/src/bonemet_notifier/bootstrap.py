@@ -173,7 +173,8 @@ async def build(
     url = resolve_redis_url(settings)
     client = aredis.Redis.from_url(url)
     await ensure_groups(client, partitions=settings.partitions)
-    jobs = JobStore(client)
+    retention_s = settings.retention_days * 24 * 3600
+    jobs = JobStore(client, retention_s)
     names = AlertNames(settings.alert_id_key())
     links = Links(settings.public_base_url, settings.link_key(), settings.notify_link_ttl_s, clock)
     channels = build_channels(config, settings, env, clock)
@@ -195,13 +196,13 @@ async def build(
         for address in recipient.deliver
     ]
     queued = nudger(destinations)
-    suggestions = SuggestionStore(client, settings.notify_settle_s)
+    suggestions = SuggestionStore(client, settings.notify_settle_s, retention_s)
     schedules = Schedules(client)
     notifier = Notifier(schedules, suggestions, config, names, links.make, clock, queued, settings.notify_lease_ms)
     workers: list[DestinationWorker | EscalationWorker | SettleWorker] = [
         *destinations,
         SettleWorker(notifier.settle_next, timing),
-        EscalationWorker(EscalationStore(client), config, links, timing, clock, queued),
+        EscalationWorker(EscalationStore(client, retention_s), config, links, timing, clock, queued),
     ]
     await _warn_orphans(client, {w.destination for w in destinations})
 
@@ -228,7 +229,9 @@ async def build(
         trim_interval_s=settings.trim_interval_s,
     )
     page = create_app(
-        ReviewStore(client), _identities(client, settings.partitions), _page_context(settings, config, names, clock)
+        ReviewStore(client, retention_s),
+        _identities(client, settings.partitions),
+        _page_context(settings, config, names, clock),
     )
     server = None
     if serve_page:

@@ -18,6 +18,7 @@ import redis
 
 from bonemet_notifier.keys import DEAD_LETTERS, careplan_key, decode_notification, job_key, ms, queue_key, text
 from bonemet_notifier.planning import Pending
+from bonemet_notifier.records import DEFAULT_RETENTION_S
 from bonemet_shared.streams import AUDIT
 
 AuditEntry = Callable[[str | None], Mapping[Any, Any]]
@@ -37,6 +38,8 @@ def replay(
     with client.pipeline(transaction=True) as pipe:
         pipe.watch(job_key(job_id))  # type: ignore[no-untyped-call]
         job = {text(k): text(v) for k, v in pipe.hgetall(job_key(job_id)).items()}
+        # The notifier's retention (BONEMET_RETENTION_DAYS) as it set it on the job, for what replay writes.
+        retention_s = max(int(pipe.ttl(job_key(job_id))), 0) or DEFAULT_RETENTION_S
         if not job:
             raise ReplayRefused("the job is gone")
         if job.get("state") != "dead":
@@ -52,8 +55,10 @@ def replay(
         pipe.multi()
         pipe.hset(job_key(job_id), mapping={"state": "pending", "attempts": 0, "reason": ""})
         pipe.zadd(queue_key(job["destination"]), {job_id: ms(now)})
+        pipe.expire(job_key(job_id), retention_s)
         if careplan:
             pipe.sadd(careplan_key(careplan, "pending"), Pending(job["kind"], job["destination"], job_id).encode())
+            pipe.expire(careplan_key(careplan, "pending"), retention_s)
         pipe.xdel(DEAD_LETTERS, entry_id)
         pipe.xadd(AUDIT, dict(audit_entry(job.get("patient") or None)))
         pipe.execute()

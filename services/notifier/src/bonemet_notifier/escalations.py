@@ -17,15 +17,16 @@ from bonemet_notifier.acknowledgements import acknowledged
 from bonemet_notifier.keys import ESCALATIONS, careplan_key, decode_notification, escalation_member, version_key
 from bonemet_notifier.messages import Notification
 from bonemet_notifier.planning import Job
-from bonemet_notifier.records import audit, queue_job
+from bonemet_notifier.records import DEFAULT_RETENTION_S, audit, queue_job
 from bonemet_notifier.routing import EscalationPlan
 from bonemet_notifier.schedules import Schedules
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
 
 
 class EscalationStore:
-    def __init__(self, client: aredis.Redis) -> None:
+    def __init__(self, client: aredis.Redis, retention_s: int = DEFAULT_RETENTION_S) -> None:
         self.client = client
+        self._retention_s = retention_s
         self._schedules = Schedules(client)
 
     async def claim(self, now: datetime, lease_ms: int) -> str | None:
@@ -61,7 +62,7 @@ class EscalationStore:
                 jobs: list[Job] = []
                 if live:
                     jobs = plan(decode_notification(record["alert"]), steps[level - 1], level)
-                    self._fire(writes, jobs, cp, version, level, steps, current, record, now)
+                    self._fire(writes, jobs, (cp, version, level), steps, current, record, now, self._retention_s)
                 if await transaction(connection, writes.queued) is not None:
                     return jobs
 
@@ -69,16 +70,16 @@ class EscalationStore:
     def _fire(
         writes: Commands,
         jobs: list[Job],
-        cp: str,
-        version: str,
-        level: int,
+        member: tuple[str, str, int],
         steps: list[EscalationPlan],
         current: Mapping[str, str],
         record: Mapping[str, str],
         now: datetime,
+        retention_s: int,
     ) -> None:
+        cp, version, level = member
         for job in jobs:
-            queue_job(writes, job, record.get("patient"), record.get("correlation_id"), now)
+            queue_job(writes, job, record.get("patient"), record.get("correlation_id"), now, retention_s)
         if level < len(steps):
             due = escalation_base(current, record) + int(steps[level].after_s * 1000)
             writes.add("ZADD", ESCALATIONS, due, escalation_member(cp, version, level + 1))

@@ -24,7 +24,17 @@ from bonemet_notifier.keys import (
 )
 from bonemet_notifier.messages import PAGING_KINDS
 from bonemet_notifier.planning import Job, Pending
-from bonemet_notifier.records import Claimed, JobRecord, audit, queue_job, regimen_summary, sent_text, text_sha256
+from bonemet_notifier.records import (
+    DEFAULT_RETENTION_S,
+    Claimed,
+    JobRecord,
+    audit,
+    queue_job,
+    regimen_summary,
+    retain,
+    sent_text,
+    text_sha256,
+)
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
 
 _CLAIM_JOB = """
@@ -44,8 +54,9 @@ class JobStore:
     (``bonemet_shared.exchange``): WATCH and the reads in one round trip, MULTI..EXEC in a second,
     read and decided again when a concurrent write to a watched key aborts the EXEC."""
 
-    def __init__(self, client: aredis.Redis) -> None:
+    def __init__(self, client: aredis.Redis, retention_s: int = DEFAULT_RETENTION_S) -> None:
         self.client = client
+        self._retention_s = retention_s
         self._claim_job = client.register_script(_CLAIM_JOB)
 
     async def _commit(self, writes: Commands) -> None:
@@ -112,6 +123,7 @@ class JobStore:
     ) -> list[Job]:
         n = record.notification
         writes.hset(job_key(record.job_id), {"state": "sent", "attempts": record.attempts + 1, "sent_ms": ms(now)})
+        retain(writes, self._retention_s, job_key(record.job_id))
         writes.add("ZREM", queue_key(record.destination), record.job_id)
         owed: list[Job] = []
         if n.careplan_id:
@@ -122,10 +134,11 @@ class JobStore:
             )
             if n.kind in PAGING_KINDS:
                 writes.add("HSET", careplan_key(n.careplan_id, "notified"), record.destination, record.address or "")
+                retain(writes, self._retention_s, careplan_key(n.careplan_id, "notified"))
             state = current.get(n.careplan_id, {})
             withdrawal = late(record, state.get("version", ""), state.get("status", ""))
             if withdrawal is not None:
-                queue_job(writes, withdrawal, record.patient, record.correlation_id, now)
+                queue_job(writes, withdrawal, record.patient, record.correlation_id, now, self._retention_s)
                 owed.append(withdrawal)
         audit(
             writes,
@@ -153,6 +166,7 @@ class JobStore:
         writes = Commands()
         for record in records:
             writes.hset(job_key(record.job_id), {"attempts": record.attempts + 1, "reason": reason})
+            retain(writes, self._retention_s, job_key(record.job_id))
             writes.add("ZADD", queue_key(record.destination), "XX", ms(due), record.job_id)
         await self._commit(writes)
 
@@ -163,6 +177,7 @@ class JobStore:
             n = record.notification
             attempts = record.attempts + 1
             writes.hset(job_key(record.job_id), {"state": "dead", "attempts": attempts, "reason": reason})
+            retain(writes, self._retention_s, job_key(record.job_id))
             writes.add("ZREM", queue_key(record.destination), record.job_id)
             if n.careplan_id:
                 writes.add(
