@@ -28,7 +28,7 @@ from bonemet_notifier.clinicians import SESSION_COOKIE, SESSION_TTL_S, Clinician
 from bonemet_notifier.identity import PatientIdentity
 from bonemet_notifier.ids import AlertNames
 from bonemet_notifier.keys import decode_notification, decode_summary
-from bonemet_notifier.messages import headline, regimen_text, scenario_text
+from bonemet_notifier.messages import headline, regimen_text, scenario_text, site_text
 from bonemet_notifier.review import DECLINE_REASONS, ReviewStore, Shown
 from bonemet_notifier.signing import ExpiredLink, InvalidLink, read_link_token
 from bonemet_shared.events import PRIORITY_RANK
@@ -143,7 +143,7 @@ def create_app(
             current_link=f"/alerts/{alert_id}",
             withdrawn_lines=withdrawn_lines,
             lesions=[
-                {"site": x.site, "scenario": scenario_text(x), "regimen": regimen_text(x), "priority": x.priority}
+                {"site": site_text(x), "scenario": scenario_text(x), "regimen": regimen_text(x), "priority": x.priority}
                 for x in (summary.lesions if summary else [])
             ],
             actionable=shown.state in {"open", "acknowledged"},
