@@ -16,6 +16,7 @@ from bonemet_notifier.keys import (
     DEAD_LETTERS,
     PREFIX,
     careplan_key,
+    digest_claim_key,
     digest_key,
     job_key,
     ms,
@@ -49,6 +50,13 @@ hash by name, not through KEYS: fine on one server; Redis Cluster would need the
 job keys (the notifier's keys are not laid out for Cluster yet)."""
 
 
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+"""Delete a claim only if it is still ours (it may have run out and been taken by another worker)."""
+
+
 class JobStore:
     """Every read-decide-write below is one optimistic transaction on one connection
     (``bonemet_shared.exchange``): WATCH and the reads in one round trip, MULTI..EXEC in a second,
@@ -57,6 +65,7 @@ class JobStore:
     def __init__(self, client: aredis.Redis, retention_s: int = DEFAULT_RETENTION_S) -> None:
         self.client = client
         self._retention_s = retention_s
+        self._release = client.register_script(_RELEASE)
         self._claim_job = client.register_script(_CLAIM_JOB)
 
     async def _commit(self, writes: Commands) -> None:
@@ -78,9 +87,21 @@ class JobStore:
         fields = hash_reply(await self.client.hgetall(job_key(jid)))
         return JobRecord.parse(jid, fields) if fields else None
 
-    async def digest_members(self, dest: str, slot_ms: int, now: datetime, lease_ms: int) -> list[JobRecord]:
-        """The pending jobs batched into one digest, each leased like the one claimed."""
-        ids = sorted(text(m) for m in await self.client.smembers(digest_key(dest, slot_ms)))
+    async def claim_digest(self, dest: str, slot_ms: int, claimer: str, lease_ms: int) -> bool:
+        """Whether ``claimer`` may send the digest of ``dest`` at ``slot_ms``: one sender per digest across
+        replicas (each may have claimed a different job of it), leased like a job and released when recorded."""
+        return bool(await self.client.set(digest_claim_key(dest, slot_ms), claimer, nx=True, px=lease_ms))
+
+    async def release_digest(self, dest: str, slot_ms: int, claimer: str) -> None:
+        await self._release(keys=[digest_claim_key(dest, slot_ms)], args=[claimer])
+
+    async def digest_members(
+        self, dest: str, slot_ms: int, claimed: str, now: datetime, lease_ms: int
+    ) -> list[JobRecord]:
+        """The jobs of one digest still pending (``claimed`` among them if it still is), each leased like the
+        one claimed; none when another worker sent them meanwhile."""
+        members = {text(m) for m in await self.client.smembers(digest_key(dest, slot_ms))}
+        ids = sorted(members | {claimed})
         records = [r for r in [await self.load(jid) for jid in ids] if r is not None and r.state == "pending"]
         if records:
             await self.client.zadd(queue_key(dest), {r.job_id: ms(now) + lease_ms for r in records}, xx=True)

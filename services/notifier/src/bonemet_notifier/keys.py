@@ -5,7 +5,8 @@
 - ``queue:{recipient}/{channel}`` sorted set: job ids by due time (ms). A worker claims the first due
   job by moving its score to now + lease (Lua, atomic); a worker that dies mid-send leaves the lease
   to expire and the job is sent again, with the same idempotency key.
-- ``digest:{recipient}/{channel}:{slot ms}`` set: routine jobs batched into one digest.
+- ``digest:{recipient}/{channel}:{slot ms}`` set: routine jobs batched into one digest;
+  ``...:{slot ms}:claim`` string: the worker sending that digest (leased: one sender across replicas).
 - ``careplan:{id}`` hash: the version in force (shown) and its status, the version last sent (paged)
   with its priority, decisive signature and fold window, the version held in the settle window, the
   acknowledgement; ``careplan:{id}:seen`` (versions handled), ``careplan:{id}:pending`` (unsent jobs),
@@ -51,6 +52,10 @@ def queue_key(dest: str) -> str:
 
 def digest_key(dest: str, slot_ms: int) -> str:
     return f"{PREFIX}digest:{dest}:{slot_ms}"
+
+
+def digest_claim_key(dest: str, slot_ms: int) -> str:
+    return f"{PREFIX}digest:{dest}:{slot_ms}:claim"
 
 
 def careplan_key(cp: str, part: str = "") -> str:
