@@ -119,18 +119,21 @@ class JobStore:
         """Mark jobs sent (with their audit records) in one MULTI; returns late withdrawals queued.
 
         ``late(record, current_hash, current_status)`` gives the withdrawal owed when the suggestion
-        was revoked while this alert was in flight."""
+        was revoked while this alert was in flight. It is owed only to a destination not paged before: one
+        that was got the withdrawal with the revocation (the same notification: sent twice, it was twice
+        the same message)."""
         careplans = sorted({r.notification.careplan_id for r in records if r.notification.careplan_id})
-        keys = [careplan_key(cp) for cp in careplans]
+        keys = [key for cp in careplans for key in (careplan_key(cp), careplan_key(cp, "notified"))]
         reads = [("WATCH", *keys), *(("HGETALL", key) for key in keys)] if keys else []
         async with pooled(self.client) as connection:
             while True:
-                replies = await exchange(connection, reads)
-                current = {cp: hash_reply(reply) for cp, reply in zip(careplans, replies[1:], strict=True)}
+                replies = [hash_reply(reply) for reply in (await exchange(connection, reads))[1:]]
+                current = dict(zip(careplans, replies[0::2], strict=True))
+                paged = {cp: set(notified) for cp, notified in zip(careplans, replies[1::2], strict=True)}
                 writes = Commands()
                 owed: list[Job] = []
                 for record in records:
-                    owed += self._write_sent(writes, record, now, current, late)
+                    owed += self._write_sent(writes, record, now, current, paged, late)
                 if await transaction(connection, writes.queued) is not None:
                     return owed
 
@@ -140,6 +143,7 @@ class JobStore:
         record: JobRecord,
         now: datetime,
         current: dict[str, dict[str, str]],
+        paged: dict[str, set[str]],
         late: Callable[[JobRecord, str, str], Job | None],
     ) -> list[Job]:
         n = record.notification
@@ -153,12 +157,15 @@ class JobStore:
                 careplan_key(n.careplan_id, "pending"),
                 Pending(n.kind, record.destination, record.job_id).encode(),
             )
+            notified = paged.setdefault(n.careplan_id, set())
+            withdrawn_already = record.destination in notified
             if n.kind in PAGING_KINDS:
                 writes.add("HSET", careplan_key(n.careplan_id, "notified"), record.destination, record.address or "")
                 retain(writes, self._retention_s, careplan_key(n.careplan_id, "notified"))
+                notified.add(record.destination)
             state = current.get(n.careplan_id, {})
             withdrawal = late(record, state.get("version", ""), state.get("status", ""))
-            if withdrawal is not None:
+            if withdrawal is not None and not withdrawn_already:
                 queue_job(writes, withdrawal, record.patient, record.correlation_id, now, self._retention_s)
                 owed.append(withdrawal)
         audit(
