@@ -47,6 +47,7 @@ import redis
 from bonemet_notifier.config import ON_CALL_ID
 from bonemet_notifier.ids import AlertNames
 from bonemet_notifier.keys import PREFIX as NOTIFY_PREFIX
+from bonemet_notifier.keys import decode_notification
 from bonemet_notifier.messages import notification_id
 from bonemet_notifier.settling import signature
 from bonemet_notifier.signing import IDEMPOTENCY_HEADER
@@ -264,7 +265,7 @@ def notify_jobs(client: redis.Redis) -> list[dict[str, str]]:
     jobs = []
     for key in client.scan_iter(match=NOTIFY_PREFIX + "job:*", count=1000):
         fields = {k.decode(): v.decode() for k, v in client.hgetall(key).items()}
-        jobs.append({"state": fields["state"], "nid": orjson.loads(fields["notification"])["notification_id"]})
+        jobs.append({"state": fields["state"], "nid": decode_notification(fields["notification"]).notification_id})
     return jobs
 
 

@@ -28,6 +28,7 @@ import orjson
 import pytest
 import redis
 
+from bonemet_notifier.keys import decode_notification
 from bonemet_recommender.engine import evaluate
 from bonemet_recommender.service import decode_last, suggestion_key
 from bonemet_shared.inspection import all_drained
@@ -332,7 +333,7 @@ def test_replicas_keep_per_patient_order_and_deliver_once(redis_url: str, tmp_pa
     assert client.xlen("bonemet:notify:deliveries:dead") == 0
     assert all_drained(client, consumed(K))
     client.close()
-    sent_ids = {orjson.loads(job["notification"])["notification_id"] for job in jobs if job["state"] == "sent"}
+    sent_ids = {decode_notification(job["notification"]).notification_id for job in jobs if job["state"] == "sent"}
     assert {path.stem for path in (tmp_path / "outbox").glob("*.json")} == sent_ids, "outbox file missing or extra"
 
     # The audit chain verifies, and it records exactly one send per notification.

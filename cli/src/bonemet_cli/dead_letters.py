@@ -8,11 +8,10 @@ Two kinds of dead letters exist (``bonemet_shared.streams.dead_letter_streams``)
   deletes the dead letter, in one MULTI/EXEC with an AuditEvent (``dead-letter-replayed``). The
   consumer then handles it like any new entry; every handler is idempotent.
 - ``bonemet:notify:deliveries:dead``: notifications the notifier gave up delivering (``job_id``,
-  ``notification_id``, ``destination``, ``kind``, ``reason``, ``attempts``, ...). Replay puts the
-  job back on its recipient's delivery queue with a fresh attempt budget (the same bytes and the
-  same idempotency key as before), again in one MULTI/EXEC with the dead letter's deletion and an
-  AuditEvent. A job whose suggestion has since changed is refused unless ``--force``: the newer
-  version has its own notifications.
+  ``notification_id``, ``destination``, ``kind``, ``reason``, ``attempts``, ...). Replay is the
+  notifier's (``bonemet_notifier.dead_letters.replay``): the job back on its recipient's delivery
+  queue with a fresh attempt budget, in one MULTI/EXEC with the dead letter's deletion and the
+  AuditEvent written here. A job whose suggestion has since changed is refused unless ``--force``.
 
 ``show`` prints metadata only; ``--body`` prints the stored body, which can contain patient data:
 only for an operator allowed to see it.
@@ -31,10 +30,10 @@ from typing import IO, Any
 
 import orjson
 import redis
-from faststream.redis.parser import BinaryMessageFormatV1
 
 from bonemet_shared.audit import AuditEventCode, AuditRecord, to_audit_event
 from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.settings import Settings, get_settings
 from bonemet_shared.streams import AUDIT, NOTIFY_DELIVERIES_DEAD, dead_letter_streams
 
@@ -305,49 +304,24 @@ def _entry(source: str, body: bytes, correlation_id: str) -> Fields:
             plain = None
         if isinstance(plain, dict) and all(isinstance(v, str) for v in plain.values()):
             return {k: v.encode() for k, v in plain.items()}
-    return {"__data__": _envelope(body, correlation_id)}
+    return {DATA_KEY: _envelope(body, correlation_id)}
 
 
 def _envelope(body: bytes, correlation_id: str) -> bytes:
-    """faststream's binary envelope (``__data__``), as ``broker.publish`` writes it."""
-
-    async def encode() -> bytes:
-        return await BinaryMessageFormatV1.encode(
-            message=body, reply_to=None, headers={"content-type": "application/json"}, correlation_id=correlation_id
-        )
-
+    """faststream's binary envelope (``__data__``), as ``broker.publish`` writes it (``bonemet_shared.frames``)."""
+    frame = Frames().frame(body, correlation_id, {"content-type": "application/json"})
     # A thread of its own: the caller may already run an event loop (tests, a future async CLI).
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, encode()).result()
+        return pool.submit(asyncio.run, frame).result()
 
 
 def _replay_delivery(client: redis.Redis, entry_id: str, fields: dict[str, bytes], operator: str, force: bool) -> None:
-    from bonemet_notifier.keys import careplan_key, decode_notification, job_key, queue_key
-    from bonemet_notifier.planning import Pending
+    from bonemet_notifier.dead_letters import ReplayRefused, replay
 
-    job_id = _text(fields.get("job_id", b""))
-    if not job_id:
-        raise Refused("no job_id")
-    with client.pipeline(transaction=True) as pipe:
-        pipe.watch(job_key(job_id))  # type: ignore[no-untyped-call]
-        job = {_text(k): _text(v) for k, v in pipe.hgetall(job_key(job_id)).items()}
-        if not job:
-            raise Refused("the job is gone")
-        if job.get("state") != "dead":
-            raise Refused(f"the job is {job.get('state')}, not dead")
-        notification = decode_notification(job["notification"])
-        careplan = notification.careplan_id
-        if careplan:
-            pipe.watch(careplan_key(careplan))  # type: ignore[no-untyped-call]
-            current = {_text(k): _text(v) for k, v in pipe.hgetall(careplan_key(careplan)).items()}
-            changed = current.get("version") and current.get("version") != notification.content_hash
-            if changed and not force and notification.kind != "withdrawal":
-                raise Refused("the suggestion changed since; its newer version was notified on its own (--force)")
-        pipe.multi()
-        pipe.hset(job_key(job_id), mapping={"state": "pending", "attempts": 0, "reason": ""})
-        pipe.zadd(queue_key(job["destination"]), {job_id: int(datetime.now(UTC).timestamp() * 1000)})
-        if careplan:
-            pipe.sadd(careplan_key(careplan, "pending"), Pending(job["kind"], job["destination"], job_id).encode())
-        pipe.xdel(NOTIFY_DELIVERIES_DEAD, entry_id)
-        pipe.xadd(AUDIT, _audit_fields(operator, NOTIFY_DELIVERIES_DEAD, entry_id, fields, job.get("patient") or None))
-        pipe.execute()
+    def audit(patient: str | None) -> Fields:
+        return _audit_fields(operator, NOTIFY_DELIVERIES_DEAD, entry_id, fields, patient)
+
+    try:
+        replay(client, entry_id, _text(fields.get("job_id", b"")), datetime.now(UTC), audit, force=force)
+    except ReplayRefused as exc:
+        raise Refused(str(exc)) from None

@@ -34,15 +34,17 @@ from bonemet_notifier.config import (
     validate_routing,
 )
 from bonemet_notifier.delivery import DestinationWorker, EscalationWorker, Links, SettleWorker, Timing, nudger
+from bonemet_notifier.escalations import EscalationStore
 from bonemet_notifier.identity import PatientIdentity, read_identity
 from bonemet_notifier.ids import AlertNames
+from bonemet_notifier.jobs import JobStore
 from bonemet_notifier.keys import PREFIX
 from bonemet_notifier.planning import destination
 from bonemet_notifier.retry import RetryPolicy
 from bonemet_notifier.review import ReviewStore
+from bonemet_notifier.schedules import Schedules
 from bonemet_notifier.service import Notifier
 from bonemet_notifier.settings import NotifierSettings
-from bonemet_notifier.store import Store
 from bonemet_notifier.suggestions import SuggestionStore
 from bonemet_notifier.web import PageContext, create_app
 from bonemet_shared import observability
@@ -123,7 +125,7 @@ class NotifierApp:
     workers: list[DestinationWorker | EscalationWorker | SettleWorker]
     server: uvicorn.Server | None
     config: RoutingConfig
-    store: Store
+    jobs: JobStore
     notifier: Notifier
     page: Starlette
     stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -171,7 +173,8 @@ async def build(
     url = resolve_redis_url(settings)
     client = aredis.Redis.from_url(url)
     await ensure_groups(client, partitions=settings.partitions)
-    store = Store(client)
+    retention_s = settings.retention_days * 24 * 3600
+    jobs = JobStore(client, retention_s)
     names = AlertNames(settings.alert_id_key())
     links = Links(settings.public_base_url, settings.link_key(), settings.notify_link_ttl_s, clock)
     channels = build_channels(config, settings, env, clock)
@@ -181,7 +184,7 @@ async def build(
         DestinationWorker(
             destination(rid, address.channel),
             channels[address.channel],
-            store,
+            jobs,
             config,
             links,
             retry,
@@ -193,12 +196,13 @@ async def build(
         for address in recipient.deliver
     ]
     queued = nudger(destinations)
-    suggestions = SuggestionStore(client, settings.notify_settle_s)
-    notifier = Notifier(store, suggestions, config, names, links.make, clock, queued, settings.notify_lease_ms)
+    suggestions = SuggestionStore(client, settings.notify_settle_s, retention_s)
+    schedules = Schedules(client)
+    notifier = Notifier(schedules, suggestions, config, names, links.make, clock, queued, settings.notify_lease_ms)
     workers: list[DestinationWorker | EscalationWorker | SettleWorker] = [
         *destinations,
         SettleWorker(notifier.settle_next, timing),
-        EscalationWorker(store, config, links, timing, clock, queued),
+        EscalationWorker(EscalationStore(client, retention_s), config, links, timing, clock, queued),
     ]
     await _warn_orphans(client, {w.destination for w in destinations})
 
@@ -225,7 +229,9 @@ async def build(
         trim_interval_s=settings.trim_interval_s,
     )
     page = create_app(
-        ReviewStore(client), _identities(client, settings.partitions), _page_context(settings, config, names, clock)
+        ReviewStore(client, retention_s),
+        _identities(client, settings.partitions),
+        _page_context(settings, config, names, clock),
     )
     server = None
     if serve_page:
@@ -239,7 +245,7 @@ async def build(
                 lifespan="off",
             )
         )
-    return NotifierApp(settings, client, broker, channels, workers, server, config, store, notifier, page)
+    return NotifierApp(settings, client, broker, channels, workers, server, config, jobs, notifier, page)
 
 
 def _page_context(settings: NotifierSettings, config: RoutingConfig, names: AlertNames, clock: Clock) -> PageContext:

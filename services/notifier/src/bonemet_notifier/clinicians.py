@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from bonemet_notifier.signing import same_mac
 from bonemet_shared.credentials import Principals, authenticate, parse_principals, verify
 
 SESSION_COOKIE = "bonemet_session"
@@ -62,7 +63,7 @@ class Clinicians:
             expires = int(expires_text)
         except (ValueError, binascii.Error, UnicodeDecodeError):
             return None
-        if not hmac.compare_digest(mac, self._mac(f"session|{clinician}|{expires}")):
+        if not same_mac(mac, self._mac(f"session|{clinician}|{expires}")):
             return None
         return clinician if now.timestamp() < expires else None
 
@@ -70,7 +71,7 @@ class Clinicians:
         return self._mac(f"csrf|{clinician}")[:32]
 
     def csrf_ok(self, clinician: str, presented: str) -> bool:
-        return hmac.compare_digest(self.csrf(clinician), presented)
+        return same_mac(presented, self.csrf(clinician))
 
     def _mac(self, text: str) -> str:
         return hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()

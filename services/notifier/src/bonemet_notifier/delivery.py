@@ -18,13 +18,15 @@ from datetime import UTC, datetime, timedelta
 
 from bonemet_notifier.channels import Channel, Outgoing
 from bonemet_notifier.config import RoutingConfig
+from bonemet_notifier.escalations import EscalationStore
 from bonemet_notifier.ids import AlertNames
-from bonemet_notifier.messages import compose_digest, digest_id
+from bonemet_notifier.jobs import JobStore
+from bonemet_notifier.keys import ms
+from bonemet_notifier.messages import Notification, compose_digest, digest_id
 from bonemet_notifier.planning import Job, late_withdrawal, plan_escalation
 from bonemet_notifier.records import JobRecord
 from bonemet_notifier.retry import RetryPolicy, SendFailed
 from bonemet_notifier.signing import make_link_token
-from bonemet_notifier.store import Store
 from bonemet_shared.logging import get_logger
 
 log = get_logger()
@@ -58,7 +60,7 @@ class DestinationWorker:
         self,
         destination: str,
         channel: Channel,
-        store: Store,
+        store: JobStore,
         config: RoutingConfig,
         links: Links,
         retry: RetryPolicy,
@@ -99,19 +101,31 @@ class DestinationWorker:
         return claimed.more
 
     async def _send(self, record: JobRecord, now: datetime) -> None:
-        records = [record]
-        notification = record.notification
-        if record.digest_slot_ms is not None:
+        if record.digest_slot_ms is None:
+            await self._deliver([record], record.notification, record)
+            return
+        # A digest is sent by whoever claims it (another replica may hold another of its jobs).
+        slot_ms, claimer = record.digest_slot_ms, f"{record.job_id}@{ms(now)}"
+        if not await self._store.claim_digest(self.destination, slot_ms, claimer, self._timing.lease_ms):
+            return  # being sent elsewhere; this job's lease runs out and it is found sent, or claimed again
+        try:
             records = await self._store.digest_members(
-                self.destination, record.digest_slot_ms, now, self._timing.lease_ms
-            ) or [record]
-            slot = datetime.fromtimestamp(record.digest_slot_ms / 1000, UTC)
-            notification = compose_digest(
-                [r.notification for r in records],
-                record.notification.recipient,
-                slot,
-                digest_id(self.recipient_id, self._channel.name, slot),
+                self.destination, slot_ms, record.job_id, now, self._timing.lease_ms
             )
+            if records:
+                slot = datetime.fromtimestamp(slot_ms / 1000, UTC)
+                digest = compose_digest(
+                    [r.notification for r in records],
+                    record.notification.recipient,
+                    slot,
+                    digest_id(self.recipient_id, self._channel.name, slot),
+                )
+                await self._deliver(records, digest, record)
+        finally:
+            await self._store.release_digest(self.destination, slot_ms, claimer)
+
+    async def _deliver(self, records: list[JobRecord], notification: Notification, record: JobRecord) -> None:
+        """Send ``notification`` (one job's, or the digest of ``records``) and record the outcome."""
         outgoing = Outgoing(notification, record.address, record.patient)
         started = time.monotonic()
         try:
@@ -190,7 +204,7 @@ def nudger(workers: Iterable[DestinationWorker]) -> Queued:
 class EscalationWorker:
     def __init__(
         self,
-        store: Store,
+        store: EscalationStore,
         config: RoutingConfig,
         links: Links,
         timing: Timing,
@@ -206,7 +220,7 @@ class EscalationWorker:
 
     async def run_once(self) -> bool:
         now = self._clock()
-        member = await self._store.claim_escalation(now, self._timing.lease_ms)
+        member = await self._store.claim(now, self._timing.lease_ms)
         if member is None:
             return False
         jobs = await self._store.escalate(

@@ -6,10 +6,17 @@ which shows the patient and the full rendering to a signed-in clinician only. Ne
 and never the CarePlan id (computable from the patient reference): a message names its suggestion by the
 keyed ``alert_id`` and ``version`` (``ids.py``). ``wire`` is the one view of a notification that leaves the
 process (webhook body, outbox file).
+
+Every text taken from a suggestion event goes through ``plain`` (issue 18 F9): the recommender sends our own
+labels, and whatever else an event carries reaches a pager, a webhook or an e-mail header without escape
+sequences, control or format characters (line breaks, bidirectional overrides) or markup. The page escapes
+HTML itself (Jinja autoescape).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -75,21 +82,40 @@ def wire(notification: Notification) -> dict[str, Any]:
     }
 
 
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-_])")
+"""ANSI/ECMA-48 escape sequences: CSI (colours, cursor), OSC (titles, links), and two-character ones."""
+_NOT_PLAIN = re.compile(r"[^\w .,;:()/+-]")
+"""Anything beyond letters, digits and the punctuation our labels use ('8 Gy in 1 fraction (SBRT)')."""
+PLAIN_LIMIT = 120
+
+
+def plain(text: str, limit: int = PLAIN_LIMIT) -> str:
+    """``text`` safe for every channel: escape sequences removed, control and format characters and markup
+    dropped, white space collapsed, at most ``limit`` characters."""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    return " ".join(_NOT_PLAIN.sub("", text).split())[:limit]
+
+
+def site_text(lesion: LesionSummary) -> str:
+    return plain(lesion.site) or "site not named"
+
+
 def scenario_text(lesion: LesionSummary) -> str:
-    return lesion.scenario_label or lesion.scenario.replace("-", " ").capitalize()
+    return plain(lesion.scenario_label or lesion.scenario.replace("-", " ").capitalize())
 
 
 def regimen_text(lesion: LesionSummary) -> str:
     if lesion.preferred_regimen:
-        return lesion.preferred_regimen
+        return plain(lesion.preferred_regimen)
     if lesion.pending_regimen:
-        return f"{lesion.pending_regimen}, pending confirmation (not proposed)"
+        return f"{plain(lesion.pending_regimen)}, pending confirmation (not proposed)"
     return "no radiotherapy suggested"
 
 
 def lesion_lines(lesions: list[LesionSummary]) -> list[str]:
     return [
-        f"- {lesion.site}: {scenario_text(lesion)}; {regimen_text(lesion)}; urgency {lesion.priority.upper()}"
+        f"- {site_text(lesion)}: {scenario_text(lesion)}; {regimen_text(lesion)}; urgency {lesion.priority.upper()}"
         for lesion in lesions
     ]
 
@@ -100,7 +126,7 @@ def headline(suggestion: SuggestionSummary) -> str:
         return "Bone-metastasis radiotherapy suggestion"
     first = max(suggestion.lesions, key=lambda lesion: PRIORITY_RANK[lesion.priority])
     more = len(suggestion.lesions) - 1
-    return f"{scenario_text(first)} ({first.site})" + (f" and {more} more lesion(s)" if more else "")
+    return f"{scenario_text(first)} ({site_text(first)})" + (f" and {more} more lesion(s)" if more else "")
 
 
 def compose(suggestion: SuggestionSummary, about: About, recipient: Recipient, link: str, kind: Kind) -> Notification:

@@ -1,5 +1,5 @@
-"""Writes shared by the notifier's stores: a queued job (with its link, worklist entry and alert name) and
-the notifier's audit records."""
+"""Writes shared by the notifier's stores: a queued job (with its link, worklist entry and alert name), the
+retention of every key, and the notifier's audit records."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from bonemet_shared.exchange import Commands
 
 OBSERVER = "bonemet-notifier"
 NOTIFIER_AGENT = "Device/bonemet-notifier"
-WORKLIST_RETENTION_S = 30 * 24 * 3600
-"""A worklist entry (and the keyed alert name behind it) is kept this long after the last page."""
+DEFAULT_RETENTION_S = 30 * 24 * 3600
+"""``BONEMET_RETENTION_DAYS`` (30): every notifier key expires this long after its last write (issue 18)."""
 WORKLIST_MAX = 500
 """At most this many entries per recipient's worklist (the oldest go first)."""
 
@@ -72,7 +72,21 @@ class JobRecord:
         )
 
 
-def queue_job(writes: Commands, job: Job, patient: str | None, correlation_id: str | None, now: datetime) -> None:
+def retain(writes: Commands, retention_s: int, *keys: str) -> None:
+    """``keys`` expire ``retention_s`` after this write: nothing the notifier stores lives for good, and a key a
+    write re-creates after it expired gets its expiry again."""
+    for key in keys:
+        writes.add("EXPIRE", key, retention_s)
+
+
+def queue_job(
+    writes: Commands,
+    job: Job,
+    patient: str | None,
+    correlation_id: str | None,
+    now: datetime,
+    retention_s: int = DEFAULT_RETENTION_S,
+) -> None:
     n = job.notification
     slot = ms(job.digest_slot) if job.digest_slot else None
     writes.hset(
@@ -91,19 +105,21 @@ def queue_job(writes: Commands, job: Job, patient: str | None, correlation_id: s
             "created_ms": ms(now),
         },
     )
+    retain(writes, retention_s, job_key(job.job_id))
     writes.add("ZADD", queue_key(job.destination), ms(job.due), job.job_id)
     if n.careplan_id:
-        writes.add(
-            "SADD", careplan_key(n.careplan_id, "pending"), Pending(n.kind, job.destination, job.job_id).encode()
-        )
-        writes.add("SET", alert_key(n.alert_id), n.careplan_id, "EX", WORKLIST_RETENTION_S)
+        pending = careplan_key(n.careplan_id, "pending")
+        writes.add("SADD", pending, Pending(n.kind, job.destination, job.job_id).encode())
+        retain(writes, retention_s, pending)
+        writes.add("SET", alert_key(n.alert_id), n.careplan_id, "EX", retention_s)
     if n.kind in PAGING_KINDS and n.alert_id:
         worklist = worklist_key(n.recipient.id)
         writes.add("ZADD", worklist, ms(now), n.alert_id)
         writes.add("ZREMRANGEBYRANK", worklist, 0, -(WORKLIST_MAX + 1))
-        writes.add("EXPIRE", worklist, WORKLIST_RETENTION_S)
+        retain(writes, retention_s, worklist)
     if slot is not None:
         writes.add("SADD", digest_key(job.destination, slot), job.job_id)
+        retain(writes, retention_s, digest_key(job.destination, slot))
     writes.hset(
         link_key(n.notification_id),
         {
@@ -116,6 +132,7 @@ def queue_job(writes: Commands, job: Job, patient: str | None, correlation_id: s
             "patient": patient or "",
         },
     )
+    retain(writes, retention_s, link_key(n.notification_id))
 
 
 def text_sha256(notification: Notification) -> str:
@@ -125,6 +142,11 @@ def text_sha256(notification: Notification) -> str:
 
 def sent_text(notification: Notification) -> str:
     return f"{notification.subject}\n\n{notification.body}"
+
+
+def regimen_summary(notification: Notification) -> str:
+    """The lesion lines of a notification on one line (audited beside the text's hash)."""
+    return "; ".join(line.removeprefix("- ") for line in notification.summary.splitlines())
 
 
 def audit(

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import redis.asyncio as aredis
 
+from bonemet_notifier.acknowledgements import acknowledged
 from bonemet_notifier.keys import (
     DECISIONS,
     ESCALATIONS,
@@ -25,8 +26,7 @@ from bonemet_notifier.keys import (
     version_key,
     worklist_key,
 )
-from bonemet_notifier.records import audit
-from bonemet_notifier.store import acknowledged
+from bonemet_notifier.records import DEFAULT_RETENTION_S, audit, retain
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
 
 Decision = Literal["accepted", "declined"]
@@ -69,8 +69,9 @@ def state_of(careplan: Mapping[str, str], record: Mapping[str, str], content_has
 
 
 class ReviewStore:
-    def __init__(self, client: aredis.Redis) -> None:
+    def __init__(self, client: aredis.Redis, retention_s: int = DEFAULT_RETENTION_S) -> None:
         self.client = client
+        self._retention_s = retention_s
 
     async def link(self, nid: str) -> dict[str, str]:
         return hash_reply(await self.client.hgetall(link_key(nid)))
@@ -162,6 +163,7 @@ class ReviewStore:
                     )
                     details += (("reason", reason),) if reason else ()
                     self._audit(writes, event, record, cp, clinician, now, details)
+                retain(writes, self._retention_s, key, vkey)
                 if await transaction(connection, writes.queued) is not None:
                     return True
 

@@ -22,7 +22,7 @@ from bonemet_notifier.keys import SETTLES
 from bonemet_notifier.messages import Notification
 from bonemet_notifier.planning import Pending, SuggestionPlan, plan_suggestion, plan_withdrawal
 from bonemet_notifier.routing import decide, routing_facts
-from bonemet_notifier.store import Store
+from bonemet_notifier.schedules import Schedules
 from bonemet_notifier.suggestions import Outcome, SendPlan, SuggestionStore
 from bonemet_shared.consuming import Delivery, Unprocessable
 from bonemet_shared.events import SuggestionSummary, decode_suggestion_summary
@@ -34,7 +34,7 @@ log = get_logger()
 class Notifier:
     def __init__(
         self,
-        store: Store,
+        schedules: Schedules,
         suggestions: SuggestionStore,
         config: RoutingConfig,
         names: AlertNames,
@@ -43,7 +43,7 @@ class Notifier:
         queued: Queued,
         lease_ms: int,
     ) -> None:
-        self._store = store
+        self._schedules = schedules
         self._suggestions = suggestions
         self._config = config
         self._names = names
@@ -86,7 +86,7 @@ class Notifier:
     async def settle_next(self) -> bool:
         """Send or fold one held version whose settle window ended; False when none is due."""
         now = self._clock()
-        cp = await self._store.claim_due(SETTLES, now, self._lease_ms)
+        cp = await self._schedules.claim_due(SETTLES, now, self._lease_ms)
         if cp is None:
             return False
         outcome = await self._suggestions.settle(cp, self._sender(now), now)

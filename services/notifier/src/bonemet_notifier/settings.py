@@ -43,6 +43,12 @@ class NotifierSettings(Settings):
         description="Settle window per suggestion: a version is sent once no newer one arrived for this long "
         "(stat is never held; docs/notifier.md). 0: every version is considered at once.",
     )
+    retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="Every notifier key (jobs, links, suggestion versions, digests, worklists) expires this many "
+        "days after its last write.",
+    )
     clinician_tokens: SecretStr | None = Field(
         default=None,
         description="clinician-id:token[,...]: who may sign in to the clinician page and worklist (tokens of "

@@ -35,7 +35,13 @@ def verify_webhook(secret: bytes, body: bytes, header: str, now: datetime, toler
         return False
     if abs(now.timestamp() - timestamp) > tolerance_s:
         return False
-    return hmac.compare_digest(parts.get("v1", ""), _webhook_mac(secret, timestamp, body))
+    return same_mac(parts.get("v1", ""), _webhook_mac(secret, timestamp, body))
+
+
+def same_mac(presented: str, expected: str) -> bool:
+    """Constant-time comparison of a presented MAC with ours; any text, non-ASCII included, is only unequal
+    (``hmac.compare_digest`` raises TypeError on non-ASCII ``str``: issue 18 F13 answered 500)."""
+    return hmac.compare_digest(presented.encode(errors="surrogateescape"), expected.encode())
 
 
 def _webhook_mac(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -71,7 +77,7 @@ def read_link_token(key: bytes, token: str, now: datetime) -> LinkClaim:
         exp = int(exp_text)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidLink from None
-    if not hmac.compare_digest(mac, _link_mac(key, notification_id, exp)):
+    if not same_mac(mac, _link_mac(key, notification_id, exp)):
         raise InvalidLink
     if now.timestamp() >= exp:
         raise ExpiredLink

@@ -5,6 +5,11 @@ jobs, the held state (``careplan:{id}`` field ``held`` and the ``settles`` sched
 stream entry commit in ONE MULTI/EXEC, so a crash loses nothing and a redelivered entry only acknowledges.
 The settle worker claims a due CarePlan from ``settles`` (leased, like escalations) and sends or folds its
 held version in one transaction. Nothing here reads a clock: ``now`` is passed in.
+
+Versions are coalesced: when a newer version replaces one nobody was paged about (held, then folded or
+replaced), that one's record is deleted; only versions that paged someone (their links, acknowledgement and
+escalation refer to them) or withdrew the suggestion are kept, and every key expires ``retention_s`` after
+its last write.
 """
 
 from __future__ import annotations
@@ -17,12 +22,15 @@ from typing import Literal
 
 import redis.asyncio as aredis
 
+from bonemet_notifier.acknowledgements import acknowledged
 from bonemet_notifier.keys import (
     ESCALATIONS,
     SETTLES,
     careplan_key,
     decode_notification,
+    decode_summary,
     encode_notification,
+    encode_summary,
     escalation_member,
     job_key,
     ms,
@@ -32,9 +40,8 @@ from bonemet_notifier.keys import (
 )
 from bonemet_notifier.messages import PAGING_KINDS, Notification
 from bonemet_notifier.planning import Pending, SuggestionPlan
-from bonemet_notifier.records import audit, queue_job
+from bonemet_notifier.records import DEFAULT_RETENTION_S, audit, queue_job, retain
 from bonemet_notifier.settling import Fold, Hold, Send, Sent, on_arrival, on_due, signature, window_after_send
-from bonemet_notifier.store import acknowledged
 from bonemet_shared.consuming import Delivery, ack_in
 from bonemet_shared.events import SuggestionSummary
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
@@ -79,9 +86,10 @@ def _sent(careplan: Mapping[str, str]) -> Sent:
 
 
 class SuggestionStore:
-    def __init__(self, client: aredis.Redis, settle_s: float) -> None:
+    def __init__(self, client: aredis.Redis, settle_s: float, retention_s: int = DEFAULT_RETENTION_S) -> None:
         self.client = client
         self._settle_s = settle_s
+        self._retention_s = retention_s
 
     async def arrive(
         self,
@@ -109,10 +117,11 @@ class SuggestionStore:
                 writes = Commands()
                 outcome: Outcome | None = None
                 writes.add("SADD", careplan_key(cp, "seen"), version)
+                retain(writes, self._retention_s, careplan_key(cp, "seen"))
                 # Seen, or older than the version in force: a reclaimed entry handled after a newer one of the
                 # same careplan (same partition stream) must not undo it.
                 if not seen and not _superseded(careplan, delivery):
-                    self._record_version(writes, suggestion, delivery, now)
+                    self._record_version(writes, suggestion, delivery, careplan, now)
                     if suggestion.status == "revoked":
                         withdrawn = decode_notification(careplan["last_page"]) if careplan.get("last_page") else None
                         plan = withdraw(suggestion, pending, hash_reply(notified_fields), withdrawn)
@@ -147,7 +156,7 @@ class SuggestionStore:
                 self._release(writes, cp)
                 outcome: Outcome | None = None
                 if record.get("summary") and careplan.get("status") != "revoked":
-                    suggestion = SuggestionSummary.model_validate_json(record["summary"])
+                    suggestion = decode_summary(record["summary"])
                     pending = [Pending.decode(text(m)) for m in pending_members]
                     step = on_due(suggestion, _sent(careplan))
                     outcome = self._step(writes, suggestion, step, careplan, pending, send, now)
@@ -167,6 +176,7 @@ class SuggestionStore:
         cp = suggestion.careplan_id
         if isinstance(step, Hold):
             writes.hset(careplan_key(cp), {"held": suggestion.content_hash})
+            retain(writes, self._retention_s, careplan_key(cp))
             writes.add("ZADD", SETTLES, step.due_ms, cp)
             return Outcome(None, held_until_ms=step.due_ms)
         self._release(writes, cp)
@@ -181,20 +191,29 @@ class SuggestionStore:
     def _release(self, writes: Commands, cp: str) -> None:
         """Nothing held for ``cp`` any more."""
         writes.hset(careplan_key(cp), {"held": ""})
+        retain(writes, self._retention_s, careplan_key(cp))
         writes.add("ZREM", SETTLES, cp)
 
     def _record_version(
-        self, writes: Commands, suggestion: SuggestionSummary, delivery: Delivery, now: datetime
+        self,
+        writes: Commands,
+        suggestion: SuggestionSummary,
+        delivery: Delivery,
+        careplan: Mapping[str, str],
+        now: datetime,
     ) -> None:
-        """The version in force: what the page shows, whether or not anyone is paged for it."""
+        """The version in force: what the page shows, whether or not anyone is paged for it. The one it
+        replaces is deleted when nobody was paged about it (coalesced: see the module doc)."""
         cp, version = suggestion.careplan_id, suggestion.content_hash
+        replaced = careplan.get("version", "")
+        if replaced and replaced != version and not _referenced(careplan, replaced):
+            writes.add("DEL", version_key(cp, replaced))
         writes.hset(
             version_key(cp, version),
             {
                 "status": suggestion.status,
                 "priority": suggestion.priority,
-                "rendering": suggestion.rendering,
-                "summary": suggestion.model_dump_json(),
+                "summary": encode_summary(suggestion),
                 "rule_set_version": suggestion.rule_set_version,
                 "issued_ms": ms(now),
                 "patient": suggestion.patient,
@@ -211,15 +230,17 @@ class SuggestionStore:
                 "entry": delivery.entry_ids[-1],
             },
         )
+        retain(writes, self._retention_s, version_key(cp, version), careplan_key(cp))
 
     def _queue(self, writes: Commands, suggestion: SuggestionSummary, plan: SuggestionPlan, now: datetime) -> None:
         cp = suggestion.careplan_id
         for stale in plan.cancel:
             writes.add("HSET", job_key(stale.job_id), "state", "cancelled")
+            retain(writes, self._retention_s, job_key(stale.job_id))
             writes.add("ZREM", queue_key(stale.destination), stale.job_id)
             writes.add("SREM", careplan_key(cp, "pending"), stale.encode())
         for job in plan.jobs:
-            queue_job(writes, job, suggestion.patient, suggestion.correlation_id, now)
+            queue_job(writes, job, suggestion.patient, suggestion.correlation_id, now, self._retention_s)
 
     def _mark_sent(
         self,
@@ -253,6 +274,7 @@ class SuggestionStore:
                 "last_page": encode_notification(page) if page else "",
             },
         )
+        retain(writes, self._retention_s, version_key(cp, version), careplan_key(cp))
         if plan.escalation:
             due = (base or ms(now)) + int(plan.escalation[0].after_s * 1000)
             writes.add("ZADD", ESCALATIONS, due, escalation_member(cp, version, 1))
@@ -271,6 +293,15 @@ class SuggestionStore:
                 ("reason", "no-decisive-change"),
             ),
         )
+
+
+def _referenced(careplan: Mapping[str, str], version: str) -> bool:
+    """Whether a page, a withdrawal or a clinician's act refers to ``version`` (its record is then kept)."""
+    return careplan.get("status") == "revoked" or version in {
+        careplan.get("alerted"),
+        careplan.get("acked_version"),
+        careplan.get("decision_version"),
+    }
 
 
 def _steps_json(plan: SuggestionPlan) -> str:

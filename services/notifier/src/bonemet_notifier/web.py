@@ -27,11 +27,11 @@ from starlette.routing import Route
 from bonemet_notifier.clinicians import SESSION_COOKIE, SESSION_TTL_S, Clinicians, safe_next, same_origin
 from bonemet_notifier.identity import PatientIdentity
 from bonemet_notifier.ids import AlertNames
-from bonemet_notifier.keys import decode_notification
-from bonemet_notifier.messages import headline, regimen_text, scenario_text
+from bonemet_notifier.keys import decode_notification, decode_summary
+from bonemet_notifier.messages import headline, regimen_text, scenario_text, site_text
 from bonemet_notifier.review import DECLINE_REASONS, ReviewStore, Shown
 from bonemet_notifier.signing import ExpiredLink, InvalidLink, read_link_token
-from bonemet_shared.events import PRIORITY_RANK, SuggestionSummary
+from bonemet_shared.events import PRIORITY_RANK
 from bonemet_shared.logging import get_logger
 
 log = get_logger()
@@ -121,7 +121,7 @@ def create_app(
 
     async def page(clinician: str, alert_id: str, shown: Shown, done: str = "") -> Response:
         record = shown.record
-        summary = SuggestionSummary.model_validate_json(record["summary"]) if record.get("summary") else None
+        summary = decode_summary(record["summary"]) if record.get("summary") else None
         patient: PatientIdentity = await identity(record.get("patient") or shown.careplan.get("patient", ""))
         last_page = shown.careplan.get("last_page")
         withdrawn_lines = ""
@@ -143,14 +143,14 @@ def create_app(
             current_link=f"/alerts/{alert_id}",
             withdrawn_lines=withdrawn_lines,
             lesions=[
-                {"site": x.site, "scenario": scenario_text(x), "regimen": regimen_text(x), "priority": x.priority}
+                {"site": site_text(x), "scenario": scenario_text(x), "regimen": regimen_text(x), "priority": x.priority}
                 for x in (summary.lesions if summary else [])
             ],
             actionable=shown.state in {"open", "acknowledged"},
             acknowledged=shown.state == "acknowledged",
             action=f"/alerts/{alert_id}/{context.names.version(shown.careplan_id, shown.content_hash)}",
             reasons=list(DECLINE_REASONS.items()),
-            rendering=record.get("rendering", ""),
+            rendering=summary.rendering if summary else record.get("rendering", ""),
         )
 
     async def by_link(request: Request) -> Response:
@@ -234,7 +234,7 @@ def create_app(
         for alert_id, shown in await review.worklist(recipients):
             if shown.state in {"accepted", "declined"}:
                 continue
-            summary = SuggestionSummary.model_validate_json(shown.record["summary"])
+            summary = decode_summary(shown.record["summary"])
             paged_ms = int(shown.careplan.get("alerted_ms") or shown.record.get("issued_ms") or 0)
             items.append(
                 {

@@ -152,3 +152,29 @@ def test_the_notification_id_is_keyed_per_suggestion_version_and_recipient() -> 
     about = NAMES.about("cp-77", "abc123")
     assert first.notification_id != compose(suggestion(), about, other, LINK, "alert").notification_id
     assert first.alert_id == NAMES.alert_id("cp-77") != AlertNames(b"another-deployment").alert_id("cp-77")
+
+
+HOSTILE = "<script>alert(1)</script>\x1b[31mFemur\x1b[0m\r\nBcc: x@example.org \u202e \x1b]8;;https://x.example\x07"
+
+
+def test_free_text_reaches_no_channel_with_markup_escapes_or_control_characters() -> None:
+    """Issue 18 F9: text from an event is plain for every channel (pager, webhook, e-mail subject, page)."""
+    hostile = LesionSummary(
+        lesion="Condition/c3/_history/1",
+        site=HOSTILE,
+        scenario="painful-uncomplicated",
+        scenario_label="Painful \x1b[1mbone\x1b[0m metastasis\n",
+        preferred_regimen="8 Gy in 1 fraction<img src=x>",
+        priority="stat",
+    )
+    sent = alert(lesions=[hostile])
+    escalated = compose_escalation(sent, RECIPIENT, 1, 900, LINK)
+    withdrawn = compose_withdrawal(NAMES.about("cp-77", "revoked:abc123"), sent, RECIPIENT, LINK)
+
+    for notification in (sent, escalated, withdrawn):
+        for text in (notification.subject, notification.body, notification.summary):
+            assert not set(text) & {"<", ">", "\x1b", "\r", "\u202e", "\x07"}, text
+        assert "\n" not in notification.subject
+    assert "@" not in sent.body  # beyond the punctuation our labels use
+    assert "Femur" in sent.body
+    assert "Painful bone metastasis; 8 Gy in 1 fractionimg srcx; urgency STAT" in sent.body

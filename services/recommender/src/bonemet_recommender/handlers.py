@@ -12,6 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_recommender.engine import Evaluation
+from bonemet_recommender.engine.codes import SNOMED
+from bonemet_recommender.engine.decisions import Coding
+from bonemet_recommender.engine.output import SITE_NAMES
 from bonemet_recommender.engine.plandefinition import RULE_SET_VERSION, scenario_entry
 from bonemet_recommender.projection import Change, Ignored, Picture, apply, resources
 from bonemet_shared.audit import AuditEventCode, AuditRecord
@@ -100,7 +103,7 @@ def _suggestion(
     lesions = [
         LesionSummary(
             lesion=lesion.lesion,
-            site=(lesion.body_site.display or lesion.body_site.code) if lesion.body_site else "site not coded",
+            site=site_name(lesion.body_site),
             scenario=lesion.scenario,
             preferred_regimen=lesion.regimens[0].label if lesion.regimens and not lesion.regimens_pending else None,
             priority=lesion.priority,
@@ -126,6 +129,21 @@ def _suggestion(
         rendering=evaluation.rendering,
         bundle=evaluation.bundle,
     )
+
+
+def site_name(site: Coding | None) -> str:
+    """Our own name for a lesion's site, as messages carry it: never the record's display, a free text that
+    can hold anything (issue 18 F9: a name and an MRN placed there reached a pager)."""
+    if site is None:
+        return "site not coded"
+    if site.system == SNOMED and site.code in SITE_NAMES:
+        return SITE_NAMES[site.code]
+    return f"bone site SNOMED {site.code}" if site.system == SNOMED and _digits(site.code) else "bone site"
+
+
+def _digits(code: str) -> bool:
+    """A SNOMED CT concept id: 6 to 18 ASCII digits (anything else is not shown)."""
+    return 6 <= len(code) <= 18 and code.isascii() and code.isdigit()
 
 
 def _revoke(applied: Change | None, last: LastSuggestion, event: ResourceAccepted | ResourceRetracted) -> Outcome:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 import redis.asyncio as aredis
 from pydantic import ValidationError
@@ -56,16 +57,42 @@ from bonemet_shared.streams import intake_stream, suggestions_stream
 log = get_logger()
 
 
-def transaction_keys(patient: str, partitions: int) -> tuple[str, str, str, str]:
-    """Every key the transaction of one intake event of ``patient`` touches, except the audit stream:
-    intake partition stream, suggestions partition stream, picture, last suggestion (one cluster slot)."""
+class PatientKeys(NamedTuple):
+    """Every key the transaction of one intake event of a patient touches, except the audit stream (one
+    cluster slot)."""
+
+    intake_stream: str
+    suggestions_stream: str
+    picture: str
+    last_suggestion: str
+
+
+def transaction_keys(patient: str, partitions: int) -> PatientKeys:
     partition = partition_of(patient, partitions)
-    return (
+    return PatientKeys(
         intake_stream(partition),
         suggestions_stream(partition),
         picture_key(patient, partitions),
         suggestion_key(patient, partitions),
     )
+
+
+class _Stored(NamedTuple):
+    """One patient's replies to the batch's reads: HGETALL of the picture, GET of the last suggestion."""
+
+    picture: Any
+    last_suggestion: bytes | None
+
+    @staticmethod
+    def of(replies: Sequence[Any]) -> list[_Stored]:
+        """The replies of the reads (after WATCH's), two per patient in ``reads`` order."""
+        return [_Stored(picture, last) for picture, last in zip(replies[0::2], replies[1::2], strict=True)]
+
+    def state(self) -> _PatientState:
+        return _PatientState(
+            {_text(k): decode_held(v) for k, v in hash_pairs(self.picture)},
+            decode_last(self.last_suggestion) if self.last_suggestion else None,
+        )
 
 
 @dataclass
@@ -109,23 +136,17 @@ class Recommender:
         patients = list(dict.fromkeys(event.patient for event in events))  # first-seen order
         keys = {patient: transaction_keys(patient, self._partitions) for patient in patients}
         for delivery, event in zip(deliveries, events, strict=True):
-            if keys[event.patient][0] != delivery.stream:
+            if keys[event.patient].intake_stream != delivery.stream:
                 log.warning("partition-mismatch", stream=delivery.stream, correlation_id=delivery.correlation_id)
-        watched = [key for patient in patients for key in keys[patient][2:]]
+        watched = [key for patient in patients for key in (keys[patient].picture, keys[patient].last_suggestion)]
         reads = [
             ("WATCH", *watched),
-            *(read for p in patients for read in (("HGETALL", keys[p][2]), ("GET", keys[p][3]))),
+            *(read for p in patients for read in (("HGETALL", keys[p].picture), ("GET", keys[p].last_suggestion))),
         ]
         async with pooled(client) as connection:
             while True:
-                read = (await exchange(connection, reads))[1:]
-                states = {
-                    patient: _PatientState(
-                        {_text(k): decode_held(v) for k, v in hash_pairs(read[2 * n])},
-                        decode_last(read[2 * n + 1]) if read[2 * n + 1] else None,
-                    )
-                    for n, patient in enumerate(patients)
-                }
+                stored = _Stored.of((await exchange(connection, reads))[1:])
+                states = {patient: found.state() for patient, found in zip(patients, stored, strict=True)}
                 emitted: list[tuple[SuggestionIssued, LastSuggestion | None, Delivery]] = []
                 for delivery, event in zip(deliveries, events, strict=True):
                     state = states[event.patient]
@@ -136,15 +157,15 @@ class Recommender:
                 writes = Commands()
                 for patient, state in states.items():
                     if state.changed:
-                        writes.hset(keys[patient][2], {k: encode_state(held) for k, held in state.changed.items()})
+                        writes.hset(keys[patient].picture, {k: encode_state(held) for k, held in state.changed.items()})
                     if state.last_changed and state.last is not None:
-                        writes.add("SET", keys[patient][3], encode_state(state.last))
+                        writes.add("SET", keys[patient].last_suggestion, encode_state(state.last))
                 recorded = utc_now()
                 frames = Frames()
                 for suggestion, previous, delivery in emitted:
                     queue_audit(writes, suggestion_audit(suggestion, previous, recorded))
                     frame = await frames.frame(encode(suggestion), delivery.correlation_id, {})
-                    writes.add("XADD", keys[suggestion.patient][1], "*", DATA_KEY, frame)
+                    writes.add("XADD", keys[suggestion.patient].suggestions_stream, "*", DATA_KEY, frame)
                 ack_all_in(writes, deliveries)
                 if await transaction(connection, writes.queued) is not None:
                     break

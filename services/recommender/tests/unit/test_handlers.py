@@ -286,3 +286,19 @@ def test_without_a_patient_resource_the_organization_is_unknown() -> None:
     outcome = on_intake_event({}, None, accepted(), FakeEngine([evaluation()]))
     assert outcome.suggestion is not None
     assert outcome.suggestion.organization is None
+
+
+def test_messages_name_the_site_in_our_words_never_the_records_display() -> None:
+    """Issue 18 F9: the record's bodySite display is free text (a name and MRN placed there reached a pager)."""
+    hostile = "Jane Roe MRN 12345678 <script>alert(1)</script> \x1b[31m"
+    lesions = (
+        lesion(site=Coding("http://snomed.info/sct", "35769007", hostile), ref="Condition/a"),
+        lesion(site=Coding("http://snomed.info/sct", "999999991", hostile), ref="Condition/b"),
+        lesion(site=Coding("http://snomed.info/sct", "Jane Roe", hostile), ref="Condition/c"),
+        lesion(site=Coding("http://example.org/local-sites", "L1", hostile), ref="Condition/d"),
+    )
+    (outcome,), _ = run([accepted()], [evaluation(lesions=lesions)])
+
+    assert outcome.suggestion is not None
+    sites = [s.site for s in outcome.suggestion.lesions]
+    assert sites == ["Thoracic vertebra", "bone site SNOMED 999999991", "bone site", "bone site"]

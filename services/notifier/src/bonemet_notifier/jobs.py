@@ -1,43 +1,42 @@
-"""Durable delivery state in Redis (adapter): claiming and recording jobs, and escalations.
+"""Delivery jobs in Redis (adapter): claiming a due job, recording it sent, retried or dead-lettered.
 
-The consumer's side (a suggestion version arriving, a held one falling due) is ``suggestions.py``; what a
-clinician does on the page is ``review.py``; the key layout is ``keys.py``.
+A job is queued by the consumer (``suggestions.py``) or an escalation (``escalations.py``) with
+``records.queue_job``; a dead-lettered job is put back by ``dead_letters.py``; the key layout is
+``keys.py``.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 
 import redis.asyncio as aredis
 
 from bonemet_notifier.keys import (
     DEAD_LETTERS,
-    ESCALATIONS,
     PREFIX,
     careplan_key,
-    decode_notification,
+    digest_claim_key,
     digest_key,
-    escalation_member,
     job_key,
     ms,
     queue_key,
     text,
-    version_key,
 )
-from bonemet_notifier.messages import PAGING_KINDS, Notification
+from bonemet_notifier.messages import PAGING_KINDS
 from bonemet_notifier.planning import Job, Pending
-from bonemet_notifier.records import Claimed, JobRecord, audit, queue_job, sent_text, text_sha256
-from bonemet_notifier.routing import EscalationPlan
+from bonemet_notifier.records import (
+    DEFAULT_RETENTION_S,
+    Claimed,
+    JobRecord,
+    audit,
+    queue_job,
+    regimen_summary,
+    retain,
+    sent_text,
+    text_sha256,
+)
 from bonemet_shared.exchange import Commands, exchange, hash_reply, pooled, transaction
-
-_CLAIM = """
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
-if #due == 0 then return false end
-redis.call('ZADD', KEYS[1], ARGV[2], due[1])
-return due[1]
-"""
 
 _CLAIM_JOB = """
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 2)
@@ -51,14 +50,22 @@ hash by name, not through KEYS: fine on one server; Redis Cluster would need the
 job keys (the notifier's keys are not laid out for Cluster yet)."""
 
 
-class Store:
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+"""Delete a claim only if it is still ours (it may have run out and been taken by another worker)."""
+
+
+class JobStore:
     """Every read-decide-write below is one optimistic transaction on one connection
     (``bonemet_shared.exchange``): WATCH and the reads in one round trip, MULTI..EXEC in a second,
     read and decided again when a concurrent write to a watched key aborts the EXEC."""
 
-    def __init__(self, client: aredis.Redis) -> None:
+    def __init__(self, client: aredis.Redis, retention_s: int = DEFAULT_RETENTION_S) -> None:
         self.client = client
-        self._claim = client.register_script(_CLAIM)
+        self._retention_s = retention_s
+        self._release = client.register_script(_RELEASE)
         self._claim_job = client.register_script(_CLAIM_JOB)
 
     async def _commit(self, writes: Commands) -> None:
@@ -76,21 +83,25 @@ class Store:
         jid, fields, due = text(claimed[0]), hash_reply(claimed[1]), int(claimed[2])
         return Claimed(jid, JobRecord.parse(jid, fields) if fields else None, due > 1)
 
-    async def claim_escalation(self, now: datetime, lease_ms: int) -> str | None:
-        return await self.claim_due(ESCALATIONS, now, lease_ms)
-
-    async def claim_due(self, schedule: str, now: datetime, lease_ms: int) -> str | None:
-        """Lease the first member of ``schedule`` (a sorted set by due ms) that is due; None when none is."""
-        claimed = await self._claim(keys=[schedule], args=[ms(now), ms(now) + lease_ms])
-        return text(claimed) if claimed else None
-
     async def load(self, jid: str) -> JobRecord | None:
         fields = hash_reply(await self.client.hgetall(job_key(jid)))
         return JobRecord.parse(jid, fields) if fields else None
 
-    async def digest_members(self, dest: str, slot_ms: int, now: datetime, lease_ms: int) -> list[JobRecord]:
-        """The pending jobs batched into one digest, each leased like the one claimed."""
-        ids = sorted(text(m) for m in await self.client.smembers(digest_key(dest, slot_ms)))
+    async def claim_digest(self, dest: str, slot_ms: int, claimer: str, lease_ms: int) -> bool:
+        """Whether ``claimer`` may send the digest of ``dest`` at ``slot_ms``: one sender per digest across
+        replicas (each may have claimed a different job of it), leased like a job and released when recorded."""
+        return bool(await self.client.set(digest_claim_key(dest, slot_ms), claimer, nx=True, px=lease_ms))
+
+    async def release_digest(self, dest: str, slot_ms: int, claimer: str) -> None:
+        await self._release(keys=[digest_claim_key(dest, slot_ms)], args=[claimer])
+
+    async def digest_members(
+        self, dest: str, slot_ms: int, claimed: str, now: datetime, lease_ms: int
+    ) -> list[JobRecord]:
+        """The jobs of one digest still pending (``claimed`` among them if it still is), each leased like the
+        one claimed; none when another worker sent them meanwhile."""
+        members = {text(m) for m in await self.client.smembers(digest_key(dest, slot_ms))}
+        ids = sorted(members | {claimed})
         records = [r for r in [await self.load(jid) for jid in ids] if r is not None and r.state == "pending"]
         if records:
             await self.client.zadd(queue_key(dest), {r.job_id: ms(now) + lease_ms for r in records}, xx=True)
@@ -108,18 +119,21 @@ class Store:
         """Mark jobs sent (with their audit records) in one MULTI; returns late withdrawals queued.
 
         ``late(record, current_hash, current_status)`` gives the withdrawal owed when the suggestion
-        was revoked while this alert was in flight."""
+        was revoked while this alert was in flight. It is owed only to a destination not paged before: one
+        that was got the withdrawal with the revocation (the same notification: sent twice, it was twice
+        the same message)."""
         careplans = sorted({r.notification.careplan_id for r in records if r.notification.careplan_id})
-        keys = [careplan_key(cp) for cp in careplans]
+        keys = [key for cp in careplans for key in (careplan_key(cp), careplan_key(cp, "notified"))]
         reads = [("WATCH", *keys), *(("HGETALL", key) for key in keys)] if keys else []
         async with pooled(self.client) as connection:
             while True:
-                replies = await exchange(connection, reads)
-                current = {cp: hash_reply(reply) for cp, reply in zip(careplans, replies[1:], strict=True)}
+                replies = [hash_reply(reply) for reply in (await exchange(connection, reads))[1:]]
+                current = dict(zip(careplans, replies[0::2], strict=True))
+                paged = {cp: set(notified) for cp, notified in zip(careplans, replies[1::2], strict=True)}
                 writes = Commands()
                 owed: list[Job] = []
                 for record in records:
-                    owed += self._write_sent(writes, record, now, current, late)
+                    owed += self._write_sent(writes, record, now, current, paged, late)
                 if await transaction(connection, writes.queued) is not None:
                     return owed
 
@@ -129,10 +143,12 @@ class Store:
         record: JobRecord,
         now: datetime,
         current: dict[str, dict[str, str]],
+        paged: dict[str, set[str]],
         late: Callable[[JobRecord, str, str], Job | None],
     ) -> list[Job]:
         n = record.notification
         writes.hset(job_key(record.job_id), {"state": "sent", "attempts": record.attempts + 1, "sent_ms": ms(now)})
+        retain(writes, self._retention_s, job_key(record.job_id))
         writes.add("ZREM", queue_key(record.destination), record.job_id)
         owed: list[Job] = []
         if n.careplan_id:
@@ -141,12 +157,16 @@ class Store:
                 careplan_key(n.careplan_id, "pending"),
                 Pending(n.kind, record.destination, record.job_id).encode(),
             )
+            notified = paged.setdefault(n.careplan_id, set())
+            withdrawn_already = record.destination in notified
             if n.kind in PAGING_KINDS:
                 writes.add("HSET", careplan_key(n.careplan_id, "notified"), record.destination, record.address or "")
+                retain(writes, self._retention_s, careplan_key(n.careplan_id, "notified"))
+                notified.add(record.destination)
             state = current.get(n.careplan_id, {})
             withdrawal = late(record, state.get("version", ""), state.get("status", ""))
-            if withdrawal is not None:
-                queue_job(writes, withdrawal, record.patient, record.correlation_id, now)
+            if withdrawal is not None and not withdrawn_already:
+                queue_job(writes, withdrawal, record.patient, record.correlation_id, now, self._retention_s)
                 owed.append(withdrawal)
         audit(
             writes,
@@ -174,6 +194,7 @@ class Store:
         writes = Commands()
         for record in records:
             writes.hset(job_key(record.job_id), {"attempts": record.attempts + 1, "reason": reason})
+            retain(writes, self._retention_s, job_key(record.job_id))
             writes.add("ZADD", queue_key(record.destination), "XX", ms(due), record.job_id)
         await self._commit(writes)
 
@@ -184,6 +205,7 @@ class Store:
             n = record.notification
             attempts = record.attempts + 1
             writes.hset(job_key(record.job_id), {"state": "dead", "attempts": attempts, "reason": reason})
+            retain(writes, self._retention_s, job_key(record.job_id))
             writes.add("ZREM", queue_key(record.destination), record.job_id)
             if n.careplan_id:
                 writes.add(
@@ -223,77 +245,3 @@ class Store:
                 ),
             )
         await self._commit(writes)
-
-    # --- escalation ------------------------------------------------------------------------------
-
-    async def escalate(
-        self,
-        member: str,
-        now: datetime,
-        plan: Callable[[Notification, EscalationPlan, int], list[Job]],
-    ) -> list[Job]:
-        """Fire escalation ``member`` unless acknowledged, no longer the version sent, or revoked; schedule the
-        next level. Escalation follows the version last sent (a folded version changes nothing here)."""
-        cp, version, level_text = member.split("|")
-        level = int(level_text)
-        vkey = version_key(cp, version)
-        reads = [("WATCH", vkey, careplan_key(cp)), ("HGETALL", vkey), ("HGETALL", careplan_key(cp))]
-        async with pooled(self.client) as connection:
-            while True:
-                _, record_fields, current_fields = await exchange(connection, reads)
-                record, current = hash_reply(record_fields), hash_reply(current_fields)
-                steps = [EscalationPlan(a, tuple(r)) for a, r in json.loads(record.get("escalation") or "[]")]
-                live = (
-                    not acknowledged(current)
-                    and current.get("alerted") == version
-                    and current.get("status") != "revoked"
-                    and record.get("alert")
-                    and level <= len(steps)
-                )
-                writes = Commands()
-                writes.add("ZREM", ESCALATIONS, member)
-                jobs: list[Job] = []
-                if live:
-                    step = steps[level - 1]
-                    jobs = plan(decode_notification(record["alert"]), step, level)
-                    for job in jobs:
-                        queue_job(writes, job, record.get("patient"), record.get("correlation_id"), now)
-                    if level < len(steps):
-                        due = escalation_base(current, record) + int(steps[level].after_s * 1000)
-                        writes.add("ZADD", ESCALATIONS, due, escalation_member(cp, version, level + 1))
-                    audit(
-                        writes,
-                        "notification-escalated",
-                        now,
-                        careplan_id=cp,
-                        patient=record.get("patient") or None,
-                        correlation_id=record.get("correlation_id") or None,
-                        details=(
-                            ("level", str(level)),
-                            ("priority", record.get("priority", "")),
-                            *(
-                                ("recipient", ref)
-                                for ref in sorted(
-                                    {j.notification.recipient.reference or j.notification.recipient.id for j in jobs}
-                                )
-                            ),
-                        ),
-                    )
-                if await transaction(connection, writes.queued) is not None:
-                    return jobs
-
-
-def acknowledged(careplan: Mapping[str, str]) -> bool:
-    """Whether the version last sent was acknowledged (an acknowledgement before an update does not count)."""
-    acked = int(careplan.get("acked_ms") or 0)
-    return bool(acked) and acked >= int(careplan.get("alerted_ms") or 0)
-
-
-def escalation_base(careplan: Mapping[str, str], record: Mapping[str, str]) -> int:
-    """Escalation times count from the first page nobody acknowledged (an update does not restart them)."""
-    return int(careplan.get("escalate_from_ms") or record.get("issued_ms") or 0)
-
-
-def regimen_summary(notification: Notification) -> str:
-    """The lesion lines of a notification on one line (audited beside the text's hash)."""
-    return "; ".join(line.removeprefix("- ") for line in notification.summary.splitlines())
