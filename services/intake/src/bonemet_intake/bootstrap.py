@@ -9,15 +9,17 @@ import redis.asyncio as aredis
 from starlette.applications import Starlette
 
 from bonemet_intake.auth import Clients, ConfigError, parse_clients
+from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog, LagGate
-from bonemet_intake.http import Limits, create_app
-from bonemet_intake.metrics import Metrics
+from bonemet_intake.http import create_app
+from bonemet_intake.metrics import IntakeMetrics
 from bonemet_intake.settings import IntakeSettings
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.network import is_loopback
+from bonemet_shared.observability import REGISTRY
 from bonemet_shared.settings import Settings
 
 
@@ -54,19 +56,22 @@ def build_app(settings: Settings) -> Starlette:
         finally:
             await client.aclose()
 
+    return create_app(build_dependencies(settings, client, clients), lifespan=lifespan)
+
+
+def build_dependencies(settings: IntakeSettings, client: aredis.Redis, clients: Clients) -> Dependencies:
+    """What the routes share; the intake's counters join the process's one Prometheus registry."""
     event_log = EventLog(client, settings.partitions)
-    return create_app(
-        event_log,
-        max_body_bytes=settings.intake_max_body_bytes,
+    return Dependencies(
+        event_log=event_log,
         clock=utc_now,
-        lifespan=lifespan,
-        clients=clients,
         limits=Limits(
             max_body_bytes=settings.intake_max_body_bytes,
             max_bundle_entries=settings.intake_max_bundle_entries,
             max_json_depth=settings.intake_max_json_depth,
             lag_retry_after_s=settings.intake_lag_retry_after_s,
         ),
+        clients=clients,
         lag_gate=LagGate(event_log, settings.intake_max_lag, settings.intake_lag_cache_s),
-        metrics=Metrics(),
+        metrics=IntakeMetrics(REGISTRY),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from bonemet_shared.acceptance.gaps import GapState, recover, subscription_key
 from bonemet_shared.consuming import entry_body
 from bonemet_shared.events import PullRequested, ResourceAccepted, ResourceRetracted, decode_pull_request
@@ -297,3 +299,19 @@ async def test_the_gap_query_shows_what_the_puller_recovered_and_what_is_still_m
     await intake.store.set(key, recover(state, [(2, 3)], "$events", datetime(2025, 6, 2, tzinfo=UTC)).to_json())
     (shown,) = await gaps(intake)
     assert (shown["missing"], shown["recovered"], shown["recovered-count"]) == ("4-5", "2-3 ($events)", 2)
+
+
+async def test_a_subscription_reference_with_a_newline_or_quote_cannot_break_or_add_to_the_metrics(
+    intake: Any,
+) -> None:
+    hostile = 'https://ehr.example/fhir/Subscription/x"} 7\nbonemet_injected_total 1\n# '
+    assert (await intake.post("/fhir", backport("handshake", since=0, subscription=hostile))).status_code == 200
+    assert (await intake.post("/fhir", backport("event-notification", [3], subscription=hostile))).status_code == 200
+
+    text = (await intake.get("/metrics")).text
+
+    families = {family.name: family for family in text_string_to_metric_families(text)}  # raises if broken
+    assert not any(name.startswith("bonemet_injected") for name in families)
+    (sample,) = families["bonemet_intake_subscription_missing_events"].samples
+    assert sample.labels == {"source": "ehr", "subscription": hostile.strip()}
+    assert sample.value == 2

@@ -1,0 +1,31 @@
+"""What every route of the intake shares: built once, by ``bootstrap.build_app`` (or a test)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bonemet_intake.auth import Clients
+from bonemet_intake.event_log import EventLog, LagGate
+from bonemet_intake.metrics import IntakeMetrics
+from bonemet_shared.acceptance.validation import MAX_JSON_DEPTH
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_body_bytes: int
+    max_bundle_entries: int = 500
+    max_json_depth: int = MAX_JSON_DEPTH
+    lag_retry_after_s: int = 10
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    event_log: EventLog
+    clock: Callable[[], datetime]
+    limits: Limits
+    clients: Clients = field(default_factory=Clients)
+    lag_gate: LagGate | None = None
+    """None: writes are never shed (tests of other concerns)."""
+    metrics: IntakeMetrics = field(default_factory=IntakeMetrics)
