@@ -104,6 +104,7 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
         clients: Clients | None = None,
         token: str | None = TOKEN,
         max_lag: int = 0,
+        other_types: Any = "ignore",
         **limits: Any,
     ) -> Intake:
         event_log = EventLog(store)
@@ -115,6 +116,7 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
             clients=default_clients() if clients is None else clients,
             lag_gate=LagGate(event_log, max_lag, ttl_s=0.0),
             metrics=metrics,
+            other_types=other_types,
         )
         app = create_app(deps)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake.test")

@@ -74,4 +74,5 @@ def build_dependencies(settings: IntakeSettings, client: aredis.Redis, clients: 
         clients=clients,
         lag_gate=LagGate(event_log, settings.intake_max_lag, settings.intake_lag_cache_s),
         metrics=IntakeMetrics(REGISTRY),
+        other_types=settings.intake_other_types,
     )

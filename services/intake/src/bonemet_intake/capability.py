@@ -20,7 +20,8 @@ def software_version() -> str:
 
 def capability_statement(base_url: str, *, auth_enabled: bool, max_bundle_entries: int) -> dict[str, Any]:
     security = (
-        "Every route but /healthz and /readyz needs Authorization: Bearer <token> (one token per client); "
+        "Every route but /healthz, /readyz and /fhir/metadata needs Authorization: Bearer <token> "
+        "(one token per client); "
         "clients configured with a secret must also sign each body (X-Signature: hex HMAC-SHA256). "
         "Put mTLS or a SMART Backend Services gateway in front for stronger client authentication."
         if auth_enabled

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bonemet_intake.auth import Clients
+from bonemet_intake.bundles import OtherTypes
 from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.metrics import IntakeMetrics
 from bonemet_shared.acceptance.validation import MAX_JSON_DEPTH
@@ -29,3 +30,5 @@ class Dependencies:
     lag_gate: LagGate | None = None
     """None: writes are never shed (tests of other concerns)."""
     metrics: IntakeMetrics = field(default_factory=IntakeMetrics)
+    other_types: OtherTypes = "ignore"
+    """Bundle entries of FHIR types bonemet does not read: not kept (``ignore``) or refused (``reject``)."""

@@ -14,8 +14,8 @@ from bonemet_intake.routes.frame import RETRY_AFTER_S, endpoint, fhir_response, 
 
 
 def create_app(deps: Dependencies, *, lifespan: Any = None) -> Starlette:
-    def fhir(path: str, interaction: str, handler: Any, method: str) -> Route:
-        return Route(path, endpoint(deps, interaction, handler), methods=[method])
+    def fhir(path: str, interaction: str, handler: Any, method: str, *, open_read: bool = False) -> Route:
+        return Route(path, endpoint(deps, interaction, handler, open_read=open_read), methods=[method])
 
     history = "/fhir/PlanDefinition/{resource_id}/_history/{version_id}"
     return Starlette(
@@ -23,7 +23,7 @@ def create_app(deps: Dependencies, *, lifespan: Any = None) -> Starlette:
             Route("/healthz", functools.partial(reads.healthz, deps), methods=["GET"]),
             Route("/readyz", functools.partial(reads.readyz, deps), methods=["GET"]),
             fhir("/metrics", "metrics", reads.metrics_text, "GET"),
-            fhir("/fhir/metadata", "capabilities", reads.metadata, "GET"),
+            fhir("/fhir/metadata", "capabilities", reads.metadata, "GET", open_read=True),
             fhir("/fhir/$subscription-gaps", "subscription-gaps", reads.subscription_gaps, "GET"),
             fhir("/fhir", "system", bundles.system, "POST"),
             fhir("/fhir/PlanDefinition", "search-type", reads.plan_definition_search, "GET"),

@@ -18,6 +18,10 @@ COUNTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bonemet_intake_requests_total": ("HTTP requests answered, by route and status.", ("route", "status")),
     "bonemet_intake_resources_total": ("Resources and retractions handled, by result.", ("result",)),
     "bonemet_intake_entry_failures_total": ("Bundle or notification entries refused, by HTTP status.", ("status",)),
+    "bonemet_intake_entries_not_kept_total": (
+        "Bundle entries of FHIR types bonemet does not read, answered 'not kept' (BONEMET_INTAKE_OTHER_TYPES=ignore).",
+        ("type",),
+    ),
     "bonemet_intake_notifications_total": ("Subscription notifications received, by type.", ("type",)),
     "bonemet_intake_subscription_gap_events_total": ("Event numbers detected missing (this process).", ()),
     "bonemet_intake_subscription_gap_filled_total": ("Missing event numbers that arrived late (this process).", ()),

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 
@@ -36,6 +37,12 @@ class IntakeSettings(Settings):
     )
     intake_lag_retry_after_s: int = Field(default=10, description="Retry-After when the recommender lags.")
     intake_lag_cache_s: float = Field(default=1.0, description="How long one XINFO GROUPS reading is reused.")
+    intake_other_types: Literal["ignore", "reject"] = Field(
+        default="ignore",
+        description="Transaction and batch entries of FHIR types bonemet does not read (Encounter, Claim, "
+        "Immunization in whole-patient Bundles): 'ignore' answers them 'not kept' at their entry and commits the "
+        "rest; 'reject' refuses them (a transaction whole).",
+    )
     intake_redis_timeout_s: float = Field(
         default=5.0, description="Socket timeout towards the server; a slower answer becomes 503 + Retry-After."
     )

@@ -45,10 +45,11 @@ async def test_a_wrong_token_is_401(make_intake: Any) -> None:
     assert 'error="invalid_token"' in response.headers["www-authenticate"]
 
 
-async def test_every_fhir_route_needs_the_token_but_health_does_not(make_intake: Any) -> None:
+async def test_every_fhir_route_needs_the_token_but_health_and_the_capability_statement_do_not(
+    make_intake: Any,
+) -> None:
     intake = await make_intake(token=None)
     for method, url in [
-        ("GET", "/fhir/metadata"),
         ("GET", "/fhir/$subscription-gaps"),
         ("GET", "/metrics"),
         ("POST", "/fhir"),
@@ -60,6 +61,27 @@ async def test_every_fhir_route_needs_the_token_but_health_does_not(make_intake:
         assert response.status_code == 401, (method, url)
     assert (await intake.http.get("/healthz")).status_code == 200
     assert (await intake.http.get("/readyz")).status_code == 200
+    assert (await intake.http.get("/fhir/metadata")).json()["resourceType"] == "CapabilityStatement"
+    wrong = await intake.http.get("/fhir/metadata", headers={"Authorization": "Bearer not-a-known-token-at-all"})
+    assert wrong.status_code == 401  # a token that is sent is still checked
+
+
+async def test_a_urn_uuid_subject_outside_a_bundle_is_422(intake: Any) -> None:
+    lost = intake.condition(subject={"reference": "urn:uuid:6c5b3d0e-0000-4000-8000-000000000001"})
+    created = await intake.post("/fhir/Condition", lost)
+    updated = await intake.put("/fhir/Condition/c1", lost)
+    batch = await intake.post(
+        "/fhir",
+        {
+            "resourceType": "Bundle",
+            "type": "batch",
+            "entry": [{"resource": lost, "request": {"method": "PUT", "url": "Condition/c1"}}],
+        },
+    )
+    assert (created.status_code, updated.status_code) == (422, 422)
+    assert created.json()["issue"][0]["expression"] == ["Condition.subject"]
+    assert batch.json()["entry"][0]["response"]["status"] == "422 Unprocessable Entity"
+    assert await intake.intake_length() == 0
 
 
 async def test_the_client_id_is_the_source_and_the_audit_agent(intake: Any) -> None:

@@ -37,17 +37,17 @@ async def system(deps: Dependencies, request: Request, context: Context, client:
     if shape is not None:
         return await notification(deps, bundle, read_status(bundle, shape), context)
     if bundle.get("type") == "transaction":
-        plan = plan_transaction(bundle)
+        plan = plan_transaction(bundle, deps.other_types)
         await shed_if_lagging(deps)
         operations = [item.operation for item in plan.operations]
         committed = await commit(deps, operations, as_interaction(context, "transaction"))
-        return bundle_answer(plan, committed, "transaction-response")
+        return bundle_answer(deps, plan, committed, "transaction-response")
     if bundle.get("type") == "batch":
-        plan = plan_batch(bundle)
+        plan = plan_batch(bundle, deps.other_types)
         await shed_if_lagging(deps)
         operations = [item.operation for item in plan.operations]
         committed = await commit(deps, operations, as_interaction(context, "batch"), failures=plan.failures)
-        return bundle_answer(plan, committed, "batch-response")
+        return bundle_answer(deps, plan, committed, "batch-response")
     raise IntakeError(400, NOT_A_BUNDLE_WE_TAKE)
 
 
@@ -98,7 +98,7 @@ def _summary(done: Commit, plan: BundlePlan, fetches: list[str]) -> str:
     return ", ".join(parts) if parts else "no resources in it"
 
 
-def bundle_answer(plan: BundlePlan, committed: Committed[Commit], response_type: str) -> Response:
+def bundle_answer(deps: Dependencies, plan: BundlePlan, committed: Committed[Commit], response_type: str) -> Response:
     by_index: dict[int, dict[str, Any]] = {}
     for item, decision in zip(plan.operations, committed.commit.plan.decisions, strict=True):
         response: dict[str, Any] = {"status": status_line(status_of(decision))}
@@ -116,8 +116,22 @@ def bundle_answer(plan: BundlePlan, committed: Committed[Commit], response_type:
         by_index[failure.index] = {
             "response": {"status": status_line(failure.status), "outcome": operation_outcome(*failure.issues)}
         }
+    for index, resource_type in plan.not_kept:
+        deps.metrics.inc("bonemet_intake_entries_not_kept_total", type=resource_type)
+        by_index[index] = {
+            "response": {"status": status_line(200), "outcome": operation_outcome(not_kept(resource_type))}
+        }
     entries = [by_index[i] for i in range(plan.entries)]
     return fhir_response(200, {"resourceType": "Bundle", "type": response_type, "entry": entries})
+
+
+def not_kept(resource_type: str) -> Issue:
+    return Issue(
+        "informational",
+        f"Not kept: bonemet does not read {resource_type} (BONEMET_INTAKE_OTHER_TYPES=ignore); nothing was recorded "
+        "for this entry.",
+        severity="information",
+    )
 
 
 def to_fetch(bundle: dict[str, Any], plan: BundlePlan, status: NotificationStatus) -> list[str]:

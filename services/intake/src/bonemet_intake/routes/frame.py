@@ -50,15 +50,20 @@ def fhir_response(status: int, body: dict[str, Any] | None, headers: dict[str, s
     return Response(content, status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
-def endpoint(deps: Dependencies, interaction: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint running ``handler`` in the frame (a partial: Starlette unwraps it to a function)."""
-    return functools.partial(framed, deps, interaction, handler)
+def endpoint(
+    deps: Dependencies, interaction: str, handler: Handler, *, open_read: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint running ``handler`` in the frame (a partial: Starlette unwraps it to a function).
+
+    ``open_read``: served without a token (the CapabilityStatement, as FHIR servers serve it); a token
+    that is sent is still checked."""
+    return functools.partial(framed, deps, interaction, handler, open_read)
 
 
-async def framed(deps: Dependencies, interaction: str, handler: Handler, request: Request) -> Response:
+async def framed(deps: Dependencies, interaction: str, handler: Handler, open_read: bool, request: Request) -> Response:
     started = time.monotonic()
     request_id = request_id_of(request)
-    response = await _answer(deps, interaction, handler, request, request_id)
+    response = await _answer(deps, interaction, handler, request, request_id, open_read)
     response.headers["X-Request-Id"] = request_id
     deps.metrics.inc("bonemet_intake_requests_total", route=interaction, status=str(response.status_code))
     log.info(
@@ -72,11 +77,12 @@ async def framed(deps: Dependencies, interaction: str, handler: Handler, request
 
 
 async def _answer(
-    deps: Dependencies, interaction: str, handler: Handler, request: Request, request_id: str
+    deps: Dependencies, interaction: str, handler: Handler, request: Request, request_id: str, open_read: bool
 ) -> Response:
     context = Context(ANONYMOUS, request_id, deps.clock(), interaction)
+    authorization = request.headers.get("authorization")
     try:
-        client = authenticate(deps.clients, request.headers.get("authorization"))
+        client = None if open_read and not authorization else authenticate(deps.clients, authorization)
         context = Context(client.client_id if client else ANONYMOUS, request_id, context.now, interaction)
         return await handler(deps, request, context, client)
     except IntakeError as exc:

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bonemet_intake.auth import Client
+from bonemet_intake.bundles import refuse_unresolved_subject
 from bonemet_intake.dependencies import Dependencies
 from bonemet_intake.handlers import query_record
 from bonemet_intake.routes.frame import (
@@ -31,6 +32,7 @@ async def create(deps: Dependencies, request: Request, context: Context, client:
     await shed_if_lagging(deps)
     body = parse_json(await read_body(deps, request, client), deps.limits.max_json_depth)
     resource = validate_resource(body, expected_type=resource_type)
+    refuse_unresolved_subject(resource)
     committed = await commit(deps, [Upsert(resource, "POST")], context)
     return single_answer(request, committed.commit.plan.decisions[0])
 
@@ -41,6 +43,7 @@ async def update(deps: Dependencies, request: Request, context: Context, client:
     await shed_if_lagging(deps)
     body = parse_json(await read_body(deps, request, client), deps.limits.max_json_depth)
     resource = validate_resource(body, expected_type=resource_type, expected_id=resource_id)
+    refuse_unresolved_subject(resource)
     committed = await commit(deps, [Upsert(resource, "PUT")], context)
     return single_answer(request, committed.commit.plan.decisions[0])
 
