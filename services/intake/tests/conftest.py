@@ -117,6 +117,7 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
             lag_gate=LagGate(event_log, max_lag, ttl_s=0.0),
             metrics=metrics,
             other_types=other_types,
+            public_base_url="http://intake.test",
         )
         app = create_app(deps)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake.test")

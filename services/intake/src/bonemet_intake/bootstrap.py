@@ -13,7 +13,7 @@ from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import create_app
 from bonemet_intake.metrics import IntakeMetrics
-from bonemet_intake.settings import IntakeSettings
+from bonemet_intake.settings import IntakeSettings, public_base_url
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
@@ -75,4 +75,5 @@ def build_dependencies(settings: IntakeSettings, client: aredis.Redis, clients: 
         lag_gate=LagGate(event_log, settings.intake_max_lag, settings.intake_lag_cache_s),
         metrics=IntakeMetrics(REGISTRY),
         other_types=settings.intake_other_types,
+        public_base_url=public_base_url(settings),
     )

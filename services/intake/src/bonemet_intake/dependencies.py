@@ -23,6 +23,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class Dependencies:
+    """What every route shares."""
+
     event_log: EventLog
     clock: Callable[[], datetime]
     limits: Limits
@@ -30,5 +32,8 @@ class Dependencies:
     lag_gate: LagGate | None = None
     """None: writes are never shed (tests of other concerns)."""
     metrics: IntakeMetrics = field(default_factory=IntakeMetrics)
+    public_base_url: str = "http://127.0.0.1:8080"
+    """Where clients reach the intake (``BONEMET_INTAKE_PUBLIC_BASE_URL``): ``Location`` and the
+    CapabilityStatement's URL are built from it, never from the request's Host header."""
     other_types: OtherTypes = "ignore"
     """Bundle entries of FHIR types bonemet does not read: not kept (``ignore``) or refused (``reject``)."""

@@ -27,6 +27,10 @@ COUNTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bonemet_intake_subscription_gap_filled_total": ("Missing event numbers that arrived late (this process).", ()),
     "bonemet_intake_shed_total": ("Write requests refused because the recommender lags (503).", ()),
     "bonemet_intake_store_unavailable_total": ("Requests answered 503 because the server failed.", ()),
+    "bonemet_intake_client_disconnects_total": (
+        "Requests the client abandoned before the answer (counted with status 499, never as a server error).",
+        (),
+    ),
 }
 
 

@@ -43,6 +43,12 @@ class IntakeSettings(Settings):
         "Immunization in whole-patient Bundles): 'ignore' answers them 'not kept' at their entry and commits the "
         "rest; 'reject' refuses them (a transaction whole).",
     )
+    intake_public_base_url: str | None = Field(
+        default=None,
+        description="Where clients reach the intake (scheme, host, port, path prefix; '/fhir' is added): "
+        "Location headers and the CapabilityStatement are built from it, never from the Host header. "
+        "Unset: http://BONEMET_INTAKE_HOST:BONEMET_INTAKE_PORT.",
+    )
     intake_redis_timeout_s: float = Field(
         default=5.0, description="Socket timeout towards the server; a slower answer becomes 503 + Retry-After."
     )
@@ -51,3 +57,7 @@ class IntakeSettings(Settings):
 @lru_cache(maxsize=1)
 def get_intake_settings() -> IntakeSettings:
     return IntakeSettings()
+
+
+def public_base_url(settings: IntakeSettings) -> str:
+    return settings.intake_public_base_url or f"http://{settings.intake_host}:{settings.intake_port}"

@@ -42,7 +42,10 @@ def condition(**changes: Any) -> dict[str, Any]:
 
 
 def build_app(client: aredis.Redis) -> Starlette:
-    return create_app(Dependencies(EventLog(client), clock=lambda: NOW, limits=Limits(max_body_bytes=MAX_BODY)))
+    limits = Limits(max_body_bytes=MAX_BODY)
+    return create_app(
+        Dependencies(EventLog(client), clock=lambda: NOW, limits=limits, public_base_url="http://intake.test")
+    )
 
 
 def http_client(app: Starlette) -> httpx.AsyncClient:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bonemet_shared.acceptance.gaps import GapState, recover, subscription_key
@@ -236,6 +237,18 @@ async def test_a_malformed_status_entry_refuses_the_whole_notification(intake: A
     response = await intake.post("/fhir", notification)
     assert response.status_code == 400
     assert intake.codes(response) == ["required"]
+    assert await intake.intake_length() == 0
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "1\u00b9", "\u0663"])  # superscript two, '1¹', Arabic-Indic three
+async def test_an_event_number_of_non_ascii_digits_is_400_not_a_server_error(intake: Any, number: str) -> None:
+    notification = backport("event-notification", [1], resources=[intake.condition("c1", "1")])
+    for parameter in notification["entry"][0]["resource"]["parameter"]:
+        if parameter["name"] == "events-since-subscription-start":
+            parameter["valueString"] = number
+    response = await intake.post("/fhir", notification)
+    assert response.status_code == 400, response.text
+    assert intake.codes(response) == ["value"]
     assert await intake.intake_length() == 0
 
 

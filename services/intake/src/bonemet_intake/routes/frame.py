@@ -19,7 +19,7 @@ from uuid import uuid4
 import orjson
 import redis.asyncio as aredis
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from bonemet_intake import media
@@ -37,6 +37,8 @@ from bonemet_shared.logging import get_logger
 
 FHIR_JSON = "application/fhir+json"
 RETRY_AFTER_S = "5"
+CLIENT_CLOSED_REQUEST = 499
+"""The status recorded when the client went away before the answer (nginx's convention; never sent)."""
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 TYPE_NAME = re.compile(r"[A-Z][A-Za-z]{0,63}")
 
@@ -85,6 +87,11 @@ async def _answer(
         client = None if open_read and not authorization else authenticate(deps.clients, authorization)
         context = Context(client.client_id if client else ANONYMOUS, request_id, context.now, interaction)
         return await handler(deps, request, context, client)
+    except ClientDisconnect:
+        # The client's doing, not a server error: counted apart, and nothing was recorded.
+        deps.metrics.inc("bonemet_intake_client_disconnects_total")
+        log.info("client-disconnected", request_id=request_id, interaction=interaction)
+        return Response(b"", status_code=CLIENT_CLOSED_REQUEST)
     except IntakeError as exc:
         await audit_quietly(deps, [rejected_record(context, exc.status, exc.reason)])
         log.info("rejected", request_id=request_id, interaction=interaction, status=exc.status, reason=exc.reason)
@@ -191,8 +198,9 @@ def _count(deps: Dependencies, done: Commit, failures: Sequence[EntryFailure]) -
 # --- the request's own parts ---------------------------------------------------------------------
 
 
-def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + "/fhir"
+def base_url(deps: Dependencies) -> str:
+    """The FHIR base as clients reach it (a setting: a Host header is the client's to choose)."""
+    return deps.public_base_url.rstrip("/") + "/fhir"
 
 
 def as_interaction(context: Context, interaction: str) -> Context:

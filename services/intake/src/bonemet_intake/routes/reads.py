@@ -24,7 +24,7 @@ INT32_MAX = 2**31 - 1
 async def metadata(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
     await audit_quietly(deps, [query_record(context, 200, "capabilities")])
     statement = capability_statement(
-        base_url(request), auth_enabled=deps.clients.enabled, max_bundle_entries=deps.limits.max_bundle_entries
+        base_url(deps), auth_enabled=deps.clients.enabled, max_bundle_entries=deps.limits.max_bundle_entries
     )
     return fhir_response(200, statement)
 
@@ -86,7 +86,7 @@ async def plan_definition_search(
     found = [d for v in versions if (d := await event_log.plan_definition(v)) and (not url or d["url"] == url)]
     await audit_quietly(deps, [query_record(context, 200, "plan-definition")])
     entries = [
-        {"fullUrl": f"{base_url(request)}/PlanDefinition/{d['id']}", "resource": d, "search": {"mode": "match"}}
+        {"fullUrl": f"{base_url(deps)}/PlanDefinition/{d['id']}", "resource": d, "search": {"mode": "match"}}
         for d in found
     ]
     return fhir_response(200, {"resourceType": "Bundle", "type": "searchset", "total": len(found), "entry": entries})

@@ -34,7 +34,7 @@ async def create(deps: Dependencies, request: Request, context: Context, client:
     resource = validate_resource(body, expected_type=resource_type)
     refuse_unresolved_subject(resource)
     committed = await commit(deps, [Upsert(resource, "POST")], context)
-    return single_answer(request, committed.commit.plan.decisions[0])
+    return single_answer(deps, request, committed.commit.plan.decisions[0])
 
 
 async def update(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
@@ -45,7 +45,7 @@ async def update(deps: Dependencies, request: Request, context: Context, client:
     resource = validate_resource(body, expected_type=resource_type, expected_id=resource_id)
     refuse_unresolved_subject(resource)
     committed = await commit(deps, [Upsert(resource, "PUT")], context)
-    return single_answer(request, committed.commit.plan.decisions[0])
+    return single_answer(deps, request, committed.commit.plan.decisions[0])
 
 
 async def delete(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
@@ -84,11 +84,11 @@ def _resource_to_validate(body: Any) -> Any:
     return wrapped
 
 
-def single_answer(request: Request, decision: Decision) -> Response:
+def single_answer(deps: Dependencies, request: Request, decision: Decision) -> Response:
     assert isinstance(decision.operation, Upsert)
     resource = decision.operation.resource
     status = status_of(decision)
-    headers = {"Location": f"{base_url(request)}/{resource.reference}"}
+    headers = {"Location": f"{base_url(deps)}/{resource.reference}"}
     if resource.version_id:
         headers["Location"] += f"/_history/{resource.version_id}"
         headers["ETag"] = f'W/"{resource.version_id}"'
