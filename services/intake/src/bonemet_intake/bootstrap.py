@@ -70,6 +70,7 @@ def build_dependencies(settings: IntakeSettings, client: aredis.Redis, clients: 
             max_bundle_entries=settings.intake_max_bundle_entries,
             max_json_depth=settings.intake_max_json_depth,
             lag_retry_after_s=settings.intake_lag_retry_after_s,
+            body_timeout_s=settings.intake_body_timeout_s,
         ),
         clients=clients,
         lag_gate=LagGate(event_log, settings.intake_max_lag, settings.intake_lag_cache_s),

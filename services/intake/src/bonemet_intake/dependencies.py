@@ -19,6 +19,7 @@ class Limits:
     max_bundle_entries: int = 500
     max_json_depth: int = MAX_JSON_DEPTH
     lag_retry_after_s: int = 10
+    body_timeout_s: float = 30.0
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,21 @@ class IntakeSettings(Settings):
         "Location headers and the CapabilityStatement are built from it, never from the Host header. "
         "Unset: http://BONEMET_INTAKE_HOST:BONEMET_INTAKE_PORT.",
     )
+    intake_header_timeout_s: float = Field(
+        default=10.0,
+        description="A request's line and headers must arrive within this many seconds of the connection "
+        "opening (or of its previous answer); else the connection is closed.",
+    )
+    intake_body_timeout_s: float = Field(
+        default=30.0,
+        description="A request body must arrive whole within this many seconds of its headers; else 408 and "
+        "nothing is recorded (a half-sent request cannot hold a connection and a task).",
+    )
+    intake_max_connections: int | None = Field(
+        default=None,
+        description="Connections held at once; beyond, a new one closes the oldest that has no request in "
+        "progress (idle floods cannot crowd out real clients). Unset: the file-descriptor limit less a reserve.",
+    )
     intake_redis_timeout_s: float = Field(
         default=5.0, description="Socket timeout towards the server; a slower answer becomes 503 + Retry-After."
     )

@@ -9,6 +9,7 @@ and the one MULTI/EXEC that makes a 2xx true.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 import time
@@ -144,10 +145,16 @@ async def read_body(deps: Dependencies, request: Request, client: Client | None)
     if media.declared_too_large(request.headers.get("content-length"), limit):
         raise media.too_large(limit)
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise media.too_large(limit)
+    try:
+        async with asyncio.timeout(deps.limits.body_timeout_s):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise media.too_large(limit)
+    except TimeoutError:
+        seconds = f"{deps.limits.body_timeout_s:g}"
+        issue = Issue("timeout", f"The request body did not arrive within {seconds} s; nothing was recorded.")
+        raise IntakeError(408, issue, headers={"Connection": "close"}) from None
     raw = bytes(body)
     verify_signature(client, request.headers.get("x-signature"), raw)
     return media.decode(raw, coding, limit)
