@@ -40,13 +40,25 @@ def load_clients(settings: IntakeSettings) -> Clients:
     return clients
 
 
+def redis_client(settings: IntakeSettings) -> aredis.Redis:
+    """A pool of ``BONEMET_INTAKE_REDIS_CONNECTIONS`` that a request *waits* on when all are busy (up to the
+    server timeout) instead of failing: a burst of clients queues rather than getting 503 (F7)."""
+    timeout = settings.intake_redis_timeout_s
+    pool = aredis.BlockingConnectionPool.from_url(
+        resolve_redis_url(settings),
+        max_connections=settings.intake_redis_connections,
+        timeout=timeout,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+    )
+    return aredis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
+
+
 def build_app(settings: Settings) -> Starlette:
     if not isinstance(settings, IntakeSettings):
         settings = IntakeSettings(**settings.model_dump())
     clients = load_clients(settings)
-    url = resolve_redis_url(settings)
-    timeout = settings.intake_redis_timeout_s
-    client = aredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    client = redis_client(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

@@ -64,6 +64,11 @@ class IntakeSettings(Settings):
         description="Connections held at once; beyond, a new one closes the oldest that has no request in "
         "progress (idle floods cannot crowd out real clients). Unset: the file-descriptor limit less a reserve.",
     )
+    intake_redis_connections: int = Field(
+        default=64,
+        description="Connections to the server; a request waits for a free one (up to BONEMET_INTAKE_REDIS_"
+        "TIMEOUT_S, then 503) rather than failing when all are busy.",
+    )
     intake_redis_timeout_s: float = Field(
         default=5.0, description="Socket timeout towards the server; a slower answer becomes 503 + Retry-After."
     )
