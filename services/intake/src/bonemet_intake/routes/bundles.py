@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from bonemet_intake.auth import Client
-from bonemet_intake.bundles import BundlePlan, check_shell, plan_batch, plan_notification, plan_transaction
-from bonemet_intake.dependencies import Dependencies
+from bonemet_intake.bundles import (
+    BundlePlan,
+    OtherTypes,
+    check_shell,
+    plan_batch,
+    plan_notification,
+    plan_transaction,
+)
+from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import Committed
 from bonemet_intake.handlers import Commit
 from bonemet_intake.notifications import NotificationStatus, fetch_reference, notification_shape, read_status
-from bonemet_intake.routes.frame import as_interaction, commit, fhir_response, log, read_body, shed_if_lagging
+from bonemet_intake.routes.frame import (
+    as_interaction,
+    commit,
+    fhir_response,
+    log,
+    off_loop,
+    read_body,
+    shed_if_lagging,
+)
 from bonemet_intake.routes.resources import decision_issue, status_of
 from bonemet_shared.acceptance.gaps import ranges_text
 from bonemet_shared.acceptance.outcomes import IntakeError, Issue, operation_outcome, status_line
@@ -30,36 +46,51 @@ NOT_A_BUNDLE_WE_TAKE = Issue(
 )
 
 
-async def system(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
-    body = parse_json(await read_body(deps, request, client), deps.limits.max_json_depth)
-    bundle = check_shell(body, deps.limits.max_bundle_entries)
+@dataclass(frozen=True)
+class Planned:
+    """What a body at the base URL asks for, worked out without IO (so off the event loop when large)."""
+
+    kind: Literal["transaction", "batch", "notification"]
+    plan: BundlePlan
+    status: NotificationStatus | None = None
+    fetches: tuple[str, ...] = ()
+
+
+def plan_system(raw: bytes, limits: Limits, other_types: OtherTypes) -> Planned:
+    bundle = check_shell(parse_json(raw, limits.max_json_depth), limits.max_bundle_entries)
     shape = notification_shape(bundle)
     if shape is not None:
-        return await notification(deps, bundle, read_status(bundle, shape), context)
+        status = read_status(bundle, shape)
+        if not status.carries_events:
+            return Planned("notification", BundlePlan("notification", 0, (), ()), status)
+        plan = plan_notification(bundle)
+        return Planned("notification", plan, status, tuple(to_fetch(bundle, plan, status)))
     if bundle.get("type") == "transaction":
-        plan = plan_transaction(bundle, deps.other_types)
-        await shed_if_lagging(deps)
-        operations = [item.operation for item in plan.operations]
-        committed = await commit(deps, operations, as_interaction(context, "transaction"))
-        return bundle_answer(deps, plan, committed, "transaction-response")
+        return Planned("transaction", plan_transaction(bundle, other_types))
     if bundle.get("type") == "batch":
-        plan = plan_batch(bundle, deps.other_types)
-        await shed_if_lagging(deps)
-        operations = [item.operation for item in plan.operations]
-        committed = await commit(deps, operations, as_interaction(context, "batch"), failures=plan.failures)
-        return bundle_answer(deps, plan, committed, "batch-response")
+        return Planned("batch", plan_batch(bundle, other_types))
     raise IntakeError(400, NOT_A_BUNDLE_WE_TAKE)
 
 
-async def notification(
-    deps: Dependencies, bundle: dict[str, Any], status: NotificationStatus, context: Context
-) -> Response:
+async def system(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
+    raw = await read_body(deps, request, client)
+    planned = await off_loop(len(raw), plan_system, raw, deps.limits, deps.other_types)
+    if planned.status is not None:
+        return await notification(deps, planned, planned.status, context)
+    plan = planned.plan
+    await shed_if_lagging(deps)
+    operations = [item.operation for item in plan.operations]
+    failures = plan.failures if planned.kind == "batch" else ()
+    committed = await commit(deps, operations, as_interaction(context, planned.kind), failures=failures)
+    return bundle_answer(deps, plan, committed, f"{planned.kind}-response")
+
+
+async def notification(deps: Dependencies, planned: Planned, status: NotificationStatus, context: Context) -> Response:
     context = as_interaction(context, "notification")
     deps.metrics.inc("bonemet_intake_notifications_total", type=status.kind)
-    plan = plan_notification(bundle) if status.carries_events else BundlePlan("notification", 0, (), ())
+    plan, fetches = planned.plan, list(planned.fetches)
     if plan.operations:
         await shed_if_lagging(deps)
-    fetches = to_fetch(bundle, plan, status) if status.carries_events else []
     committed = await commit(
         deps,
         [item.operation for item in plan.operations],

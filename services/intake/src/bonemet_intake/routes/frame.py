@@ -14,7 +14,7 @@ import functools
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import orjson
@@ -158,6 +158,20 @@ async def read_body(deps: Dependencies, request: Request, client: Client | None)
     raw = bytes(body)
     verify_signature(client, request.headers.get("x-signature"), raw)
     return media.decode(raw, coding, limit)
+
+
+OFF_LOOP_BYTES = 64 * 1024
+"""Bodies above this are parsed and validated in a worker thread: a 5 MB notification takes seconds of
+validation, which on the event loop would stall every other request and the readiness probe (F11)."""
+
+T = TypeVar("T")
+
+
+async def off_loop(size: int, work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)``: inline for small bodies (a thread hop costs more than they do), else in a thread."""
+    if size <= OFF_LOOP_BYTES:
+        return work(*args)
+    return await asyncio.to_thread(work, *args)
 
 
 async def shed_if_lagging(deps: Dependencies) -> None:

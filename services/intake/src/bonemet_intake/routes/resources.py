@@ -16,6 +16,7 @@ from bonemet_intake.routes.frame import (
     base_url,
     commit,
     fhir_response,
+    off_loop,
     read_body,
     shed_if_lagging,
     url_id,
@@ -24,15 +25,14 @@ from bonemet_intake.routes.frame import (
 from bonemet_shared.acceptance.outcomes import IntakeError, Issue, information, operation_outcome
 from bonemet_shared.acceptance.planning import Decision, Delete, Upsert
 from bonemet_shared.acceptance.records import Context
-from bonemet_shared.acceptance.validation import parse_json, validate_resource
+from bonemet_shared.acceptance.validation import ValidResource, parse_json, validate_resource
 
 
 async def create(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
     resource_type = url_type(request)
     await shed_if_lagging(deps)
-    body = parse_json(await read_body(deps, request, client), deps.limits.max_json_depth)
-    resource = validate_resource(body, expected_type=resource_type)
-    refuse_unresolved_subject(resource)
+    raw = await read_body(deps, request, client)
+    resource = await off_loop(len(raw), _accepted, raw, deps.limits.max_json_depth, resource_type, None)
     committed = await commit(deps, [Upsert(resource, "POST")], context)
     return single_answer(deps, request, committed.commit.plan.decisions[0])
 
@@ -41,11 +41,16 @@ async def update(deps: Dependencies, request: Request, context: Context, client:
     resource_type = url_type(request)
     resource_id = url_id(request)
     await shed_if_lagging(deps)
-    body = parse_json(await read_body(deps, request, client), deps.limits.max_json_depth)
-    resource = validate_resource(body, expected_type=resource_type, expected_id=resource_id)
-    refuse_unresolved_subject(resource)
+    raw = await read_body(deps, request, client)
+    resource = await off_loop(len(raw), _accepted, raw, deps.limits.max_json_depth, resource_type, resource_id)
     committed = await commit(deps, [Upsert(resource, "PUT")], context)
     return single_answer(deps, request, committed.commit.plan.decisions[0])
+
+
+def _accepted(raw: bytes, max_depth: int, resource_type: str, resource_id: str | None) -> ValidResource:
+    resource = validate_resource(parse_json(raw, max_depth), expected_type=resource_type, expected_id=resource_id)
+    refuse_unresolved_subject(resource)
+    return resource
 
 
 async def delete(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
@@ -59,16 +64,21 @@ async def delete(deps: Dependencies, request: Request, context: Context, client:
 
 async def validate(deps: Dependencies, request: Request, context: Context, client: Client | None) -> Response:
     resource_type = url_type(request)
-    body = _resource_to_validate(parse_json(await read_body(deps, request, client), deps.limits.max_json_depth))
+    raw = await read_body(deps, request, client)
+    outcome = await off_loop(len(raw), _validation_outcome, raw, deps.limits.max_json_depth, resource_type)
+    await audit_quietly(deps, [query_record(context, 200, "validate")])
+    return fhir_response(200, outcome)
+
+
+def _validation_outcome(raw: bytes, max_depth: int, resource_type: str) -> dict[str, Any]:
+    body = _resource_to_validate(parse_json(raw, max_depth))
     try:
         validate_resource(body, expected_type=resource_type)
-        outcome = information("The resource is valid and would be accepted.")
     except IntakeError as exc:
         if exc.status == 404:
             raise
-        outcome = operation_outcome(*exc.issues)
-    await audit_quietly(deps, [query_record(context, 200, "validate")])
-    return fhir_response(200, outcome)
+        return operation_outcome(*exc.issues)
+    return information("The resource is valid and would be accepted.")
 
 
 def _resource_to_validate(body: Any) -> Any:
