@@ -73,7 +73,7 @@ def build_app(settings: Settings) -> Starlette:
 
 def build_dependencies(settings: IntakeSettings, client: aredis.Redis, clients: Clients) -> Dependencies:
     """What the routes share; the intake's counters join the process's one Prometheus registry."""
-    event_log = EventLog(client, settings.partitions)
+    event_log = EventLog(client, settings.partitions, round(settings.intake_subscription_ttl_days * 86_400))
     return Dependencies(
         event_log=event_log,
         clock=utc_now,

@@ -64,6 +64,11 @@ class IntakeSettings(Settings):
         description="Connections held at once; beyond, a new one closes the oldest that has no request in "
         "progress (idle floods cannot crowd out real clients). Unset: the file-descriptor limit less a reserve.",
     )
+    intake_subscription_ttl_days: float = Field(
+        default=30,
+        description="A Subscription's event-number state is forgotten after this many days without a "
+        "notification (and with it its gaps, from $subscription-gaps and /metrics).",
+    )
     intake_redis_connections: int = Field(
         default=64,
         description="Connections to the server; a request waits for a free one (up to BONEMET_INTAKE_REDIS_"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bonemet_shared.acceptance.gaps import GapState, recover, subscription_key
+from bonemet_shared.acceptance.gaps import SUBSCRIPTIONS, GapState, recover, subscription_key
 from bonemet_shared.consuming import entry_body
 from bonemet_shared.events import PullRequested, ResourceAccepted, ResourceRetracted, decode_pull_request
 from bonemet_shared.streams import PULL_REQUESTS
@@ -328,3 +328,40 @@ async def test_a_subscription_reference_with_a_newline_or_quote_cannot_break_or_
     (sample,) = families["bonemet_intake_subscription_missing_events"].samples
     assert sample.labels == {"source": "ehr", "subscription": hostile.strip()}
     assert sample.value == 2
+
+
+# --- subscription state is bounded (F14) ------------------------------------------------------------
+
+
+async def test_a_subscription_state_expires_unless_notifications_renew_it(intake: Any, poll: Any) -> None:
+    key = subscription_key("ehr", SUBSCRIPTION)
+    assert (await intake.post("/fhir", backport("event-notification", [3]))).status_code == 200
+    assert 0 < await intake.store.ttl(key) <= 30 * 86_400
+
+    await intake.store.pexpire(key, 1)  # as if 30 days passed without a notification
+    await poll(lambda: _gone(intake, key))
+
+    assert await gaps(intake) == []
+    assert not await intake.store.sismember(SUBSCRIPTIONS, key)  # the index forgets it too
+    assert "bonemet_intake_subscriptions 0.0" in (await intake.get("/metrics")).text
+
+
+async def _gone(intake: Any, key: str) -> bool:
+    return not await intake.store.exists(key)
+
+
+async def test_the_metrics_page_lists_at_most_a_hundred_subscriptions(intake: Any) -> None:
+    for index in range(120):
+        subscription = f"https://ehr.example/fhir/Subscription/s{index}"
+        numbers = [2 + index % 7]  # 1 to 7 events missing
+        assert (
+            await intake.post("/fhir", backport("event-notification", numbers, subscription=subscription))
+        ).status_code == 200
+    text = (await intake.get("/metrics")).text
+    families = {family.name: family for family in text_string_to_metric_families(text)}
+
+    assert families["bonemet_intake_subscriptions"].samples[0].value == 120
+    listed = families["bonemet_intake_subscription_missing_events"].samples
+    assert len(listed) == 100
+    assert min(sample.value for sample in listed) >= 1
+    assert len(text) < 40_000
