@@ -13,6 +13,7 @@ cannot crowd out a real client. Request *bodies* are each application's concern 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import resource
 from typing import Any
 
@@ -44,6 +45,10 @@ def default_max_connections() -> int:
     return max(16, open_file_limit() - FD_RESERVE)
 
 
+_OPENED = itertools.count()
+"""Order in which connections were made (the oldest idle one makes way)."""
+
+
 class _Bounded:
     """Mixed into a uvicorn HTTP protocol: a deadline and a size bound on request headers, and a cap."""
 
@@ -58,7 +63,7 @@ class _Bounded:
 
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
-        self._opened_at = self.loop.time()
+        self._opened = next(_OPENED)
         self._deadline: asyncio.TimerHandle | None = None
         self._arm()
         if len(self.connections) > self.max_connections:
@@ -99,9 +104,13 @@ class _Bounded:
             self.transport.close()
 
     def _close_oldest_idle(self) -> None:
-        idle = [c for c in self.connections if c is not self and isinstance(c, _Bounded) and c._awaiting_headers()]
+        idle = [
+            c
+            for c in self.connections
+            if c is not self and isinstance(c, _Bounded) and c._awaiting_headers() and not c.transport.is_closing()
+        ]
         if idle:
-            min(idle, key=lambda c: c._opened_at).transport.close()
+            min(idle, key=lambda c: c._opened).transport.close()
 
 
 def bounded_protocol(header_timeout_s: float = HEADER_TIMEOUT_S, max_connections: int | None = None) -> type:
