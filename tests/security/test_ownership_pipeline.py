@@ -17,6 +17,7 @@ import pytest
 import redis.asyncio as aredis
 
 from bonemet_intake.auth import parse_clients
+from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog
 from bonemet_intake.http import create_app
 from bonemet_recommender.engine import evaluate
@@ -60,7 +61,7 @@ async def store(redis_url: str) -> AsyncIterator[aredis.Redis]:
 @pytest.fixture
 async def intake(store: aredis.Redis) -> AsyncIterator[Callable[..., Any]]:
     clients = parse_clients(",".join(f"{k}:{v}" for k, v in TOKENS.items()), None, None)
-    app = create_app(EventLog(store), max_body_bytes=1_000_000, clock=lambda: NOW, clients=clients)
+    app = create_app(Dependencies(EventLog(store), lambda: NOW, Limits(max_body_bytes=1_000_000), clients))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake.test") as http:
 
         async def call(method: str, path: str, client: str, body: Any = None) -> int:

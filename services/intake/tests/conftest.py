@@ -13,9 +13,10 @@ import pytest
 import redis.asyncio as aredis
 
 from bonemet_intake.auth import Clients, parse_clients
+from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog, LagGate
-from bonemet_intake.http import Limits, create_app
-from bonemet_intake.metrics import Metrics
+from bonemet_intake.http import create_app
+from bonemet_intake.metrics import IntakeMetrics
 from bonemet_shared.consuming import ensure_groups, entry_body
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted, decode_intake
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
@@ -35,7 +36,7 @@ class Intake:
 
     http: httpx.AsyncClient
     store: aredis.Redis
-    metrics: Metrics
+    metrics: IntakeMetrics
     headers: dict[str, str] = field(default_factory=dict)
 
     TOKEN = TOKEN
@@ -105,19 +106,22 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
         clients: Clients | None = None,
         token: str | None = TOKEN,
         max_lag: int = 0,
+        other_types: Any = "ignore",
         **limits: Any,
     ) -> Intake:
         event_log = EventLog(store)
-        metrics = Metrics()
-        app = create_app(
-            event_log,
-            max_body_bytes=limits.get("max_body_bytes", 64 * 1024),
+        metrics = IntakeMetrics()
+        deps = Dependencies(
+            event_log=event_log,
             clock=lambda: NOW,
-            clients=default_clients() if clients is None else clients,
             limits=Limits(**{"max_body_bytes": 64 * 1024, **limits}),
+            clients=default_clients() if clients is None else clients,
             lag_gate=LagGate(event_log, max_lag, ttl_s=0.0),
             metrics=metrics,
+            other_types=other_types,
+            public_base_url="http://intake.test",
         )
+        app = create_app(deps)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake.test")
         opened.append(http)
         headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -42,7 +42,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Route
 
-from bonemet_shared import inspection, streams
+from bonemet_shared import inspection, serving, streams
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import get_logger
 from bonemet_shared.settings import Settings, get_settings
@@ -346,7 +346,13 @@ class ObservabilityServer:
 
     async def start(self) -> None:
         config = uvicorn.Config(
-            self.app, host=self.host, port=self.port, access_log=False, log_level="warning", lifespan="off"
+            self.app,
+            host=self.host,
+            port=self.port,
+            access_log=False,
+            log_level="warning",
+            lifespan="off",
+            **serving.server_options(),  # header deadline, keep-alive, connection cap
         )
         self._server = server = _QuietServer(config)
         self._task = asyncio.create_task(self._serve(server))

@@ -11,6 +11,7 @@ from bonemet_audit.bootstrap import build_app
 from bonemet_audit.settings import get_audit_settings
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import ObservabilityServer, instrument
+from bonemet_shared.serving import server_options
 
 
 def main() -> None:
@@ -25,7 +26,15 @@ def main() -> None:
     # uvicorn stops gracefully on SIGTERM and then re-raises it: make that a clean exit (see the intake).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # No access log: review URLs carry patient references in their query strings.
-    uvicorn.run(served, host=settings.audit_host, port=settings.audit_port, access_log=False, log_level="warning")
+    # Header deadline, keep-alive and connection cap: bonemet_shared.serving (docs/operations.md).
+    uvicorn.run(
+        served,
+        host=settings.audit_host,
+        port=settings.audit_port,
+        access_log=False,
+        log_level="warning",
+        **server_options(),
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from bonemet_cds.trust import ConfigError
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import REGISTRY, ObservabilityServer, instrument
+from bonemet_shared.serving import server_options
 
 
 def main() -> None:
@@ -31,7 +32,15 @@ def main() -> None:
     get_logger().info("listening", url=f"http://{settings.cds_host}:{settings.cds_port}/cds-services")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # No access log: request lines carry URLs.
-    uvicorn.run(served, host=settings.cds_host, port=settings.cds_port, access_log=False, log_level="warning")
+    # Header deadline, keep-alive and connection cap: bonemet_shared.serving (docs/operations.md).
+    uvicorn.run(
+        served,
+        host=settings.cds_host,
+        port=settings.cds_port,
+        access_log=False,
+        log_level="warning",
+        **server_options(),
+    )
 
 
 if __name__ == "__main__":

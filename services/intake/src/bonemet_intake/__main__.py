@@ -12,6 +12,7 @@ from bonemet_intake.bootstrap import build_app
 from bonemet_intake.settings import get_intake_settings
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import ObservabilityServer, instrument
+from bonemet_shared.serving import server_options
 
 
 def main() -> None:
@@ -30,7 +31,16 @@ def main() -> None:
     # make that handler a clean exit, so supervisors can tell a graceful stop from a crash.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # No access log: request lines carry URLs, and FHIR URLs can carry patient data.
-    uvicorn.run(served, host=settings.intake_host, port=settings.intake_port, access_log=False, log_level="warning")
+    # Header deadline, keep-alive and connection cap: bonemet_shared.serving; the body deadline is the
+    # app's (BONEMET_INTAKE_BODY_TIMEOUT_S, 408).
+    uvicorn.run(
+        served,
+        host=settings.intake_host,
+        port=settings.intake_port,
+        access_log=False,
+        log_level="warning",
+        **server_options(settings.intake_header_timeout_s, settings.intake_max_connections),
+    )
 
 
 if __name__ == "__main__":

@@ -10,15 +10,17 @@ import redis.asyncio as aredis
 from starlette.applications import Starlette
 
 from bonemet_intake.auth import Clients, ConfigError, parse_clients
+from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog, LagGate
-from bonemet_intake.http import Limits, create_app
-from bonemet_intake.metrics import Metrics
-from bonemet_intake.settings import IntakeSettings
+from bonemet_intake.http import create_app
+from bonemet_intake.metrics import IntakeMetrics
+from bonemet_intake.settings import IntakeSettings, public_base_url
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.network import is_loopback
+from bonemet_shared.observability import REGISTRY
 from bonemet_shared.settings import Settings
 
 
@@ -40,20 +42,32 @@ def load_clients(settings: IntakeSettings) -> Clients:
     return clients
 
 
+def redis_client(settings: IntakeSettings) -> aredis.Redis:
+    """A pool of ``BONEMET_INTAKE_REDIS_CONNECTIONS`` that a request *waits* on when all are busy (up to the
+    server timeout) instead of failing: a burst of clients queues rather than getting 503 (F7)."""
+    timeout = settings.intake_redis_timeout_s
+    pool = aredis.BlockingConnectionPool.from_url(
+        resolve_redis_url(settings),
+        max_connections=settings.intake_redis_connections,
+        timeout=timeout,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+    )
+    return aredis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
+
+
 def build_app(settings: Settings) -> Starlette:
     if not isinstance(settings, IntakeSettings):
         settings = IntakeSettings(**settings.model_dump())
     clients = load_clients(settings)
-    url = resolve_redis_url(settings)
-    timeout = settings.intake_redis_timeout_s
-    client = aredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-
-    event_log = EventLog(client, settings.partitions)
+    client = redis_client(settings)
+    deps = build_dependencies(settings, client, clients)
+    refusals = deps.event_log.refusals
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await ensure_groups(client, partitions=settings.partitions)
-        flusher = asyncio.create_task(event_log.refusals.flush_periodically())
+        flusher = asyncio.create_task(refusals.flush_periodically())
         try:
             yield
         finally:
@@ -61,21 +75,28 @@ def build_app(settings: Settings) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await flusher
             with contextlib.suppress(Exception):  # the counters stay on the server for the next start
-                await event_log.refusals.flush(before=-1)
+                await refusals.flush(before=-1)
             await client.aclose()
 
-    return create_app(
-        event_log,
-        max_body_bytes=settings.intake_max_body_bytes,
+    return create_app(deps, lifespan=lifespan)
+
+
+def build_dependencies(settings: IntakeSettings, client: aredis.Redis, clients: Clients) -> Dependencies:
+    """What the routes share; the intake's counters join the process's one Prometheus registry."""
+    event_log = EventLog(client, settings.partitions, round(settings.intake_subscription_ttl_days * 86_400))
+    return Dependencies(
+        event_log=event_log,
         clock=utc_now,
-        lifespan=lifespan,
-        clients=clients,
         limits=Limits(
             max_body_bytes=settings.intake_max_body_bytes,
             max_bundle_entries=settings.intake_max_bundle_entries,
             max_json_depth=settings.intake_max_json_depth,
             lag_retry_after_s=settings.intake_lag_retry_after_s,
+            body_timeout_s=settings.intake_body_timeout_s,
         ),
+        clients=clients,
         lag_gate=LagGate(event_log, settings.intake_max_lag, settings.intake_lag_cache_s),
-        metrics=Metrics(),
+        metrics=IntakeMetrics(REGISTRY),
+        other_types=settings.intake_other_types,
+        public_base_url=public_base_url(settings),
     )

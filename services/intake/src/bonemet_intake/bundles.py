@@ -1,9 +1,15 @@
 """Bundles: transaction, batch and the entries of a notification, checked and turned into operations (pure).
 
-- transaction: all or nothing; one failing entry fails the Bundle with a single OperationOutcome;
+- transaction: all or nothing; a failing entry fails the Bundle, whose OperationOutcome names every
+  failing entry;
   ``urn:uuid:`` fullUrls are resolved to ``Type/id`` in every reference; operations are ordered
   DELETE, then POST, then PUT (FHIR R4 http.html); two entries for one resource are an error.
 - batch: entries are independent; each failure is reported at its entry and the others go on.
+- entries of FHIR types bonemet does not read (Encounter, Claim, Immunization in a whole-patient
+  Bundle) are, with ``OtherTypes`` ``ignore``, not kept and answered so at their entry (``not_kept``);
+  with ``reject`` they are failures like any other.
+- a ``urn:uuid:`` subject must resolve to an entry of the same transaction: anywhere else it would
+  make a second, unnamed patient (422).
 - notification entries (after the status entry): a resource is an upsert, a ``DELETE`` request
   without a resource a retraction; an id-only entry names a resource for the puller to fetch.
 
@@ -15,9 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 import orjson
+from fhir.resources.R4B import get_fhir_model_class
 
 from bonemet_intake.notifications import named_resource
 from bonemet_shared.acceptance.outcomes import IntakeError, Issue, rebase
@@ -35,6 +43,7 @@ from bonemet_shared.acceptance.validation import (
 )
 
 BundleKind = Literal["transaction", "batch", "notification"]
+OtherTypes = Literal["ignore", "reject"]
 METHOD_ORDER = {"DELETE": 0, "POST": 1, "PUT": 2}
 
 
@@ -55,6 +64,8 @@ class BundlePlan:
     """Entry indexes not processed on purpose (the notification status entry)."""
     fetches: tuple[str, ...] = ()
     """Notification entries that only name a resource (id-only): ``Type/id[/_history/vid]`` to fetch."""
+    not_kept: tuple[tuple[int, str], ...] = ()
+    """(entry index, resource type) of entries of other FHIR types, not kept (``OtherTypes`` ``ignore``)."""
 
 
 def check_shell(bundle: Any, max_entries: int) -> dict[str, Any]:
@@ -97,43 +108,116 @@ def check_shell(bundle: Any, max_entries: int) -> dict[str, Any]:
     return dict(bundle)
 
 
-def plan_transaction(bundle: dict[str, Any]) -> BundlePlan:
-    """All entries or none: the first failure raises IntakeError (its status, its issues)."""
+def plan_transaction(bundle: dict[str, Any], other_types: OtherTypes = "reject") -> BundlePlan:
+    """All entries or none: any failure raises IntakeError (the first one's status, every entry's issues)."""
     entries: list[dict[str, Any]] = bundle.get("entry") or []
     operations: list[EntryOperation] = []
+    failures: list[IntakeError] = []
+    not_kept: list[tuple[int, str]] = []
     urls: dict[str, str] = {}
     for index, entry in enumerate(entries):
-        operation = _request_operation(entry, index)
+        if (other := _other_type(entry, other_types)) is not None:
+            not_kept.append((index, other))
+            continue
+        try:
+            operation = _request_operation(entry, index)
+        except IntakeError as exc:
+            failures.append(exc)
+            continue
         if isinstance(operation, Upsert) and isinstance(entry.get("fullUrl"), str):
             urls[entry["fullUrl"]] = operation.resource.reference
         operations.append(EntryOperation(index, operation))
-    identities: set[str] = set()
-    for item in operations:
-        reference = (
-            item.operation.reference if isinstance(item.operation, Delete) else item.operation.resource.reference
-        )
-        if reference in identities:
-            raise IntakeError(
-                400,
-                Issue("invalid", "Two entries of this transaction are for the same resource.", _at(item.index)),
-            )
-        identities.add(reference)
+    failures += _duplicates(operations)
     if urls:
         operations = [_resolved(item, urls) for item in operations]
+    failures += [unresolved for item in operations if (unresolved := _unresolved_subject(item)) is not None]
+    if failures:
+        raise IntakeError(failures[0].status, *(issue for failure in failures for issue in failure.issues))
     operations.sort(key=lambda item: METHOD_ORDER[_method(item.operation)])
-    return BundlePlan("transaction", len(entries), tuple(operations), ())
+    return BundlePlan("transaction", len(entries), tuple(operations), (), not_kept=tuple(not_kept))
 
 
-def plan_batch(bundle: dict[str, Any]) -> BundlePlan:
+def plan_batch(bundle: dict[str, Any], other_types: OtherTypes = "reject") -> BundlePlan:
     entries: list[dict[str, Any]] = bundle.get("entry") or []
     operations: list[EntryOperation] = []
     failures: list[EntryFailure] = []
+    not_kept: list[tuple[int, str]] = []
     for index, entry in enumerate(entries):
+        if (other := _other_type(entry, other_types)) is not None:
+            not_kept.append((index, other))
+            continue
         try:
-            operations.append(EntryOperation(index, _request_operation(entry, index)))
+            item = EntryOperation(index, _request_operation(entry, index))
+            if (unresolved := _unresolved_subject(item)) is not None:
+                raise unresolved
+            operations.append(item)
         except IntakeError as exc:
             failures.append(EntryFailure(index, exc.status, exc.issues))
-    return BundlePlan("batch", len(entries), tuple(operations), tuple(failures))
+    return BundlePlan("batch", len(entries), tuple(operations), tuple(failures), not_kept=tuple(not_kept))
+
+
+def refuse_unresolved_subject(resource: ValidResource) -> None:
+    """422 when the patient is a ``urn:uuid:`` reference (outside a transaction that resolves it)."""
+    if resource.patient.startswith("urn:uuid:"):
+        element = "id" if resource.resource_type == "Patient" else "subject"
+        raise IntakeError(422, _unresolved_issue(f"{resource.resource_type}.{element}"))
+
+
+def _unresolved_issue(where: str) -> Issue:
+    return Issue(
+        "invalid",
+        "The subject is a urn:uuid: reference that no entry of a transaction resolves: it would make a second "
+        "patient. Reference the Patient (Patient/id), or send it in the same transaction with that fullUrl.",
+        (where,),
+    )
+
+
+def _unresolved_subject(item: EntryOperation) -> IntakeError | None:
+    operation = item.operation
+    if isinstance(operation, Upsert) and operation.resource.patient.startswith("urn:uuid:"):
+        return IntakeError(422, _unresolved_issue(_entry(item.index) + ".resource.subject"))
+    return None
+
+
+def _duplicates(operations: list[EntryOperation]) -> list[IntakeError]:
+    identities: set[str] = set()
+    found = []
+    for item in operations:
+        operation = item.operation
+        reference = operation.reference if isinstance(operation, Delete) else operation.resource.reference
+        if reference in identities:
+            issue = Issue("invalid", "Two entries of this transaction are for the same resource.", _at(item.index))
+            found.append(IntakeError(400, issue))
+        identities.add(reference)
+    return found
+
+
+def _other_type(entry: Any, other_types: OtherTypes) -> str | None:
+    """The entry's resource type when it is a FHIR type bonemet does not read and such entries are not kept."""
+    if other_types != "ignore" or not isinstance(entry, dict):
+        return None
+    resource, request = entry.get("resource"), entry.get("request")
+    if isinstance(resource, dict):
+        name = resource.get("resourceType")
+    elif isinstance(request, dict) and isinstance(request.get("url"), str):
+        name = request["url"].strip("/").split("/")[0].split("?")[0]
+    else:
+        return None
+    return name if isinstance(name, str) and name not in SUPPORTED_TYPES and is_fhir_type(name) else None
+
+
+@lru_cache(maxsize=1024)  # bounded: the names come from clients
+def is_fhir_type(name: str) -> bool:
+    if not _TYPE_NAME.fullmatch(name) or name in {"Bundle", "Parameters"}:
+        return False
+    try:
+        get_fhir_model_class(name)
+    except (KeyError, ValueError, AttributeError, ImportError):
+        return False
+    return True
+
+
+_TYPE_NAME = re.compile(r"[A-Z][A-Za-z]{1,63}")
 
 
 def plan_notification(bundle: dict[str, Any]) -> BundlePlan:

@@ -19,43 +19,6 @@ def software_version() -> str:
 
 
 def capability_statement(base_url: str, *, auth_enabled: bool, max_bundle_entries: int) -> dict[str, Any]:
-    security = (
-        "Every route but /healthz and /readyz needs Authorization: Bearer <token> (one token per client); "
-        "clients configured with a secret must also sign each body (X-Signature: hex HMAC-SHA256). "
-        "Put mTLS or a SMART Backend Services gateway in front for stronger client authentication."
-        if auth_enabled
-        else "Authentication is OFF (development on a loopback address only)."
-    )
-    resources = [
-        {
-            "type": resource_type,
-            "documentation": "Accepted and forwarded to the recommender; nothing is stored for reading back.",
-            "interaction": [{"code": "create"}, {"code": "update"}, {"code": "delete"}],
-            "readHistory": False,
-            "updateCreate": True,
-            "conditionalCreate": False,
-            "conditionalRead": "not-supported",
-            "conditionalUpdate": False,
-            "conditionalDelete": "not-supported",
-            "operation": [
-                {"name": "validate", "definition": "http://hl7.org/fhir/OperationDefinition/Resource-validate"}
-            ],
-        }
-        for resource_type in sorted(SUPPORTED_TYPES)
-    ]
-    resources.append(
-        {
-            "type": "PlanDefinition",
-            "documentation": "The rule set the recommender applies (published by it at start); every "
-            "CarePlan names it in instantiatesCanonical as canonical|version.",
-            "interaction": [{"code": "read"}, {"code": "vread"}, {"code": "search-type"}],
-            "versioning": "versioned",
-            "searchParam": [
-                {"name": "url", "type": "uri", "documentation": "canonical, or canonical|version"},
-                {"name": "version", "type": "token"},
-            ],
-        }
-    )
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -82,10 +45,49 @@ def capability_statement(base_url: str, *, auth_enabled: bool, max_bundle_entrie
                     "GET [base]/$subscription-gaps. The only reads are the published rule set "
                     "(GET [base]/PlanDefinition): this is not a data store."
                 ),
-                "security": {"cors": False, "description": security},
-                "resource": resources,
+                "security": {"cors": False, "description": _security(auth_enabled)},
+                "resource": [*map(_writable, sorted(SUPPORTED_TYPES)), PLAN_DEFINITION],
                 "interaction": [{"code": "transaction"}, {"code": "batch"}],
                 "operation": [{"name": "subscription-gaps", "definition": GAPS_OPERATION}],
             }
         ],
     }
+
+
+def _security(auth_enabled: bool) -> str:
+    if not auth_enabled:
+        return "Authentication is OFF (development on a loopback address only)."
+    return (
+        "Every route but /healthz, /readyz and /fhir/metadata needs Authorization: Bearer <token> "
+        "(one token per client); "
+        "clients configured with a secret must also sign each body (X-Signature: hex HMAC-SHA256). "
+        "Put mTLS or a SMART Backend Services gateway in front for stronger client authentication."
+    )
+
+
+def _writable(resource_type: str) -> dict[str, Any]:
+    return {
+        "type": resource_type,
+        "documentation": "Accepted and forwarded to the recommender; nothing is stored for reading back.",
+        "interaction": [{"code": "create"}, {"code": "update"}, {"code": "delete"}],
+        "readHistory": False,
+        "updateCreate": True,
+        "conditionalCreate": False,
+        "conditionalRead": "not-supported",
+        "conditionalUpdate": False,
+        "conditionalDelete": "not-supported",
+        "operation": [{"name": "validate", "definition": "http://hl7.org/fhir/OperationDefinition/Resource-validate"}],
+    }
+
+
+PLAN_DEFINITION: dict[str, Any] = {
+    "type": "PlanDefinition",
+    "documentation": "The rule set the recommender applies (published by it at start); every "
+    "CarePlan names it in instantiatesCanonical as canonical|version.",
+    "interaction": [{"code": "read"}, {"code": "vread"}, {"code": "search-type"}],
+    "versioning": "versioned",
+    "searchParam": [
+        {"name": "url", "type": "uri", "documentation": "canonical, or canonical|version"},
+        {"name": "version", "type": "token"},
+    ],
+}

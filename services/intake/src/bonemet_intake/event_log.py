@@ -134,9 +134,12 @@ class Refusals:
 
 
 class EventLog:
-    def __init__(self, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
+    def __init__(
+        self, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS, subscription_ttl_s: int = 30 * 86_400
+    ) -> None:
         self._client = client
         self.partitions = partitions
+        self.subscription_ttl_s = subscription_ttl_s
         self.store = AcceptanceStore(client, partitions)
         self.refusals = Refusals(client)
 
@@ -161,7 +164,12 @@ class EventLog:
         async def gap_writes(commit: Commit) -> list[Command]:
             if gap_redis is None or commit.gap is None:
                 return []
-            writes: list[Command] = [("SET", gap_redis, commit.gap.state.to_json()), ("SADD", SUBSCRIPTIONS, gap_redis)]
+            # Each notification renews the state's lease; a subscription silent for the TTL is forgotten (F14).
+            state = commit.gap.state.to_json()
+            writes: list[Command] = [
+                ("SET", gap_redis, state, "EX", self.subscription_ttl_s),
+                ("SADD", SUBSCRIPTIONS, gap_redis),
+            ]
             frames = Frames()
             for request in commit.requests:
                 frame = await frames.frame(encode(request), request.correlation_id, {"x-event-kind": request.kind})
@@ -181,10 +189,14 @@ class EventLog:
         await self.store.audit(records)
 
     async def subscriptions(self) -> list[GapState]:
+        """Every subscription state still kept; the index forgets the ones that expired."""
         keys = sorted(_text(k) for k in await self._client.smembers(SUBSCRIPTIONS))
         if not keys:
             return []
         values = await self._client.mget(keys)
+        expired = [key for key, value in zip(keys, values, strict=True) if not value]
+        if expired:
+            await self._client.srem(SUBSCRIPTIONS, *expired)
         return [GapState.from_json(v) for v in values if v]
 
     async def backlog(self) -> int | None:

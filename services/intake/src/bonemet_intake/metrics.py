@@ -1,59 +1,69 @@
-"""In-process counters, rendered in the Prometheus text format at ``GET /metrics`` (no dependency).
+"""The intake's counters, kept by prometheus-client like every other metric of the process.
 
-Counters are per process (each replica is scraped on its own); the subscription gap totals are
-read from the server at scrape time, so they are the same whichever replica answers.
+In a running intake they live in ``bonemet_shared.observability.REGISTRY``, so the observability
+endpoint (``BONEMET_METRICS_PORT``) shows them beside the HTTP latency and process metrics; the
+intake's own ``GET /metrics`` shows them with the scrape-time gauges read from the server
+(subscription gaps, recommender backlog). prometheus-client writes the exposition text and escapes
+every label value: a client-chosen Subscription reference cannot break the page or add a line.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-HELP = {
-    "bonemet_intake_requests_total": "HTTP requests answered, by route and status.",
-    "bonemet_intake_resources_total": "Resources and retractions handled, by result.",
-    "bonemet_intake_entry_failures_total": "Bundle or notification entries refused, by HTTP status.",
-    "bonemet_intake_notifications_total": "Subscription notifications received, by type.",
-    "bonemet_intake_subscription_gap_events_total": "Event numbers detected missing (this process).",
-    "bonemet_intake_subscription_gap_filled_total": "Missing event numbers that arrived late (this process).",
-    "bonemet_intake_shed_total": "Write requests refused because the recommender lags (503).",
-    "bonemet_intake_store_unavailable_total": "Requests answered 503 because the server failed.",
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client.metrics_core import Metric
+
+COUNTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bonemet_intake_requests_total": ("HTTP requests answered, by route and status.", ("route", "status")),
+    "bonemet_intake_resources_total": ("Resources and retractions handled, by result.", ("result",)),
+    "bonemet_intake_entry_failures_total": ("Bundle or notification entries refused, by HTTP status.", ("status",)),
+    "bonemet_intake_entries_not_kept_total": (
+        "Bundle entries of FHIR types bonemet does not read, answered 'not kept' (BONEMET_INTAKE_OTHER_TYPES=ignore).",
+        ("type",),
+    ),
+    "bonemet_intake_notifications_total": ("Subscription notifications received, by type.", ("type",)),
+    "bonemet_intake_subscription_gap_events_total": ("Event numbers detected missing (this process).", ()),
+    "bonemet_intake_subscription_gap_filled_total": ("Missing event numbers that arrived late (this process).", ()),
+    "bonemet_intake_shed_total": ("Write requests refused because the recommender lags (503).", ()),
+    "bonemet_intake_store_unavailable_total": ("Requests answered 503 because the server failed.", ()),
+    "bonemet_intake_client_disconnects_total": (
+        "Requests the client abandoned before the answer (counted with status 499, never as a server error).",
+        (),
+    ),
 }
-GAUGE_HELP = {
-    "bonemet_intake_subscription_missing_events": "Event numbers currently missing, per subscription state.",
-    "bonemet_intake_subscriptions": "Subscriptions tracked.",
-    "bonemet_intake_recommender_backlog": "Recommender lag + pending on the intake stream (last reading).",
-}
 
 
-class Metrics:
-    def __init__(self) -> None:
-        self._counters: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
+class IntakeMetrics:
+    """The counters, registered on ``registry`` (a private one when none is given: tests build many apps)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry if registry is not None else CollectorRegistry()
+        self._counters = {
+            name: Counter(name, text, list(labels), registry=self.registry) for name, (text, labels) in COUNTERS.items()
+        }
 
     def inc(self, name: str, amount: int = 1, **labels: str) -> None:
         if amount:
-            self._counters[(name, tuple(sorted(labels.items())))] += amount
+            counter = self._counters[name]
+            (counter.labels(**labels) if labels else counter).inc(amount)
 
-    def value(self, name: str, **labels: str) -> int:
-        return self._counters[(name, tuple(sorted(labels.items())))]
+    def value(self, name: str, **labels: str) -> float:
+        return self.registry.get_sample_value(name, labels) or 0.0
 
-    def render(self, gauges: Iterable[tuple[str, dict[str, str], float]] = ()) -> str:
-        lines: list[str] = []
-        for name, text in HELP.items():
-            lines += [f"# HELP {name} {text}", f"# TYPE {name} counter"]
-            samples = [(labels, v) for (n, labels), v in sorted(self._counters.items()) if n == name]
-            lines += [f"{name}{_labels(labels)} {v}" for labels, v in samples] or [f"{name} 0"]
-        gauge_list = list(gauges)
-        for name, text in GAUGE_HELP.items():
-            samples_g = [(labels, v) for n, labels, v in gauge_list if n == name]
-            if samples_g:
-                lines += [f"# HELP {name} {text}", f"# TYPE {name} gauge"]
-                lines += [f"{name}{_labels(tuple(sorted(lb.items())))} {v:g}" for lb, v in samples_g]
-        return "\n".join(lines) + "\n"
+    def exposition(self, gauges: Iterable[Metric] = ()) -> bytes:
+        """The counters and the given scrape-time gauges, in the Prometheus text format."""
+        scrape = CollectorRegistry(auto_describe=False)
+        scrape.register(_Scrape(list(self._counters.values()), list(gauges)))
+        return generate_latest(scrape)
 
 
-def _labels(labels: tuple[tuple[str, str], ...]) -> str:
-    if not labels:
-        return ""
-    escaped = (f'{k}="{v.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"' for k, v in labels)
-    return "{" + ",".join(escaped) + "}"
+class _Scrape:
+    def __init__(self, counters: list[Counter], gauges: list[Metric]) -> None:
+        self._counters = counters
+        self._gauges = gauges
+
+    def collect(self) -> Iterator[Metric]:
+        for counter in self._counters:
+            yield from counter.collect()
+        yield from self._gauges

@@ -203,6 +203,7 @@ def _value(parameter: dict[str, Any]) -> Any:
 def _number(value: Any, where: str) -> int:
     """Event numbers are strings in R4 Parameters and integer64 (a JSON string) in R4B/R5."""
     text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
-    if not text.isdigit() or len(text) > 19:
+    # ASCII digits only: str.isdigit() is also true for superscripts ('²'), which int() refuses.
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
         raise IntakeError(400, Issue("value", "An event number is not a non-negative integer.", (where,)))
     return int(text)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 
@@ -42,6 +43,43 @@ class IntakeSettings(Settings):
     )
     intake_lag_retry_after_s: int = Field(default=10, description="Retry-After when the recommender lags.")
     intake_lag_cache_s: float = Field(default=1.0, description="How long one XINFO GROUPS reading is reused.")
+    intake_other_types: Literal["ignore", "reject"] = Field(
+        default="ignore",
+        description="Transaction and batch entries of FHIR types bonemet does not read (Encounter, Claim, "
+        "Immunization in whole-patient Bundles): 'ignore' answers them 'not kept' at their entry and commits the "
+        "rest; 'reject' refuses them (a transaction whole).",
+    )
+    intake_public_base_url: str | None = Field(
+        default=None,
+        description="Where clients reach the intake (scheme, host, port, path prefix; '/fhir' is added): "
+        "Location headers and the CapabilityStatement are built from it, never from the Host header. "
+        "Unset: http://BONEMET_INTAKE_HOST:BONEMET_INTAKE_PORT.",
+    )
+    intake_header_timeout_s: float = Field(
+        default=10.0,
+        description="A request's line and headers must arrive within this many seconds of the connection "
+        "opening (or of its previous answer); else the connection is closed.",
+    )
+    intake_body_timeout_s: float = Field(
+        default=30.0,
+        description="A request body must arrive whole within this many seconds of its headers; else 408 and "
+        "nothing is recorded (a half-sent request cannot hold a connection and a task).",
+    )
+    intake_max_connections: int | None = Field(
+        default=None,
+        description="Connections held at once; beyond, a new one closes the oldest that has no request in "
+        "progress (idle floods cannot crowd out real clients). Unset: the file-descriptor limit less a reserve.",
+    )
+    intake_subscription_ttl_days: float = Field(
+        default=30,
+        description="A Subscription's event-number state is forgotten after this many days without a "
+        "notification (and with it its gaps, from $subscription-gaps and /metrics).",
+    )
+    intake_redis_connections: int = Field(
+        default=64,
+        description="Connections to the server; a request waits for a free one (up to BONEMET_INTAKE_REDIS_"
+        "TIMEOUT_S, then 503) rather than failing when all are busy.",
+    )
     intake_redis_timeout_s: float = Field(
         default=5.0, description="Socket timeout towards the server; a slower answer becomes 503 + Retry-After."
     )
@@ -50,3 +88,7 @@ class IntakeSettings(Settings):
 @lru_cache(maxsize=1)
 def get_intake_settings() -> IntakeSettings:
     return IntakeSettings()
+
+
+def public_base_url(settings: IntakeSettings) -> str:
+    return settings.intake_public_base_url or f"http://{settings.intake_host}:{settings.intake_port}"

@@ -12,6 +12,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
 
 FAKE_NAME = "Zebulon Quixotefake"
+SUPPORTED = {"Condition", "Observation", "MedicationStatement", "MedicationRequest", "Procedure", "Patient"}
 
 
 def entry(resource: dict[str, Any] | None, method: str, url: str, full_url: str | None = None) -> dict[str, Any]:
@@ -101,17 +102,82 @@ async def test_a_transaction_with_two_entries_for_one_resource_is_400(intake: An
     assert await intake.intake_length() == 0
 
 
-async def test_a_transaction_with_an_unsupported_type_fails_whole_with_404(intake: Any) -> None:
+async def test_with_other_types_rejected_a_transaction_fails_whole_naming_every_unsupported_entry(
+    make_intake: Any,
+) -> None:
+    intake = await make_intake(other_types="reject")
     encounter = entry({"resourceType": "Encounter", "status": "finished"}, "POST", "Encounter")
+    claim = entry({"resourceType": "Claim", "status": "active"}, "POST", "Claim")
     response = await intake.post(
-        "/fhir", bundle("transaction", entry(intake.condition(), "PUT", "Condition/c1"), encounter)
+        "/fhir", bundle("transaction", entry(intake.condition(), "PUT", "Condition/c1"), encounter, claim)
     )
     assert response.status_code == 404
-    assert intake.codes(response) == ["not-supported"]
+    assert intake.codes(response) == ["not-supported", "not-supported"]
+    assert [i["expression"] for i in response.json()["issue"]] == [
+        ["Bundle.entry[1].resource"],
+        ["Bundle.entry[2].resource"],
+    ]
     assert await intake.intake_length() == 0
 
 
-async def test_a_batch_reports_each_entry_and_the_others_go_on(intake: Any) -> None:
+async def test_a_refused_transaction_names_every_failing_entry(intake: Any) -> None:
+    transaction = bundle(
+        "transaction",
+        entry(intake.condition("c1", onsetDateTime=FAKE_NAME), "PUT", "Condition/c1"),
+        entry(intake.condition("c2"), "PUT", "Condition/c2"),
+        entry(intake.condition("c3", subject={"reference": "urn:uuid:nobody-here"}), "PUT", "Condition/c3"),
+    )
+    response = await intake.post("/fhir", transaction)
+    assert response.status_code == 400
+    expressions = [i["expression"][0] for i in response.json()["issue"]]
+    assert expressions == ["Bundle.entry[0].resource.onsetDateTime", "Bundle.entry[2].resource.subject"]
+    assert await intake.intake_length() == 0
+
+
+async def test_entries_of_types_bonemet_does_not_read_are_answered_not_kept_and_the_rest_commits(
+    intake: Any,
+) -> None:
+    transaction = bundle(
+        "transaction",
+        entry({"resourceType": "Patient", "id": "p7"}, "POST", "Patient", "urn:uuid:patient"),
+        entry({"resourceType": "Encounter", "status": "finished"}, "POST", "Encounter", "urn:uuid:encounter"),
+        entry(
+            intake.condition(
+                "c1", subject={"reference": "urn:uuid:patient"}, encounter={"reference": "urn:uuid:encounter"}
+            ),
+            "POST",
+            "Condition",
+        ),
+        entry({"resourceType": "Immunization", "status": "completed"}, "POST", "Immunization"),
+        entry(None, "DELETE", "Claim/x1"),
+    )
+
+    response = await intake.post("/fhir", transaction)
+
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    get_fhir_model_class("Bundle").model_validate(answer)
+    statuses = [e["response"]["status"] for e in answer["entry"]]
+    assert statuses == ["201 Created", "200 OK", "201 Created", "200 OK", "200 OK"]
+    for index, kind in [(1, "Encounter"), (3, "Immunization"), (4, "Claim")]:
+        (issue,) = answer["entry"][index]["response"]["outcome"]["issue"]
+        assert issue["severity"] == "information"
+        assert issue["diagnostics"].startswith(f"Not kept: bonemet does not read {kind}")
+    events = await intake.events()
+    assert [(e.resource_type, e.patient) for e in events] == [("Patient", "Patient/p7"), ("Condition", "Patient/p7")]
+    assert intake.metrics.value("bonemet_intake_entries_not_kept_total", type="Encounter") == 1
+    assert intake.metrics.value("bonemet_intake_entries_not_kept_total", type="Claim") == 1
+
+
+async def test_an_unknown_type_is_still_refused_when_other_types_are_ignored(intake: Any) -> None:
+    response = await intake.post("/fhir", bundle("batch", entry({"resourceType": "Xyzzy"}, "POST", "Xyzzy")))
+    assert response.status_code == 200
+    assert response.json()["entry"][0]["response"]["status"] != "200 OK"
+    assert intake.metrics.value("bonemet_intake_entries_not_kept_total", type="Xyzzy") == 0
+
+
+async def test_a_batch_reports_each_entry_and_the_others_go_on(make_intake: Any) -> None:
+    intake = await make_intake(other_types="reject")
     batch = bundle(
         "batch",
         entry(intake.condition("c1"), "PUT", "Condition/c1"),
@@ -191,3 +257,31 @@ async def test_the_public_mcode_transaction_bundles_are_accepted_whole(
     assert again.status_code == 200  # the resend: every entry a duplicate, nothing written
     assert {e["response"]["status"] for e in again.json()["entry"]} == {"200 OK"}
     assert await intake.intake_length() == len(entries)
+
+
+SYNTHEA_PLACES = (
+    Path(__file__).resolve().parents[3] / "recommender" / "tests" / "data" / "corpus" / "synthea",
+    Path(__file__).resolve().parents[5] / "shared" / "fixtures" / "fhir" / "synthea",
+)
+SYNTHEA = sorted(path for place in SYNTHEA_PLACES if place.is_dir() for path in place.glob("*.json"))
+
+
+@pytest.mark.skipif(not SYNTHEA, reason="no Synthea whole-patient Bundles here")
+@pytest.mark.parametrize("path", SYNTHEA, ids=[path.stem[:24] for path in SYNTHEA])
+async def test_synthea_whole_patient_bundles_are_accepted_keeping_what_bonemet_reads(
+    make_intake: Any, path: Path
+) -> None:
+    intake = await make_intake(max_body_bytes=4 * 1024 * 1024)
+    raw = path.read_bytes()  # noqa: ASYNC240 (a test's input, read once)
+    types = [e["resource"]["resourceType"] for e in orjson.loads(raw)["entry"]]
+
+    response = await intake.post("/fhir", raw)
+
+    assert response.status_code == 200, response.text[:2000]
+    answered = response.json()["entry"]
+    kept = [t for t in types if t in SUPPORTED]
+    assert [e["response"]["status"] for e in answered] == ["201 Created" if t in SUPPORTED else "200 OK" for t in types]
+    events = await intake.events()
+    assert len(events) == len(kept)
+    assert len({e.patient for e in events}) == 1
+    assert all(e.patient.startswith("Patient/") for e in events)

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from structlog.testing import capture_logs
 
 from bonemet_intake.event_log import EventLog
-from bonemet_intake.http import RETRY_AFTER_S, create_app
+from bonemet_intake.http import RETRY_AFTER_S, Dependencies, Limits, create_app
 from bonemet_shared.consuming import ensure_groups, entry_body
 from bonemet_shared.events import ResourceAccepted, decode_intake
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
@@ -42,7 +42,10 @@ def condition(**changes: Any) -> dict[str, Any]:
 
 
 def build_app(client: aredis.Redis) -> Starlette:
-    return create_app(EventLog(client), max_body_bytes=MAX_BODY, clock=lambda: NOW)
+    limits = Limits(max_body_bytes=MAX_BODY)
+    return create_app(
+        Dependencies(EventLog(client), clock=lambda: NOW, limits=limits, public_base_url="http://intake.test")
+    )
 
 
 def http_client(app: Starlette) -> httpx.AsyncClient:

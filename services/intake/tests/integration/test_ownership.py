@@ -15,6 +15,7 @@ import pytest
 import redis.asyncio as aredis
 
 from bonemet_intake.auth import parse_clients
+from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog
 from bonemet_intake.http import create_app
 from bonemet_shared.audit import MAX_DETAIL_CHARS
@@ -68,7 +69,7 @@ async def intake(store: aredis.Redis, clock: Clock) -> AsyncIterator[Callable[..
         f"signer:{SECRET}",
         "ehr-backup:ehr",  # the deployment says: ehr-backup writes as ehr
     )
-    app = create_app(EventLog(store), max_body_bytes=2_000_000, clock=clock, clients=clients)
+    app = create_app(Dependencies(EventLog(store), clock, Limits(max_body_bytes=2_000_000), clients))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake.test") as http:
 
         async def call(method: str, path: str, client: str, body: Any = None, **headers: str) -> httpx.Response:

@@ -45,10 +45,11 @@ async def test_a_wrong_token_is_401(make_intake: Any) -> None:
     assert 'error="invalid_token"' in response.headers["www-authenticate"]
 
 
-async def test_every_fhir_route_needs_the_token_but_health_does_not(make_intake: Any) -> None:
+async def test_every_fhir_route_needs_the_token_but_health_and_the_capability_statement_do_not(
+    make_intake: Any,
+) -> None:
     intake = await make_intake(token=None)
     for method, url in [
-        ("GET", "/fhir/metadata"),
         ("GET", "/fhir/$subscription-gaps"),
         ("GET", "/metrics"),
         ("POST", "/fhir"),
@@ -60,6 +61,27 @@ async def test_every_fhir_route_needs_the_token_but_health_does_not(make_intake:
         assert response.status_code == 401, (method, url)
     assert (await intake.http.get("/healthz")).status_code == 200
     assert (await intake.http.get("/readyz")).status_code == 200
+    assert (await intake.http.get("/fhir/metadata")).json()["resourceType"] == "CapabilityStatement"
+    wrong = await intake.http.get("/fhir/metadata", headers={"Authorization": "Bearer not-a-known-token-at-all"})
+    assert wrong.status_code == 401  # a token that is sent is still checked
+
+
+async def test_a_urn_uuid_subject_outside_a_bundle_is_422(intake: Any) -> None:
+    lost = intake.condition(subject={"reference": "urn:uuid:6c5b3d0e-0000-4000-8000-000000000001"})
+    created = await intake.post("/fhir/Condition", lost)
+    updated = await intake.put("/fhir/Condition/c1", lost)
+    batch = await intake.post(
+        "/fhir",
+        {
+            "resourceType": "Bundle",
+            "type": "batch",
+            "entry": [{"resource": lost, "request": {"method": "PUT", "url": "Condition/c1"}}],
+        },
+    )
+    assert (created.status_code, updated.status_code) == (422, 422)
+    assert created.json()["issue"][0]["expression"] == ["Condition.subject"]
+    assert batch.json()["entry"][0]["response"]["status"] == "422 Unprocessable Entity"
+    assert await intake.intake_length() == 0
 
 
 async def test_the_client_id_is_the_source_and_the_audit_agent(intake: Any) -> None:
@@ -307,3 +329,54 @@ async def test_metrics_count_requests_and_results(intake: Any) -> None:
     assert 'bonemet_intake_resources_total{result="duplicate"} 1' in text
     assert 'bonemet_intake_requests_total{route="create",status="201"} 1' in text
     assert "bonemet_intake_recommender_backlog 1" in text
+
+
+# --- what the client controls does not decide what the server says or counts --------------------------
+
+
+async def test_location_comes_from_the_configured_base_url_never_the_host_header(intake: Any) -> None:
+    response = await intake.post("/fhir/Condition", intake.condition(), Host="evil.example")
+    metadata = await intake.get("/fhir/metadata", Host="evil.example")
+
+    assert response.status_code == 201
+    assert response.headers["location"] == "http://intake.test/fhir/Condition/c1/_history/1"
+    assert "evil" not in metadata.text
+
+
+async def test_a_client_that_goes_away_mid_body_is_not_counted_as_a_server_error(intake: Any) -> None:
+    app = intake.http._transport.app  # the ASGI app itself: a disconnect as a server sees it
+    parts = iter(
+        [
+            {"type": "http.request", "body": orjson.dumps(intake.condition())[:20], "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return next(parts)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    headers = [(b"content-type", b"application/fhir+json"), (b"authorization", f"Bearer {intake.TOKEN}".encode())]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/fhir/Condition",
+        "raw_path": b"/fhir/Condition",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "server": ("intake.test", 80),
+        "client": ("127.0.0.1", 50000),
+    }
+    await app(scope, receive, send)
+
+    assert sent[0]["status"] == 499
+    assert intake.metrics.value("bonemet_intake_client_disconnects_total") == 1
+    assert intake.metrics.value("bonemet_intake_requests_total", route="create", status="500") == 0
+    assert await intake.intake_length() == 0

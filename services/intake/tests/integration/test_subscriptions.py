@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bonemet_shared.acceptance.gaps import GapState, recover, subscription_key
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bonemet_shared.acceptance.gaps import SUBSCRIPTIONS, GapState, recover, subscription_key
 from bonemet_shared.consuming import entry_body
 from bonemet_shared.events import PullRequested, ResourceAccepted, ResourceRetracted, decode_pull_request
 from bonemet_shared.streams import PULL_REQUESTS
@@ -237,6 +240,18 @@ async def test_a_malformed_status_entry_refuses_the_whole_notification(intake: A
     assert await intake.intake_length() == 0
 
 
+@pytest.mark.parametrize("number", ["\u00b2", "1\u00b9", "\u0663"])  # superscript two, '1¹', Arabic-Indic three
+async def test_an_event_number_of_non_ascii_digits_is_400_not_a_server_error(intake: Any, number: str) -> None:
+    notification = backport("event-notification", [1], resources=[intake.condition("c1", "1")])
+    for parameter in notification["entry"][0]["resource"]["parameter"]:
+        if parameter["name"] == "events-since-subscription-start":
+            parameter["valueString"] = number
+    response = await intake.post("/fhir", notification)
+    assert response.status_code == 400, response.text
+    assert intake.codes(response) == ["value"]
+    assert await intake.intake_length() == 0
+
+
 async def test_a_hapi_rest_hook_put_sequence_with_duplicates_and_out_of_order_versions(intake: Any) -> None:
     c = intake.condition
     answers = [
@@ -297,3 +312,56 @@ async def test_the_gap_query_shows_what_the_puller_recovered_and_what_is_still_m
     await intake.store.set(key, recover(state, [(2, 3)], "$events", datetime(2025, 6, 2, tzinfo=UTC)).to_json())
     (shown,) = await gaps(intake)
     assert (shown["missing"], shown["recovered"], shown["recovered-count"]) == ("4-5", "2-3 ($events)", 2)
+
+
+async def test_a_subscription_reference_with_a_newline_or_quote_cannot_break_or_add_to_the_metrics(
+    intake: Any,
+) -> None:
+    hostile = 'https://ehr.example/fhir/Subscription/x"} 7\nbonemet_injected_total 1\n# '
+    assert (await intake.post("/fhir", backport("handshake", since=0, subscription=hostile))).status_code == 200
+    assert (await intake.post("/fhir", backport("event-notification", [3], subscription=hostile))).status_code == 200
+
+    text = (await intake.get("/metrics")).text
+
+    families = {family.name: family for family in text_string_to_metric_families(text)}  # raises if broken
+    assert not any(name.startswith("bonemet_injected") for name in families)
+    (sample,) = families["bonemet_intake_subscription_missing_events"].samples
+    assert sample.labels == {"source": "ehr", "subscription": hostile.strip()}
+    assert sample.value == 2
+
+
+# --- subscription state is bounded (F14) ------------------------------------------------------------
+
+
+async def test_a_subscription_state_expires_unless_notifications_renew_it(intake: Any, poll: Any) -> None:
+    key = subscription_key("ehr", SUBSCRIPTION)
+    assert (await intake.post("/fhir", backport("event-notification", [3]))).status_code == 200
+    assert 0 < await intake.store.ttl(key) <= 30 * 86_400
+
+    await intake.store.pexpire(key, 1)  # as if 30 days passed without a notification
+    await poll(lambda: _gone(intake, key))
+
+    assert await gaps(intake) == []
+    assert not await intake.store.sismember(SUBSCRIPTIONS, key)  # the index forgets it too
+    assert "bonemet_intake_subscriptions 0.0" in (await intake.get("/metrics")).text
+
+
+async def _gone(intake: Any, key: str) -> bool:
+    return not await intake.store.exists(key)
+
+
+async def test_the_metrics_page_lists_at_most_a_hundred_subscriptions(intake: Any) -> None:
+    for index in range(120):
+        subscription = f"https://ehr.example/fhir/Subscription/s{index}"
+        numbers = [2 + index % 7]  # 1 to 7 events missing
+        assert (
+            await intake.post("/fhir", backport("event-notification", numbers, subscription=subscription))
+        ).status_code == 200
+    text = (await intake.get("/metrics")).text
+    families = {family.name: family for family in text_string_to_metric_families(text)}
+
+    assert families["bonemet_intake_subscriptions"].samples[0].value == 120
+    listed = families["bonemet_intake_subscription_missing_events"].samples
+    assert len(listed) == 100
+    assert min(sample.value for sample in listed) >= 1
+    assert len(text) < 40_000

@@ -52,6 +52,7 @@ from bonemet_shared.consuming import ensure_groups, subscribe_partitions
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
+from bonemet_shared.serving import server_options
 from bonemet_shared.streams import NOTIFIER_GROUP, suggestions_stream
 
 log = get_logger()
@@ -243,6 +244,7 @@ async def build(
                 access_log=False,  # URLs carry the link tokens
                 log_level="warning",
                 lifespan="off",
+                **server_options(),  # header deadline, keep-alive, connection cap (docs/operations.md)
             )
         )
     return NotifierApp(settings, client, broker, channels, workers, server, config, jobs, notifier, page)

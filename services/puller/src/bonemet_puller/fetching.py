@@ -204,7 +204,7 @@ def _recovered(values: Sequence[Any], request: PullRequested, how: str, now: dat
     if not values or not values[0]:
         return []
     state = recover(GapState.from_json(values[0]), request.missing, how, now)
-    return [("SET", gap_key, state.to_json())]
+    return [("SET", gap_key, state.to_json(), "KEEPTTL")]  # the intake's lease on the state stands
 
 
 def _ack(delivery: Delivery) -> list[Command]:
