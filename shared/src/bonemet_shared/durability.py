@@ -5,7 +5,9 @@
 - ``fsync`` (default): ``WAITAOF 1 0``: the server's append-only file is fsynced past the commit.
   Needs WAITAOF (Redis 7.2+, Valkey) and ``appendonly yes``; a server with ``appendfsync always``
   fsyncs every write before answering and needs no wait. Any other server is refused at start.
-- ``replica``: ``WAITAOF 0 1`` (``WAIT 1`` on a server without WAITAOF): one replica has the commit.
+- ``replica``: ``WAIT 1``: one replica has the commit (in its memory: it survives the loss of any one
+  host). Not ``WAITAOF 0 1``: a replica reports its fsynced offset about once a second, so each batch
+  waited ~1 s for it (measured, docs/performance.md); ``WAIT`` asks the replicas for their offset at once.
 - ``none``: answer after EXEC; with ``appendfsync everysec`` a host crash loses up to a second.
 
 Group commit: WAITAOF and WAIT wait for the writes of the connection they are sent on, so a wait
@@ -64,10 +66,10 @@ class _Batch:
 class GroupCommit:
     """One confirmation per batch of commits for every commit of one client (its pool)."""
 
-    def __init__(self, client: aredis.Redis, durability: Durability, *, has_waitaof: bool = True) -> None:
+    def __init__(self, client: aredis.Redis, durability: Durability) -> None:
         self._client = client
         self.durability = durability
-        self._wait: Command | None = _wait_command(durability, has_waitaof)
+        self._wait: Command | None = _wait_command(durability)
         self._gathering: _Batch | None = None
         self._flusher: asyncio.Task[None] | None = None
         self.waits = 0
@@ -78,23 +80,20 @@ class GroupCommit:
     @classmethod
     async def checked(cls, client: aredis.Redis, durability: Durability) -> GroupCommit:
         """A group commit for ``client``, once the server is known to support ``durability``."""
-        if durability is Durability.NONE:
-            return cls(client, durability)
-        has_waitaof = await _has_waitaof(client)
         if durability is Durability.FSYNC:
             if not await _append_only(client):
                 raise DurabilityUnsupported(
                     "BONEMET_DURABILITY=fsync needs `appendonly yes` on the server (its append-only file is what "
                     "is fsynced); turn it on, or set BONEMET_DURABILITY=replica or none (docs/operations.md)"
                 )
-            if not has_waitaof:
+            if not await _has_waitaof(client):
                 if await _fsyncs_always(client):
                     return cls(client, Durability.NONE)  # every write is fsynced before the server answers
                 raise DurabilityUnsupported(
                     "BONEMET_DURABILITY=fsync needs WAITAOF (Redis 7.2+ or Valkey) or `appendfsync always` on the "
                     "server; upgrade it, or set BONEMET_DURABILITY=replica or none (docs/operations.md)"
                 )
-        return cls(client, durability, has_waitaof=has_waitaof)
+        return cls(client, durability)
 
     async def confirm(self, server: Server) -> None:
         """Return once the commit that just finished on ``server`` is durable; else raise ``NotDurable``."""
@@ -133,11 +132,11 @@ class GroupCommit:
         return server
 
 
-def _wait_command(durability: Durability, has_waitaof: bool) -> Command | None:
+def _wait_command(durability: Durability) -> Command | None:
     if durability is Durability.FSYNC:
         return ("WAITAOF", 1, 0, WAIT_TIMEOUT_MS)
     if durability is Durability.REPLICA:
-        return ("WAITAOF", 0, 1, WAIT_TIMEOUT_MS) if has_waitaof else ("WAIT", 1, WAIT_TIMEOUT_MS)
+        return ("WAIT", 1, WAIT_TIMEOUT_MS)
     return None
 
 
