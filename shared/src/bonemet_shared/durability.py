@@ -58,9 +58,16 @@ def server_of(connection: AbstractConnection) -> Server:
     return (str(getattr(connection, "host", "")), int(getattr(connection, "port", 0) or 0))
 
 
+def _confirmation() -> asyncio.Future[Server]:
+    future: asyncio.Future[Server] = asyncio.get_running_loop().create_future()
+    # every waiter may have been cancelled: the outcome is then nobody's, and not worth a warning
+    future.add_done_callback(lambda done: done.cancelled() or done.exception())
+    return future
+
+
 @dataclass
 class _Batch:
-    confirmed: asyncio.Future[Server] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    confirmed: asyncio.Future[Server] = field(default_factory=_confirmation)
 
 
 class GroupCommit:

@@ -81,13 +81,11 @@ def version_key(resource_key: str) -> str:
 
 
 class AcceptanceStore:
-    def __init__(
-        self, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS, durable: GroupCommit | None = None
-    ) -> None:
+    def __init__(self, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._client = client
         self.partitions = partitions
-        self._durable = durable or GroupCommit(client, Durability.NONE)
-        """Waited on after each EXEC, before the caller answers (docs/decisions/0012)."""
+        self._durable = GroupCommit(client, Durability.NONE)
+        """Waited on after each EXEC, before the caller answers; set by ``require`` (docs/decisions/0012)."""
 
     async def require(self, durability: Durability) -> None:
         """Check the server can give ``durability`` (``DurabilityUnsupported`` if not); confirm each commit so."""
@@ -95,6 +93,7 @@ class AcceptanceStore:
 
     @property
     def durable(self) -> GroupCommit:
+        """The confirmations of this store's commits (their counts show the group commit's batches)."""
         return self._durable
 
     def stream_of(self, patient: str) -> str:
