@@ -137,7 +137,7 @@ async def _pipeline(plan: Plan, run: str, today: date, yardstick: Callable[[str]
             what = "100-entry batch Bundles" if batch else "single resources"
             what += f", durability {durability}" if durability else ""
             console.print(f"services up; (b) intake throughput, {what}, for {plan.throughput_s:g} s ...")
-            traffic = Traffic(run + name, today, seed=seed)
+            traffic = Traffic(run + name.replace("_", "-"), today, seed=seed)  # ids: no "_" in FHIR
             await pipeline.warm_up(running, traffic)
             result = await pipeline.throughput(
                 running, traffic, plan.throughput_s, batch=batch, connections=connections
