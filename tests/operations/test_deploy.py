@@ -46,6 +46,8 @@ NOTIFIER_DELIBERATELY_OPTIONAL = {
     "BONEMET_NOTIFY_SEND_TIMEOUT_S": "10 s fits",
     "BONEMET_NOTIFY_LEASE_MS": "must exceed the send timeout; the default does",
     "BONEMET_NOTIFY_POLL_MS": "200 ms fits",
+    "BONEMET_DURABILITY": "read by the intake and the puller (the acceptance path), not the notifier",
+    "BONEMET_EMBEDDED_MAXMEMORY": "read by `bonemet serve all` and `bonemet demo` only (compose runs its own Valkey)",
 }
 """Settings the notifier reads that deploy/docker-compose.yml deliberately does not pass, and why."""
 

@@ -41,7 +41,11 @@ def run_demo(timeout: float) -> int:
     demo_dir.mkdir(parents=True)
     port, notify_port, audit_port = free_port(), free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
-    server = embedded_server(demo_dir) if not settings.redis_url else nullcontext(settings.redis_url)
+    server = (
+        embedded_server(demo_dir, settings.embedded_maxmemory)
+        if not settings.redis_url
+        else nullcontext(settings.redis_url)
+    )
     with server as url:
         console.print(
             f"[bold]bonemet demo[/] server {url} ({'embedded Valkey' if not settings.redis_url else 'given'}),"

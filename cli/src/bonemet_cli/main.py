@@ -218,7 +218,11 @@ def serve_all(replicas_text: str | None = None) -> int:
         print(f"bonemet serve: {exc}", file=sys.stderr)
         return 2
     settings = get_settings()
-    server = embedded_server(settings.data_dir) if not settings.redis_url else nullcontext(settings.redis_url)
+    server = (
+        embedded_server(settings.data_dir, settings.embedded_maxmemory)
+        if not settings.redis_url
+        else nullcontext(settings.redis_url)
+    )
     with server as url:
         names = [*ALL, *(["puller"] if os.environ.get("BONEMET_EHR_FHIR_URL") else [])]
         supervisor = Supervisor(names, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas)

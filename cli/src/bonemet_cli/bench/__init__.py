@@ -2,7 +2,8 @@
 
 (a) the yardstick (raw redis-py pipelined XADD + XREADGROUP/XACK + R4B validation, in one process);
 (b) intake throughput over HTTP with the recommender, notifier and audit archiver running (single
-resources and 100-entry batch Bundles), with each process's CPU per accepted resource; (c) end-to-end
+resources and 100-entry batch Bundles), with each process's CPU per accepted resource, the batch figure
+with durable acknowledgement (fsync before 2xx, the default) and without it (none); (c) end-to-end
 latency at 500 resources/s of mixed traffic, for stat alerts (sent at once) and settled alerts (net of the
 notifier's settle window) apart; (d) engine evaluations/s, in one process and in one process per core at
 once; (e) state bytes per patient for 10,000 synthetic patients; (f) bulk import of a local NDJSON export of
@@ -95,6 +96,12 @@ def main(argv: list[str]) -> int:
     with console.status("starting intake, recommender, notifier ..."):
         results.update(asyncio.run(_pipeline(plan, run, today, yardstick)))
     results["ratio"] = ratio(results.get("intake_batch_resources_per_s"), results.get("yardstick_resources_per_s"))
+    results["ratio_durability_none"] = ratio(
+        results.get("intake_batch_durability_none_resources_per_s"), results.get("yardstick_resources_per_s")
+    )
+    results["durability_fsync_throughput_share"] = ratio(
+        results.get("intake_batch_resources_per_s"), results.get("intake_batch_durability_none_resources_per_s")
+    )
     results["bulk_ratio"] = ratio(results.get("bulk_import_resources_per_s"), results.get("yardstick_resources_per_s"))
     for key, rate in (
         ("engine_ratio_one_process", "engine_evals_per_s"),
@@ -120,13 +127,17 @@ async def _pipeline(plan: Plan, run: str, today: date, yardstick: Callable[[str]
     with pipeline.running_pipeline() as running:
         console.print(f"services up; (c) end to end at {E2E_RATE:g} resources/s for {plan.e2e_s:g} s ...")
         out.update(await pipeline.end_to_end(running, Traffic(run + "c", today, seed=7), E2E_RATE, plan.e2e_s))
-    for name, batch, connections, seed in (("batch", 100, 3, 9), ("single", None, 8, 8)):
-        if batch:
+    # The batch figure twice in a row, with the default durability (fsync before 2xx) and without it
+    # (none), inside one yardstick bracket: what durable acknowledgement costs (docs/decisions/0012).
+    runs = (("batch", 100, 3, 9, None), ("batch_durability_none", 100, 3, 9, "none"), ("single", None, 8, 8, None))
+    for name, batch, connections, seed, durability in runs:
+        if name == "batch":
             before = yardstick("before")
-        with pipeline.running_pipeline() as running:
+        with pipeline.running_pipeline(durability=durability) as running:
             what = "100-entry batch Bundles" if batch else "single resources"
+            what += f", durability {durability}" if durability else ""
             console.print(f"services up; (b) intake throughput, {what}, for {plan.throughput_s:g} s ...")
-            traffic = Traffic(run + name, today, seed=seed)
+            traffic = Traffic(run + name.replace("_", "-"), today, seed=seed)  # ids: no "_" in FHIR
             await pipeline.warm_up(running, traffic)
             result = await pipeline.throughput(
                 running, traffic, plan.throughput_s, batch=batch, connections=connections
@@ -134,11 +145,12 @@ async def _pipeline(plan: Plan, run: str, today: date, yardstick: Callable[[str]
             out[f"intake_{name}_resources_per_s"] = result["resources_per_s"]
             out[f"intake_{name}_rejected"] = result["rejected"]
             out[f"intake_{name}_clients_out_of_work"] = result["clients_out_of_work"]
+            out[f"intake_{name}_request_p99_ms"] = result["request_p99_ms"]
             out.update({f"{name}_{key}": value for key, value in result.items() if key.startswith("cpu_")})
             out[f"recommender_backlog_after_{name}"] = pipeline.recommender_backlog(running.url)
-            if batch:
+            if name == "batch":
                 out["recommender_drain_per_s"] = await pipeline.drain_rate(running.url, 3.0)
-        if batch:
+        if name == "batch_durability_none":
             out.update(_bracketed(before, yardstick("after")))
     return out
 
@@ -198,6 +210,11 @@ def _print(doc: dict[str, Any]) -> None:
         ("(b) intake, single resources (8 clients)", "intake_single_resources_per_s", " res/s"),
         ("(b) intake, 100-entry batch Bundles (3 clients)", "intake_batch_resources_per_s", " res/s"),
         ("    batch ingest / yardstick", "ratio", ""),
+        ("    batch request p99 (fsync before 2xx, the default)", "intake_batch_request_p99_ms", " ms"),
+        ("(b) same, durability none (2xx right after EXEC)", "intake_batch_durability_none_resources_per_s", " res/s"),
+        ("    batch ingest / yardstick, durability none", "ratio_durability_none", ""),
+        ("    batch request p99, durability none", "intake_batch_durability_none_request_p99_ms", " ms"),
+        ("    fsync throughput / none throughput", "durability_fsync_throughput_share", ""),
         ("    recommender drain rate after (b)", "recommender_drain_per_s", " ev/s"),
         ("(c) end to end, stat alerts p50 (2xx -> outbox file)", "e2e_stat_p50_ms", " ms"),
         ("(c) end to end, stat alerts p99", "e2e_stat_p99_ms", " ms"),

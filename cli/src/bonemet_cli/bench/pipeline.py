@@ -47,8 +47,10 @@ class Pipeline:
 
 
 @contextlib.contextmanager
-def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
-    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for CPU)."""
+def running_pipeline(startup_timeout: float = 60.0, durability: str | None = None) -> Iterator[Pipeline]:
+    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for CPU).
+
+    ``durability``: the services' ``BONEMET_DURABILITY`` (None: the environment's, by default ``fsync``)."""
     with tempfile.TemporaryDirectory(prefix="bonemet-bench-") as folder:
         data_dir = Path(folder)
         with embedded_server(data_dir) as url:
@@ -69,6 +71,8 @@ def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
                 "BONEMET_NOTIFY_ID_SECRET": BENCH_ID_SECRET,  # so that the bench can name the alerts it expects
             }
             env.pop("BONEMET_INTAKE_TOKENS", None)  # loopback host, no token table: auth is off
+            if durability is not None:
+                env["BONEMET_DURABILITY"] = durability
             (data_dir / "logs").mkdir()
             supervisor = Supervisor(ALL, env, log_dir=str(data_dir / "logs"))
             supervisor.start()
@@ -265,9 +269,11 @@ async def throughput(
     pipeline: Pipeline, traffic: Traffic, duration: float, *, batch: int | None, connections: int
 ) -> dict[str, Any]:
     """Closed loop: ``connections`` clients send as fast as answered for ``duration`` s. Single resources
-    (``batch`` None) or batch Bundles of ``batch`` entries; resources answered 2xx per second."""
+    (``batch`` None) or batch Bundles of ``batch`` entries; resources answered 2xx per second, and the
+    requests' latency p99 (what durable acknowledgement costs a sender, docs/decisions/0012)."""
     mixed = traffic.mixed()
     accepted = rejected = 0
+    latencies: list[float] = []
     exhausted = 0
     loop = asyncio.get_running_loop()
     # Bodies prepared ahead (enough for 1,500 single requests/s or 6,000 resources/s in Bundles), so the
@@ -289,7 +295,9 @@ async def throughput(
         for path, body in bodies:
             if loop.time() >= end:
                 break
+            sent = loop.time()
             status, answer = await connection.post(path, body)
+            latencies.append(loop.time() - sent)
             if batch is None:
                 if 200 <= status < 300:
                     accepted += 1
@@ -315,8 +323,13 @@ async def throughput(
         "rejected": rejected,
         "seconds": elapsed,
         "clients_out_of_work": exhausted,
+        "request_p99_ms": _ms(percentile(latencies, 99)),
         **cpu.per_resource(cpu_before, cpu.snapshot(pipeline.supervisor), accepted),
     }
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 1)
 
 
 def recommender_backlog(url: str) -> int:

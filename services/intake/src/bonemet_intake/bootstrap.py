@@ -67,6 +67,7 @@ def build_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await ensure_groups(client, partitions=settings.partitions)
+        await deps.event_log.store.require(settings.durability)  # refuses to start if the server cannot give it
         flusher = asyncio.create_task(refusals.flush_periodically())
         try:
             yield

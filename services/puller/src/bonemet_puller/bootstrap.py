@@ -92,6 +92,7 @@ async def build(settings: PullerSettings, types: Sequence[str] | None = None) ->
         raise
     await ensure_groups(client, partitions=settings.partitions)
     store = AcceptanceStore(client, settings.partitions)
+    await store.require(settings.durability)
     runs = Runs(client, source_of(settings.ehr_fhir_url))
     return Puller(settings, client, http, ehr, store, runs, chosen)
 

@@ -30,6 +30,7 @@ import redis.asyncio as aredis
 
 from bonemet_shared.acceptance.planning import Plan, Snapshot, VersionState
 from bonemet_shared.audit import AuditRecord, queue_audit
+from bonemet_shared.durability import Durability, GroupCommit, server_of
 from bonemet_shared.events import encode
 from bonemet_shared.exchange import Command, Commands, exchange, hash_pairs, pooled, transaction
 from bonemet_shared.frames import DATA_KEY, Frames
@@ -85,6 +86,17 @@ class AcceptanceStore:
     def __init__(self, client: aredis.Redis, partitions: int = DEFAULT_PARTITIONS) -> None:
         self._client = client
         self.partitions = partitions
+        self._durable = GroupCommit(client, Durability.NONE)
+        """Waited on after each EXEC, before the caller answers; set by ``require`` (docs/decisions/0012)."""
+
+    async def require(self, durability: Durability) -> None:
+        """Check the server can give ``durability`` (``DurabilityUnsupported`` if not); confirm each commit so."""
+        self._durable = await GroupCommit.checked(self._client, durability)
+
+    @property
+    def durable(self) -> GroupCommit:
+        """The confirmations of this store's commits (their counts show the group commit's batches)."""
+        return self._durable
 
     def stream_of(self, patient: str) -> str:
         """The intake partition stream of a patient reference."""
@@ -126,7 +138,9 @@ class AcceptanceStore:
                     extra = await extra
                 commands, xadd_positions = await self._writes(decided, extra)
                 results = await transaction(connection, commands)
+                server = server_of(connection)
             if results is not None:
+                await self._durable.confirm(server)
                 return Committed(decided, tuple(_text(results[i]) for i in xadd_positions))
             # EXEC answered nil: a concurrent writer touched a WATCHed key; read again and re-decide
         raise Contention

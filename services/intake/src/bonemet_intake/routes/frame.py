@@ -35,10 +35,16 @@ from bonemet_shared.acceptance.planning import Operation, keys_to_read
 from bonemet_shared.acceptance.records import Context, EntryFailure, rejected_record
 from bonemet_shared.acceptance.validation import SUPPORTED_TYPES, not_supported, valid_id
 from bonemet_shared.audit import AuditRecord
+from bonemet_shared.durability import NotDurable
 from bonemet_shared.logging import get_logger
 
 FHIR_JSON = "application/fhir+json"
 RETRY_AFTER_S = "5"
+_UNAVAILABLE = "Event store unavailable; nothing was recorded. Retry later."
+_UNCONFIRMED = (
+    "The event store did not confirm the write durable in time. Retry: if it was kept after all, "
+    "the retry is answered as a duplicate."
+)
 CLIENT_CLOSED_REQUEST = 499
 """The status recorded when the client went away before the answer (nginx's convention; never sent)."""
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -103,7 +109,7 @@ async def _answer(
         deps.metrics.inc("bonemet_intake_store_unavailable_total")
         log.error("store-unavailable", request_id=request_id, interaction=interaction, error_type=type(exc).__name__)
         await audit_quietly(deps, [rejected_record(context, 503, "transient")])
-        issue = Issue("transient", "Event store unavailable; nothing was recorded. Retry later.")
+        issue = Issue("transient", _UNCONFIRMED if isinstance(exc, NotDurable) else _UNAVAILABLE)
         return fhir_response(503, operation_outcome(issue), {"Retry-After": RETRY_AFTER_S})
     except Exception as exc:  # a bug, never bad input: the fuzz tests hold that line
         log.error("unexpected-error", request_id=request_id, interaction=interaction, error_type=type(exc).__name__)
