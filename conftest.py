@@ -45,6 +45,7 @@ def _register(name: str, path: Path) -> None:
 
 
 _register("ehr_peer", ROOT / "tests" / "ehr_peer.py")
+_register("e2e_processes", ROOT / "tests" / "e2e" / "processes.py")
 
 BULK_DATA_SERVER = ROOT.parent / "shared" / "peers" / "bulk-data-server"
 """SMART Health IT's Bulk Data reference server (a real EHR stand-in for the puller; its README)."""
