@@ -5,47 +5,23 @@ from __future__ import annotations
 import os
 import resource
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
-import httpx
-import pytest
 import redis
+from test_helpers import answers, free_port, poll
 
 from bonemet_shared.inspection import all_drained
 
-T = TypeVar("T")
 CORE = ("intake", "recommender", "notifier", "audit")
-
-
-def poll(probe: Callable[[], T | None], timeout: float = 30.0, interval: float = 0.05) -> T:
-    """Return the first truthy result of ``probe``, or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout} s")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["CORE", "bone_metastasis", "free_port", "poll", "ready", "running"]
 
 
 def ready(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
+    return answers(f"{url}/readyz")
 
 
 def _open_files_limit(limit: int | None) -> Callable[[], None] | None:
@@ -82,6 +58,7 @@ def running(
         "BONEMET_INSTANCE": "e2e",
         "BONEMET_AUDIT_PORT": str(free_port()),
         "BONEMET_NOTIFY_PORT": str(free_port()),
+        "BONEMET_METRICS_PORT": "0",  # any free port: tests run beside each other
         **(extra_env or {}),
     }
     bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
