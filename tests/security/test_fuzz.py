@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 import pytest
 import redis
-from e2e_processes import running
+from e2e_processes import bone_metastasis, running
 
 from bonemet_shared.streams import AUDIT
 
@@ -101,22 +101,7 @@ ODD_STRINGS = [*CONTROL, "ü", "日本", "\U0001f600", "a" * 5000, "%00", "../..
 
 
 def condition(tag: str, **changes: Any) -> dict[str, Any]:
-    return {
-        "resourceType": "Condition",
-        "id": f"{tag}-c",
-        "meta": {"versionId": "1"},
-        "clinicalStatus": {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]
-        },
-        "verificationStatus": {
-            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]
-        },
-        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
-        "bodySite": [{"coding": [{"system": "http://snomed.info/sct", "code": "35769007"}]}],
-        "subject": {"reference": f"Patient/{tag}"},
-        "onsetDateTime": "2026-05-02",
-        **changes,
-    }
+    return {**bone_metastasis(tag), "id": f"{tag}-c", "onsetDateTime": "2026-05-02", **changes}
 
 
 def observation(tag: str) -> dict[str, Any]:
