@@ -187,3 +187,80 @@ def test_a_500_entry_batch_for_one_patient_costs_a_small_multiple_of_its_size(pi
             time.sleep(0.2)
     grown = used_memory(redis_url) - before
     assert grown <= bound, f"{grown} bytes for a {len(body)}-byte batch (bound {bound})"
+
+
+# --- F4: unsigned deletes; F8: metric injection; F13: 5xx on odd input ---------------------------------
+
+SIGNING = {**AUTH, "BONEMET_INTAKE_HMAC_SECRETS": "lab:findings-lab-secret"}
+
+
+@fixed_elsewhere("F4")
+def test_a_signing_client_cannot_delete_without_a_signature(redis_url: str, tmp_path: Path) -> None:
+    with running(redis_url, tmp_path, names=("intake",), extra_env=SIGNING, drained=False) as (base, _):
+        answer = httpx.delete(f"{base}/fhir/Condition/anything", headers=headers("lab"))
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["resourceType"] == "OperationOutcome"
+
+
+@fixed_elsewhere("F8")
+def test_a_newline_in_a_subscription_reference_cannot_inject_metric_lines(intake: str) -> None:
+    reference = "Subscription/evil\nbonemet_injected_total 1"
+    notification = {
+        "resourceType": "Bundle",
+        "type": "history",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:6b1f3c2e-0000-4000-8000-000000000008",
+                "request": {"method": "GET", "url": "Subscription/evil/$status"},
+                "response": {"status": "200"},
+                "resource": {
+                    "resourceType": "Parameters",
+                    "parameter": [
+                        {"name": "subscription", "valueReference": {"reference": reference}},
+                        {"name": "topic", "valueCanonical": "http://hospital.example/SubscriptionTopic/x"},
+                        {"name": "status", "valueCode": "active"},
+                        {"name": "type", "valueCode": "heartbeat"},
+                        {"name": "events-since-subscription-start", "valueString": "3"},
+                    ],
+                },
+            }
+        ],
+    }
+    httpx.post(f"{intake}/fhir", content=orjson.dumps(notification), headers=headers("ehr"))
+    metrics = httpx.get(f"{intake}/metrics", headers={"Authorization": f"Bearer {TOKENS['ehr']}"})
+    assert metrics.status_code == 200, metrics.text
+    assert not any(line.startswith("bonemet_injected_total") for line in metrics.text.splitlines())
+
+
+REVIEWER = "findings-reviewer-token-0123456789"
+CLINICIAN = "findings-clinician-token-0123456789"
+PAGES = {
+    **AUTH,
+    "BONEMET_AUDIT_REVIEWER_TOKENS": f"reviewer:{REVIEWER}",
+    "BONEMET_CLINICIAN_TOKENS": f"on-call-radiation-oncologist:{CLINICIAN}",
+}
+
+
+@fixed_elsewhere("F13")
+def test_odd_dates_and_signatures_on_the_audit_and_clinician_pages_are_refused_not_crashed(
+    redis_url: str, tmp_path: Path
+) -> None:
+    with running(redis_url, tmp_path, extra_env=PAGES) as (_, env):
+        audit = f"http://127.0.0.1:{env['BONEMET_AUDIT_PORT']}"
+        notifier = f"http://127.0.0.1:{env['BONEMET_NOTIFY_PORT']}"
+        reviewer = {"Authorization": f"Bearer {REVIEWER}"}
+        answers = {
+            **{
+                f"audit API date={date}": httpx.get(f"{audit}/fhir/AuditEvent", params={"date": date}, headers=reviewer)
+                for date in ("9999-12-31", "ge9999-12-31", "le9999-12-31", "gt9999-12-31", "lt0001-01-01")
+            },
+            **{
+                f"audit page {field}": httpx.get(f"{audit}/audit", params={field: "9999-12-31"}, headers=reviewer)
+                for field in ("since", "until")
+            },
+            "ack link": httpx.get(
+                f"{notifier}/ack/YWJj.9999999999.{'é' * 64}", headers={"Authorization": f"Bearer {CLINICIAN}"}
+            ),
+        }
+        crashed = {where: answer.status_code for where, answer in answers.items() if answer.status_code >= 500}
+        assert not crashed
