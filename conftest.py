@@ -16,7 +16,6 @@ import itertools
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,18 +32,18 @@ FIXTURES = ROOT.parent / "shared" / "fixtures"
 """Public FHIR data nobody here wrote (../shared/fixtures); tests that use it skip when absent."""
 
 
-def _register(name: str, path: Path) -> None:
-    """Test helpers under an importable name (the suite runs with ``--import-mode=importlib``)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
+# The shared test helpers first (they hold ``register``), then the modules registered through them: the
+# suite runs with ``--import-mode=importlib``, so test files import shared test modules by these names.
+_helpers = importlib.util.spec_from_file_location("test_helpers", ROOT / "tests" / "helpers.py")
+assert _helpers is not None
+assert _helpers.loader is not None
+sys.modules["test_helpers"] = importlib.util.module_from_spec(_helpers)
+_helpers.loader.exec_module(sys.modules["test_helpers"])
 
+from test_helpers import free_port, register  # noqa: E402
 
-_register("ehr_peer", ROOT / "tests" / "ehr_peer.py")
+register("ehr_peer", ROOT / "tests" / "ehr_peer.py")
+register("e2e_processes", ROOT / "tests" / "e2e" / "processes.py")
 
 BULK_DATA_SERVER = ROOT.parent / "shared" / "peers" / "bulk-data-server"
 """SMART Health IT's Bulk Data reference server (a real EHR stand-in for the puller; its README)."""
@@ -163,9 +162,7 @@ def bulk_data_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (BULK_DATA_SERVER / "start.sh").exists():
         pytest.skip("../shared/peers/bulk-data-server is absent")
     workdir = Path(os.environ.get("BONEMET_BULK_DATA_WORKDIR") or ROOT / ".bonemet" / "peers" / "bulk-data-server")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     log = tmp_path_factory.mktemp("bulk-data-server") / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own peer's start script

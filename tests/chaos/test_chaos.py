@@ -272,7 +272,7 @@ def notify_jobs(client: redis.Redis) -> list[dict[str, str]]:
 def test_kill_each_service_and_the_server_loses_and_duplicates_nothing(
     valkey: Any, fleet_factory: Callable[[Mapping[str, str]], Any], kit: Any, tmp_path: Path
 ) -> None:
-    wait_for = kit.wait_for
+    poll = kit.poll
     timings: dict[str, float] = {}
     t0 = time.monotonic()
     receiver = Receiver(kit.free_port())
@@ -318,11 +318,10 @@ def test_kill_each_service_and_the_server_loses_and_duplicates_nothing(
     t2 = time.monotonic()
     client = valkey.client()
     groups = consumed(PARTITIONS)
-    wait_for(lambda: all_drained(client, groups), 120, "every consumer group drained", 0.25)
-    wait_for(lambda: tap.caught_up(client), 30, "the tap caught up", 0.1)
-    wait_for(
-        lambda: not any(job["state"] == "pending" for job in notify_jobs(client)), 60, "every delivery job done", 0.25
-    )
+    poll(lambda: all_drained(client, groups), 120, 0.25, what="every consumer group drained")
+    poll(lambda: tap.caught_up(client), 30, 0.1, what="the tap caught up")
+    jobs_done = lambda: not any(job["state"] == "pending" for job in notify_jobs(client))  # noqa: E731
+    poll(jobs_done, 60, 0.25, what="every delivery job done")
     timings["drain"] = time.monotonic() - t2
     tap.stop.set()
     tap.join(5)

@@ -104,7 +104,7 @@ def test_sigterm_finishes_the_entry_in_hand(
     )
     assert answer.status_code in {200, 201}, answer.text
     started = Path(str(marker) + ".started")
-    kit.wait_for(started.exists, 30, f"{service}'s handler started")
+    kit.poll(started.exists, 30, what=f"{service}'s handler started")
 
     process = fleet.processes[service]
     signalled = time.monotonic()

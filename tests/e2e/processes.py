@@ -1,58 +1,54 @@
-"""Services as separate processes for the end-to-end tests (registered as ``e2e_processes`` by conftest)."""
+"""Services as separate processes for the end-to-end tests (registered as ``e2e_processes`` by the root conftest)."""
 
 from __future__ import annotations
 
 import os
+import resource
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
-import httpx
-import pytest
 import redis
+from test_helpers import answers, free_port, poll
 
 from bonemet_shared.inspection import all_drained
 
-T = TypeVar("T")
 CORE = ("intake", "recommender", "notifier", "audit")
-
-
-def poll(probe: Callable[[], T | None], timeout: float = 30.0, interval: float = 0.05) -> T:
-    """Return the first truthy result of ``probe``, or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout} s")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+__all__ = ["CORE", "bone_metastasis", "free_port", "poll", "ready", "running"]
 
 
 def ready(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
+    return answers(f"{url}/readyz")
+
+
+def _open_files_limit(limit: int | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that lowers the child's open-file limit (as a small deployment has it), or None."""
+    if limit is None:
+        return None
+
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    return lower
 
 
 @contextmanager
 def running(
-    redis_url: str, data_dir: Path, names: Sequence[str] = CORE, extra_env: Mapping[str, str] | None = None
+    redis_url: str,
+    data_dir: Path,
+    names: Sequence[str] = CORE,
+    extra_env: Mapping[str, str] | None = None,
+    *,
+    drained: bool = True,
+    open_files: int | None = None,
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """The services ``names`` as processes (``bonemet serve NAME``); yields the intake's base URL and the
-    environment. On the way out: every group drained, SIGTERM, clean exits, and the audit chain verifies."""
+    environment. On the way out: every group drained (unless ``drained`` is False: a consumer was left
+    out on purpose), SIGTERM, clean exits, and the audit chain verifies when the archiver ran.
+    ``open_files`` caps each process's open-file limit."""
     port = free_port()
     env = {
         **os.environ,
@@ -62,20 +58,27 @@ def running(
         "BONEMET_INSTANCE": "e2e",
         "BONEMET_AUDIT_PORT": str(free_port()),
         "BONEMET_NOTIFY_PORT": str(free_port()),
+        "BONEMET_METRICS_PORT": "0",  # any free port: tests run beside each other
         **(extra_env or {}),
     }
     bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
     logs = {name: open(data_dir / f"{name}.log", "wb") for name in names}  # noqa: SIM115
     processes = {
-        name: subprocess.Popen([*bonemet, name], env=env, stderr=log, stdout=log) for name, log in logs.items()
+        name: subprocess.Popen(
+            [*bonemet, name], env=env, stderr=log, stdout=log, preexec_fn=_open_files_limit(open_files)
+        )
+        for name, log in logs.items()
     }
     base = f"http://127.0.0.1:{port}"
     try:
-        poll(lambda: ready(base))
-        poll(lambda: ready(f"http://127.0.0.1:{env['BONEMET_AUDIT_PORT']}"))
+        if "intake" in names:
+            poll(lambda: ready(base))
+        if "audit" in names:
+            poll(lambda: ready(f"http://127.0.0.1:{env['BONEMET_AUDIT_PORT']}"))
         yield base, env
-        with redis.Redis.from_url(redis_url) as client:
-            poll(lambda: all_drained(client))  # every audit record archived
+        if drained:
+            with redis.Redis.from_url(redis_url) as client:
+                poll(lambda: all_drained(client))  # every audit record archived
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGTERM)
@@ -83,6 +86,8 @@ def running(
         for log in logs.values():
             log.close()
         assert all(code == 0 for code in codes.values()), f"unclean exit: {codes}"
+    if "audit" not in names:
+        return
     verified = subprocess.run(
         [sys.executable, "-m", "bonemet_cli.main", "audit", "verify"], env=env, capture_output=True, text=True
     )

@@ -13,11 +13,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -32,7 +28,8 @@ import httpx
 import orjson
 import pytest
 import redis
-from e2e_processes import free_port, poll
+from e2e_processes import free_port, poll, running
+from test_helpers import answers
 
 from bonemet_recommender.engine.output import careplan_id
 from bonemet_shared.inspection import all_drained
@@ -100,14 +97,9 @@ class Stack:
 
 @pytest.fixture
 def stack(redis_url: str, tmp_path: Path, pager: Pager) -> Iterator[Stack]:
-    port, notify_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "BONEMET_REDIS_URL": redis_url,
-        "BONEMET_DATA_DIR": str(tmp_path),
-        "BONEMET_INTAKE_PORT": str(port),
+    notify_port = free_port()
+    extra = {
         "BONEMET_INSTANCE": "e2e-alerts",
-        "BONEMET_AUDIT_PORT": str(free_port()),
         "BONEMET_NOTIFY_PORT": str(notify_port),
         "BONEMET_PUBLIC_BASE_URL": f"http://127.0.0.1:{notify_port}",
         "BONEMET_NOTIFY_WEBHOOK_URL": pager.url,
@@ -119,31 +111,9 @@ def stack(redis_url: str, tmp_path: Path, pager: Pager) -> Iterator[Stack]:
         "BONEMET_EHR_PATIENT_URL": "https://ehr.hospital.example/patients/{patient}",
         "BONEMET_LOG_LEVEL": "DEBUG",
     }
-    names = ("intake", "recommender", "notifier", "audit")
-    logs = {name: open(tmp_path / f"{name}.log", "wb") for name in names}  # noqa: SIM115
-    bonemet = [sys.executable, "-m", "bonemet_cli.main", "serve"]
-    processes = {
-        name: subprocess.Popen([*bonemet, name], env=env, stderr=log, stdout=log) for name, log in logs.items()
-    }
-    base = f"http://127.0.0.1:{port}"
-
-    def ready(url: str) -> bool:
-        try:
-            return httpx.get(url, timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        poll(lambda: ready(f"{base}/readyz"))
-        poll(lambda: ready(f"http://127.0.0.1:{notify_port}/healthz"))
+    with running(redis_url, tmp_path, extra_env=extra) as (base, _):
+        poll(lambda: answers(f"http://127.0.0.1:{notify_port}/healthz"))
         yield Stack(base, f"http://127.0.0.1:{notify_port}", tmp_path, redis_url)
-    finally:
-        for process in processes.values():
-            process.send_signal(signal.SIGTERM)
-        codes = {name: process.wait(timeout=30) for name, process in processes.items()}
-        for log in logs.values():
-            log.close()
-        assert all(code == 0 for code in codes.values()), f"unclean exit: {codes}"
 
 
 def shifted(value: Any, delta: timedelta) -> Any:

@@ -11,45 +11,31 @@ the audit trail.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import orjson
 import pytest
 import redis
+from e2e_processes import CORE, running
 from joserfc.jwk import RSAKey
+from test_helpers import answers, free_port, poll
 
 from bonemet_cli.bench.cds import ehr_token, jwks_server
-from bonemet_cli.supervisor import free_port
-from bonemet_shared.inspection import all_drained
 from bonemet_shared.patient_state import suggestion_key
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
 ISSUER = "https://ehr.e2e.example.test"
 PATIENT = "e2e-cds"
 SERVICE = "/cds-services/bonemet-bone-metastasis-radiotherapy"
 ORDERS = "/cds-services/bonemet-radiotherapy-order-check"
-
-
-def poll(probe: Callable[[], T | None], timeout: float = 60.0) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result:
-            return result
-        time.sleep(0.05)
-    pytest.fail(f"condition not met within {timeout} s")
 
 
 @pytest.fixture
@@ -61,49 +47,16 @@ def ehr_key() -> Iterator[tuple[RSAKey, str]]:
 
 @pytest.fixture
 def services(redis_url: str, tmp_path: Path, ehr_key: tuple[RSAKey, str]) -> Iterator[tuple[str, str, dict[str, str]]]:
-    intake_port, cds_port = free_port(), free_port()
-    cds = f"http://127.0.0.1:{cds_port}"
-    env = {
-        **os.environ,
-        "BONEMET_REDIS_URL": redis_url,
-        "BONEMET_DATA_DIR": str(tmp_path),
-        "BONEMET_INTAKE_PORT": str(intake_port),
+    cds = f"http://127.0.0.1:{free_port()}"
+    extra = {
         "BONEMET_INSTANCE": "e2e-cds",
-        "BONEMET_AUDIT_PORT": str(free_port()),
-        "BONEMET_NOTIFY_PORT": str(free_port()),
-        "BONEMET_CDS_PORT": str(cds_port),
+        "BONEMET_CDS_PORT": cds.rsplit(":", 1)[1],
         "BONEMET_CDS_PUBLIC_URL": cds,
         "BONEMET_CDS_TRUSTED_ISSUERS": json.dumps({ISSUER: ehr_key[1]}),
-        "BONEMET_METRICS_PORT": "0",
     }
-    names = ("intake", "recommender", "notifier", "audit", "cds")  # the notifier drains the suggestions
-    logs = {name: open(tmp_path / f"{name}.log", "wb") for name in names}  # noqa: SIM115
-    processes = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "bonemet_cli.main", "serve", name], env=env, stderr=log, stdout=log
-        )
-        for name, log in logs.items()
-    }
-
-    def answers(url: str) -> bool:
-        try:
-            return httpx.get(url, timeout=1).status_code in (200, 401)
-        except httpx.HTTPError:
-            return False
-
-    try:
-        poll(lambda: answers(f"http://127.0.0.1:{intake_port}/readyz"))
-        poll(lambda: answers(f"{cds}/cds-services"))
-        yield f"http://127.0.0.1:{intake_port}", cds, env
-        with redis.Redis.from_url(redis_url) as client:
-            poll(lambda: all_drained(client))
-    finally:
-        for process in processes.values():
-            process.send_signal(signal.SIGTERM)
-        codes = {name: process.wait(timeout=30) for name, process in processes.items()}
-        for log in logs.values():
-            log.close()
-        assert all(code == 0 for code in codes.values()), f"unclean exit: {codes}"
+    with running(redis_url, tmp_path, (*CORE, "cds"), extra) as (base, env):  # the notifier drains the suggestions
+        poll(lambda: answers(f"{cds}/cds-services", (200, 401)))
+        yield base, cds, env
 
 
 def _stamp(days_ago: float) -> str:
@@ -195,7 +148,7 @@ def test_an_allow_listed_ehr_gets_the_critical_card_and_its_feedback_is_audited(
         )
         assert sent.status_code == 201, sent.text
     with redis.Redis.from_url(redis_url) as client:
-        poll(lambda: client.get(suggestion_key(f"Patient/{PATIENT}")))
+        poll(lambda: client.get(suggestion_key(f"Patient/{PATIENT}")), 60)
 
     view = {"hook": "patient-view", "hookInstance": str(uuid.uuid4()), "context": {"patientId": PATIENT}}
     signed = httpx.post(f"{cds}{SERVICE}", json=view, headers={"Authorization": f"Bearer {token(key, cds + SERVICE)}"})

@@ -12,21 +12,21 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import orjson
 import pytest
 import redis
+from e2e_processes import ready
+from test_helpers import free_port, poll
 
 from bonemet_notifier.keys import decode_notification
 from bonemet_recommender.engine import evaluate
@@ -45,23 +45,6 @@ LOCAL = "https://bonemet.example/fhir/CodeSystem/observation"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 PRIMARIES = [("254837009", "breast"), ("399068003", "prostate"), ("363358000", "lung"), ("363406005", "colon")]
-T = TypeVar("T")
-
-
-def poll(probe: Callable[[], T | None], timeout: float = 45.0, interval: float = 0.1) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result:
-            return result
-        time.sleep(interval)
-    pytest.fail(f"condition not met within {timeout} s")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def concept(system: str, code: str) -> dict[str, Any]:
@@ -184,7 +167,7 @@ def final_resources(steps: list[Step]) -> list[dict[str, Any]]:
 @contextlib.contextmanager
 def replicas(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """intake and archiver once, recommender and notifier twice each (replicas 0/2 and 1/2), as processes."""
-    port, audit_port = _free_port(), _free_port()
+    port, audit_port = free_port(), free_port()
     env = {
         **os.environ,
         "BONEMET_REDIS_URL": redis_url,
@@ -208,7 +191,7 @@ def replicas(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, st
                 {
                     "BONEMET_INSTANCE": f"scale-r{index}",
                     "BONEMET_REPLICA": f"{index}/2",
-                    "BONEMET_NOTIFY_PORT": str(_free_port()),
+                    "BONEMET_NOTIFY_PORT": str(free_port()),
                 },
             )
     logs = {name: open(tmp_path / f"{name}.log", "wb") for name in processes}  # noqa: SIM115
@@ -221,12 +204,6 @@ def replicas(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, st
         )
         for name, (args, extra) in processes.items()
     }
-
-    def ready(url: str) -> bool:
-        try:
-            return httpx.get(f"{url}/readyz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
 
     base = f"http://127.0.0.1:{port}"
     try:
@@ -293,7 +270,7 @@ def test_replicas_keep_per_patient_order_and_deliver_once(redis_url: str, tmp_pa
             steps[n].append(("PUT", resource))
         assert sum(len(s) for s in steps.values()) >= 400
         assert set(statuses) <= {200, 201}, statuses
-        poll(lambda: not queued_notifications(client) and all_drained(client, consumed(K)))
+        poll(lambda: not queued_notifications(client) and all_drained(client, consumed(K)), 45)
 
     # Every patient's last suggestion is what the engine says about the patient's final resources.
     now = datetime.now(UTC)

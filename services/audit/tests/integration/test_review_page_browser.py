@@ -5,47 +5,24 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import orjson
 import pytest
 import redis
+from test_helpers import CHROMIUM, free_port, needs_chromium, poll
 
 from bonemet_audit.store import AuditStore
 from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT
 
-CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "browser-test-token-0123456789"
-T = TypeVar("T")
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="/usr/bin/chromium is absent: `python3 dev.py test` installs it (apt-get install chromium)",
-)
-
-
-def wait_for(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
-        time.sleep(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+pytestmark = needs_chromium
 
 
 def drained(client: redis.Redis) -> bool:
@@ -79,7 +56,7 @@ def archiver(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, str, redis.R
 
     client = redis.Redis.from_url(redis_url)
     try:
-        wait_for(ready)
+        poll(ready)
         yield base, database, client
     finally:
         process.send_signal(signal.SIGTERM)
@@ -107,7 +84,7 @@ def seed(client: redis.Redis, make_event: Any) -> None:
     ]  # fmt: skip
     for event in events:
         client.xadd(AUDIT, {"audit-event": orjson.dumps(event)})
-    wait_for(lambda: drained(client))
+    poll(lambda: drained(client))
 
 
 def test_a_reviewer_answers_who_was_told_what_about_a_patient(
@@ -152,7 +129,7 @@ def test_a_reviewer_answers_who_was_told_what_about_a_patient(
             assert page.locator("#events td.agent").all_inner_texts() == ["PractitionerRole/onc-1"]
 
             # every view above was itself recorded and archived
-            wait_for(lambda: drained(client))
+            poll(lambda: drained(client))
             store = AuditStore(database)
             reads = [r for r in store.rows() if r.index.event_type == "audit-read"]
             store.close()

@@ -7,51 +7,28 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import orjson
 import pytest
 import redis
+from test_helpers import CHROMIUM, free_port, needs_chromium, poll
 
 from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.partitions import partition_of
 from bonemet_shared.patient_state import HeldResource, encode_state, picture_key
 from bonemet_shared.streams import suggestions_stream
 
-CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "worklist-test-token-0123456789"
 CLINICIAN = "on-call-radiation-oncologist"  # the built-in default route's recipient
 SHOTS = Path(__file__).resolve().parents[4] / "test-artifacts" / "worklist"
-T = TypeVar("T")
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="/usr/bin/chromium is absent: `python3 dev.py test` installs it (apt-get install chromium)",
-)
-
-
-def wait_for(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
-        time.sleep(0.05)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -81,7 +58,7 @@ def notifier(redis_url: str, tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
             return False
 
     try:
-        wait_for(ready)
+        poll(ready)
         yield base, f"http://127.0.0.1:{metrics}", tmp_path / "outbox"
     finally:
         process.send_signal(signal.SIGTERM)
@@ -148,7 +125,7 @@ def test_a_clinician_works_the_worklist_in_a_browser(notifier: tuple[str, str, P
         client, "pc", suggestion("pc", "cp-c", "c1", "urgent", "escc-high-grade", "High-grade epidural compression")
     )
     publish(client, "pd", suggestion("pd", "cp-d", "d1", "asap", "painful-uncomplicated", painful))
-    wait_for(lambda: len(list(outbox.glob("*.json"))) == 4 if outbox.exists() else None)
+    poll(lambda: len(list(outbox.glob("*.json"))) == 4 if outbox.exists() else None)
     first_b = next(link for key, link in links(outbox).items() if "Painful" in key and "ROUTINE" in key)
     replaced = suggestion(
         "pb", "cp-b", "b2", "routine", "painful-uncomplicated", painful, regimen="20 Gy in 5 fractions"
@@ -157,7 +134,7 @@ def test_a_clinician_works_the_worklist_in_a_browser(notifier: tuple[str, str, P
     revoked = orjson.loads(suggestion("pd", "cp-d", "revoked:d1", "routine", "x", "x"))
     revoked.update(status="revoked", lesions=[], rendering="The diagnosis behind this suggestion was withdrawn.")
     publish(client, "pd", orjson.dumps(revoked))
-    wait_for(lambda: len(list(outbox.glob("*.json"))) == 6)
+    poll(lambda: len(list(outbox.glob("*.json"))) == 6)
     sent = links(outbox)
     assert any(key.startswith("update:[ROUTINE] UPDATED") for key in sent)
     withdrawal = next(link for key, link in sent.items() if key.startswith("withdrawal:"))

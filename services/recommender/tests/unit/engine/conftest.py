@@ -7,21 +7,10 @@ as ``engine_fhir_factory`` and ``engine_output_samples`` before any test module 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+from test_helpers import register
 
-def _register(name: str, filename: str) -> None:
-    if name in sys.modules:
-        return
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(filename))
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-
-
-_register("engine_fhir_factory", "fhir_factory.py")
-_register("engine_output_samples", "output_samples.py")
+HERE = Path(__file__).parent
+register("engine_fhir_factory", HERE / "fhir_factory.py")
+register("engine_output_samples", HERE / "output_samples.py")

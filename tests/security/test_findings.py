@@ -1,0 +1,266 @@
+"""The hostile-client findings of issue 18, each against the services as processes, so none comes back.
+
+A test of a finding that is fixed on another branch but not yet on this one is marked
+``xfail(strict=True)``: it must fail here, and the lead unmarks it when the fix is merged.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import redis
+from e2e_processes import bone_metastasis, poll, running
+
+from bonemet_shared.consuming import entry_body
+from bonemet_shared.events import SuggestionSummary, decode_suggestion_summary
+from bonemet_shared.inspection import all_drained
+from bonemet_shared.streams import suggestions_streams
+
+pytestmark = pytest.mark.e2e
+
+TOKENS = {"ehr": "findings-ehr-token-0123456789", "lab": "findings-lab-token-0123456789"}
+AUTH = {"BONEMET_INTAKE_TOKENS": ",".join(f"{client}:{token}" for client, token in TOKENS.items())}
+KEEP_STREAMS = {"BONEMET_TRIM_EVERY": "100000000", "BONEMET_TRIM_INTERVAL_S": "100000", "BONEMET_NOTIFY_SETTLE_S": "1"}
+
+
+def fixed_elsewhere(finding: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"finding {finding}, fixed on another branch")
+
+
+def headers(client: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[client]}", "Content-Type": "application/fhir+json"}
+
+
+def suggestions(redis_url: str) -> list[SuggestionSummary]:
+    """Every suggestion on the streams, in the order each partition holds them."""
+    with redis.Redis.from_url(redis_url) as client:
+        return [
+            decode_suggestion_summary(entry_body(fields))
+            for name in suggestions_streams(4)
+            for _, fields in client.xrange(name)
+        ]
+
+
+def latest_for(redis_url: str, patient: str) -> SuggestionSummary | None:
+    mine = [s for s in suggestions(redis_url) if s.patient == patient]
+    return mine[-1] if mine else None
+
+
+@pytest.fixture
+def pipeline(redis_url: str, tmp_path: Path) -> Iterator[str]:
+    with running(redis_url, tmp_path, extra_env={**AUTH, **KEEP_STREAMS}) as (base, _):
+        yield base
+
+
+@pytest.fixture
+def intake(redis_url: str, tmp_path: Path) -> Iterator[str]:
+    with running(redis_url, tmp_path, names=("intake",), extra_env=AUTH, drained=False) as (base, _):
+        yield base
+
+
+# --- F5: idle connections ----------------------------------------------------------------------------
+
+
+@fixed_elsewhere("F5")
+def test_idle_unauthenticated_connections_do_not_starve_health_checks(redis_url: str, tmp_path: Path) -> None:
+    """Twice as many idle connections (and half-sent requests) as the intake may open files: it must
+    time them out and keep answering."""
+    open_files = 128
+    half_sent = (
+        f"POST /fhir/Condition HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKENS['ehr']}\r\n"
+        "Content-Type: application/fhir+json\r\nContent-Length: 1000\r\n\r\n{"
+    ).encode()
+    with running(redis_url, tmp_path, names=("intake",), extra_env=AUTH, drained=False, open_files=open_files) as (
+        base,
+        _,
+    ):
+        port = int(base.rsplit(":", 1)[1])
+        idle = []
+        try:
+            for number in range(2 * open_files):
+                connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+                if number % 4 == 3:  # a body that never comes
+                    connection.sendall(half_sent)
+                idle.append(connection)
+
+            def healthy() -> bool:
+                try:
+                    return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            poll(healthy, timeout=45)
+        finally:
+            for connection in idle:
+                connection.close()
+
+
+# --- F3: one source overwriting another's data ---------------------------------------------------------
+
+
+@fixed_elsewhere("F3")
+def test_a_client_cannot_overwrite_or_delete_another_clients_resource(intake: str) -> None:
+    condition = bone_metastasis("owned")
+    first = httpx.put(f"{intake}/fhir/Condition/owned-t9", content=orjson.dumps(condition), headers=headers("ehr"))
+    assert first.status_code == 201, first.text
+    forged = {**condition, "meta": {"versionId": "99"}}
+    overwrite = httpx.put(f"{intake}/fhir/Condition/owned-t9", content=orjson.dumps(forged), headers=headers("lab"))
+    assert overwrite.status_code == 403, overwrite.text
+    assert overwrite.json()["resourceType"] == "OperationOutcome"
+    delete = httpx.delete(f"{intake}/fhir/Condition/owned-t9", headers=headers("lab"))
+    assert delete.status_code == 403, delete.text
+    assert delete.json()["resourceType"] == "OperationOutcome"
+    second = {**condition, "meta": {"versionId": "2"}}
+    again = httpx.put(f"{intake}/fhir/Condition/owned-t9", content=orjson.dumps(second), headers=headers("ehr"))
+    assert again.status_code in (200, 201), again.text
+    assert "stale" not in again.text
+    assert "newer" not in again.text
+
+
+# --- F2: a Condition moved to another patient ------------------------------------------------------------
+
+
+@fixed_elsewhere("F2")
+def test_a_condition_moved_to_another_patient_and_deleted_leaves_the_first_without_a_suggestion(
+    pipeline: str, redis_url: str
+) -> None:
+    url = f"{pipeline}/fhir/Condition/moving-t9"
+    on_a = {**bone_metastasis("move-a"), "id": "moving-t9"}
+    assert httpx.put(url, content=orjson.dumps(on_a), headers=headers("ehr")).status_code == 201
+    poll(lambda: latest_for(redis_url, "Patient/move-a"))
+    on_b = {**on_a, "meta": {"versionId": "2"}, "subject": {"reference": "Patient/move-b"}}
+    assert httpx.put(url, content=orjson.dumps(on_b), headers=headers("ehr")).status_code in (200, 201)
+    poll(lambda: latest_for(redis_url, "Patient/move-b"))
+    assert httpx.delete(url, headers=headers("ehr")).status_code == 200
+    with redis.Redis.from_url(redis_url) as client:
+        poll(lambda: all_drained(client))
+    for patient in ("Patient/move-a", "Patient/move-b"):
+        last = latest_for(redis_url, patient)
+        assert last is not None
+        assert last.status == "revoked", f"{patient} keeps a suggestion resting on a Condition that is not theirs"
+
+
+# --- F1: the oversized batch's memory -------------------------------------------------------------------
+
+
+def lesions_batch(patient: str, count: int) -> dict[str, Any]:
+    """A legal batch: ``count`` bone-metastasis Conditions of one patient."""
+    entries = []
+    for number in range(count):
+        condition = {**bone_metastasis(patient), "id": f"{patient}-lesion-{number}"}
+        entries.append({"resource": condition, "request": {"method": "PUT", "url": f"Condition/{condition['id']}"}})
+    return {"resourceType": "Bundle", "type": "batch", "entry": entries}
+
+
+def used_memory(redis_url: str) -> int:
+    with redis.Redis.from_url(redis_url) as client:
+        return int(client.info("memory")["used_memory"])
+
+
+BATCH_COST_BOUND = 20
+"""What a batch may cost the server, as a multiple of its own size: the events it became (about 1.5x),
+their audit records until archived, and the suggestion that covers every lesion. Today one suggestion
+version for these 500 lesions is a 17 MB A11 Bundle (59x the batch) and many versions are kept: the
+bound needs both coalesced versions and a compact stored suggestion."""
+
+
+@fixed_elsewhere("F1")
+def test_a_500_entry_batch_for_one_patient_costs_a_small_multiple_of_its_size(pipeline: str, redis_url: str) -> None:
+    body = orjson.dumps(lesions_batch("heavy", 500))
+    before = used_memory(redis_url)
+    answer = httpx.post(f"{pipeline}/fhir", content=body, headers=headers("ehr"), timeout=60)
+    assert answer.status_code == 200, answer.text
+    bound = BATCH_COST_BOUND * len(body)
+    with redis.Redis.from_url(redis_url) as client:
+        deadline = time.monotonic() + 180
+        while not all_drained(client):  # fail as soon as the bound is crossed: the unbounded case runs to GBs
+            grown = used_memory(redis_url) - before
+            assert grown <= bound, f"{grown} bytes for a {len(body)}-byte batch (bound {bound})"
+            assert time.monotonic() < deadline, "the batch was not processed within 180 s"
+            time.sleep(0.2)
+    grown = used_memory(redis_url) - before
+    assert grown <= bound, f"{grown} bytes for a {len(body)}-byte batch (bound {bound})"
+
+
+# --- F4: unsigned deletes; F8: metric injection; F13: 5xx on odd input ---------------------------------
+
+SIGNING = {**AUTH, "BONEMET_INTAKE_HMAC_SECRETS": "lab:findings-lab-secret"}
+
+
+@fixed_elsewhere("F4")
+def test_a_signing_client_cannot_delete_without_a_signature(redis_url: str, tmp_path: Path) -> None:
+    with running(redis_url, tmp_path, names=("intake",), extra_env=SIGNING, drained=False) as (base, _):
+        answer = httpx.delete(f"{base}/fhir/Condition/anything", headers=headers("lab"))
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["resourceType"] == "OperationOutcome"
+
+
+@fixed_elsewhere("F8")
+def test_a_newline_in_a_subscription_reference_cannot_inject_metric_lines(intake: str) -> None:
+    reference = "Subscription/evil\nbonemet_injected_total 1"
+    notification = {
+        "resourceType": "Bundle",
+        "type": "history",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:6b1f3c2e-0000-4000-8000-000000000008",
+                "request": {"method": "GET", "url": "Subscription/evil/$status"},
+                "response": {"status": "200"},
+                "resource": {
+                    "resourceType": "Parameters",
+                    "parameter": [
+                        {"name": "subscription", "valueReference": {"reference": reference}},
+                        {"name": "topic", "valueCanonical": "http://hospital.example/SubscriptionTopic/x"},
+                        {"name": "status", "valueCode": "active"},
+                        {"name": "type", "valueCode": "heartbeat"},
+                        {"name": "events-since-subscription-start", "valueString": "3"},
+                    ],
+                },
+            }
+        ],
+    }
+    httpx.post(f"{intake}/fhir", content=orjson.dumps(notification), headers=headers("ehr"))
+    metrics = httpx.get(f"{intake}/metrics", headers={"Authorization": f"Bearer {TOKENS['ehr']}"})
+    assert metrics.status_code == 200, metrics.text
+    assert not any(line.startswith("bonemet_injected_total") for line in metrics.text.splitlines())
+
+
+REVIEWER = "findings-reviewer-token-0123456789"
+CLINICIAN = "findings-clinician-token-0123456789"
+PAGES = {
+    **AUTH,
+    "BONEMET_AUDIT_REVIEWER_TOKENS": f"reviewer:{REVIEWER}",
+    "BONEMET_CLINICIAN_TOKENS": f"on-call-radiation-oncologist:{CLINICIAN}",
+}
+
+
+@fixed_elsewhere("F13")
+def test_odd_dates_and_signatures_on_the_audit_and_clinician_pages_are_refused_not_crashed(
+    redis_url: str, tmp_path: Path
+) -> None:
+    with running(redis_url, tmp_path, extra_env=PAGES) as (_, env):
+        audit = f"http://127.0.0.1:{env['BONEMET_AUDIT_PORT']}"
+        notifier = f"http://127.0.0.1:{env['BONEMET_NOTIFY_PORT']}"
+        reviewer = {"Authorization": f"Bearer {REVIEWER}"}
+        answers = {
+            **{
+                f"audit API date={date}": httpx.get(f"{audit}/fhir/AuditEvent", params={"date": date}, headers=reviewer)
+                for date in ("9999-12-31", "ge9999-12-31", "le9999-12-31", "gt9999-12-31", "lt0001-01-01")
+            },
+            **{
+                f"audit page {field}": httpx.get(f"{audit}/audit", params={field: "9999-12-31"}, headers=reviewer)
+                for field in ("since", "until")
+            },
+            "ack link": httpx.get(
+                f"{notifier}/ack/YWJj.9999999999.{'é' * 64}", headers={"Authorization": f"Bearer {CLINICIAN}"}
+            ),
+        }
+        crashed = {where: answer.status_code for where, answer in answers.items() if answer.status_code >= 500}
+        assert not crashed
