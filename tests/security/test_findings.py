@@ -1,8 +1,4 @@
-"""The hostile-client findings of issue 18, each against the services as processes, so none comes back.
-
-A test of a finding that is fixed on another branch but not yet on this one is marked
-``xfail(strict=True)``: it must fail here, and the lead unmarks it when the fix is merged.
-"""
+"""The hostile-client findings of issue 18, each against the services as processes, so none comes back."""
 
 from __future__ import annotations
 
@@ -28,10 +24,6 @@ pytestmark = pytest.mark.e2e
 TOKENS = {"ehr": "findings-ehr-token-0123456789", "lab": "findings-lab-token-0123456789"}
 AUTH = {"BONEMET_INTAKE_TOKENS": ",".join(f"{client}:{token}" for client, token in TOKENS.items())}
 KEEP_STREAMS = {"BONEMET_TRIM_EVERY": "100000000", "BONEMET_TRIM_INTERVAL_S": "100000", "BONEMET_NOTIFY_SETTLE_S": "1"}
-
-
-def fixed_elsewhere(finding: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"finding {finding}, fixed on another branch")
 
 
 def headers(client: str) -> dict[str, str]:
@@ -68,7 +60,6 @@ def intake(redis_url: str, tmp_path: Path) -> Iterator[str]:
 # --- F5: idle connections ----------------------------------------------------------------------------
 
 
-@fixed_elsewhere("F5")
 def test_idle_unauthenticated_connections_do_not_starve_health_checks(redis_url: str, tmp_path: Path) -> None:
     """Twice as many idle connections (and half-sent requests) as the intake may open files: it must
     time them out and keep answering."""
@@ -105,7 +96,6 @@ def test_idle_unauthenticated_connections_do_not_starve_health_checks(redis_url:
 # --- F3: one source overwriting another's data ---------------------------------------------------------
 
 
-@fixed_elsewhere("F3")
 def test_a_client_cannot_overwrite_or_delete_another_clients_resource(intake: str) -> None:
     condition = bone_metastasis("owned")
     first = httpx.put(f"{intake}/fhir/Condition/owned-t9", content=orjson.dumps(condition), headers=headers("ehr"))
@@ -121,13 +111,12 @@ def test_a_client_cannot_overwrite_or_delete_another_clients_resource(intake: st
     again = httpx.put(f"{intake}/fhir/Condition/owned-t9", content=orjson.dumps(second), headers=headers("ehr"))
     assert again.status_code in (200, 201), again.text
     assert "stale" not in again.text
-    assert "newer" not in again.text
+    assert "Accepted (a newer version)" in again.text  # an update, neither stale nor a duplicate
 
 
 # --- F2: a Condition moved to another patient ------------------------------------------------------------
 
 
-@fixed_elsewhere("F2")
 def test_a_condition_moved_to_another_patient_and_deleted_leaves_the_first_without_a_suggestion(
     pipeline: str, redis_url: str
 ) -> None:
@@ -171,7 +160,6 @@ version for these 500 lesions is a 17 MB A11 Bundle (59x the batch) and many ver
 bound needs both coalesced versions and a compact stored suggestion."""
 
 
-@fixed_elsewhere("F1")
 def test_a_500_entry_batch_for_one_patient_costs_a_small_multiple_of_its_size(pipeline: str, redis_url: str) -> None:
     body = orjson.dumps(lesions_batch("heavy", 500))
     before = used_memory(redis_url)
@@ -194,7 +182,6 @@ def test_a_500_entry_batch_for_one_patient_costs_a_small_multiple_of_its_size(pi
 SIGNING = {**AUTH, "BONEMET_INTAKE_HMAC_SECRETS": "lab:findings-lab-secret"}
 
 
-@fixed_elsewhere("F4")
 def test_a_signing_client_cannot_delete_without_a_signature(redis_url: str, tmp_path: Path) -> None:
     with running(redis_url, tmp_path, names=("intake",), extra_env=SIGNING, drained=False) as (base, _):
         answer = httpx.delete(f"{base}/fhir/Condition/anything", headers=headers("lab"))
@@ -202,7 +189,6 @@ def test_a_signing_client_cannot_delete_without_a_signature(redis_url: str, tmp_
         assert answer.json()["resourceType"] == "OperationOutcome"
 
 
-@fixed_elsewhere("F8")
 def test_a_newline_in_a_subscription_reference_cannot_inject_metric_lines(intake: str) -> None:
     reference = "Subscription/evil\nbonemet_injected_total 1"
     notification = {
@@ -241,7 +227,6 @@ PAGES = {
 }
 
 
-@fixed_elsewhere("F13")
 def test_odd_dates_and_signatures_on_the_audit_and_clinician_pages_are_refused_not_crashed(
     redis_url: str, tmp_path: Path
 ) -> None:

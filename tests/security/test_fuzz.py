@@ -10,10 +10,6 @@ encodings, bad signatures and credentials, oversized and deeply nested bodies, o
 For every request: never a 5xx; every 4xx carries an OperationOutcome. No stream write for any
 rejection: only the intake runs (no consumer trims its streams), and afterwards every entry of every
 stream but the audit stream names the tag of a request that was answered 2xx.
-
-A family of inputs that still breaks the intake on this branch (a finding fixed on another branch) is
-listed in ``OPEN_FINDINGS``: the main run leaves it out and ``test_open_finding`` runs it alone,
-expected to fail until the fix is merged.
 """
 
 from __future__ import annotations
@@ -533,8 +529,6 @@ FAMILIES: dict[str, Callable[[random.Random, str], Request]] = {
     "notifications": notifications,
     "routes": routes,
 }
-OPEN_FINDINGS = {"unicode-event-numbers": "F13"}
-"""Families that still give a 5xx on this branch, by finding; fixed on another branch (issue 18)."""
 
 
 def requests(seed: int, count: int, families: list[str], start: int = 0) -> Iterator[tuple[str, Request]]:
@@ -682,28 +676,10 @@ def intake(redis_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 def test_fuzzed_requests_never_get_a_5xx_nor_write_when_refused(intake: str, redis_url: str) -> None:
-    families = [name for name in FAMILIES if name not in OPEN_FINDINGS]
-    answers = asyncio.run(send_all(intake, list(requests(SEED, REQUESTS, families))))
+    answers = asyncio.run(send_all(intake, list(requests(SEED, REQUESTS, list(FAMILIES)))))
     assert len(answers) >= 10_000 or REQUESTS < 10_000
     found = report(answers, SEED)
     assert not found, found
     statuses = Counter(answer.status // 100 for answer in answers)
     assert statuses[4] > statuses[2] > 0, statuses  # the fuzzer reaches both the validators and the store
-    assert not unaccounted_writes(redis_url, answers)
-
-
-@pytest.mark.parametrize(
-    "family",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, reason=f"finding {finding}, fixed on another branch"),
-        )
-        for name, finding in OPEN_FINDINGS.items()
-    ],
-)
-def test_open_finding(family: str, intake: str, redis_url: str) -> None:
-    answers = asyncio.run(send_all(intake, list(requests(SEED, 200, [family]))))
-    found = report(answers, SEED)
-    assert not found, found
     assert not unaccounted_writes(redis_url, answers)

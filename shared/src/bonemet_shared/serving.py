@@ -70,12 +70,14 @@ class _Bounded:
             self._close_oldest_idle()
 
     def data_received(self, data: bytes) -> None:
-        if self._awaiting_headers():
+        awaiting = self._awaiting_headers()
+        super().data_received(data)  # type: ignore[misc]
+        # Counted only while the headers are still incomplete after this chunk: a chunk that completes
+        # them may carry much of a large body as well.
+        if awaiting and self._awaiting_headers() and not self.transport.is_closing():
             self._header_bytes += len(data)
             if self._header_bytes > MAX_HEADER_BYTES:
                 self.transport.close()
-                return
-        super().data_received(data)  # type: ignore[misc]
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]

@@ -89,3 +89,12 @@ def test_idle_connections_beyond_the_cap_make_way_for_a_real_request(patient_ser
     finally:
         for sock in idle:
             sock.close()
+
+
+def test_a_large_body_sent_with_its_headers_in_one_write_is_answered(patient_server: int) -> None:
+    """Only header bytes count against the header bound: a client may send headers and a large body at once."""
+    body = b"x" * (4 * serving.MAX_HEADER_BYTES)
+    head = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", patient_server)) as sock:
+        sock.sendall(head + body)
+        assert _received(sock).startswith(b"HTTP/1.1 200")
