@@ -64,6 +64,30 @@ async def test_a_suggestion_back_after_its_withdrawal_is_alerted_again_under_new
     assert shown.state == "open"
 
 
+async def test_the_return_waits_out_the_settle_window_and_pages_once(
+    rig: Any, clock: Any, http_receiver: Callable[..., Any], suggestion_factory: Callable[..., Any]
+) -> None:
+    receiver = http_receiver()
+    notifier = await rig(routes(receiver.url), env={"S": "x"}, notify_settle_s=20)
+    await notifier.handle(suggestion_factory(content_hash="h1"))
+    clock.advance(seconds=21)
+    await notifier.drain()
+    await notifier.handle(suggestion_factory(content_hash="revoked:h1", status="revoked"))
+    await notifier.drain()
+    assert kinds(receiver) == ["alert", "withdrawal"]
+
+    await notifier.handle(suggestion_factory(content_hash="h1"))  # back: held like any first version
+    assert await notifier.drain() == 0
+    clock.advance(seconds=10)
+    await notifier.handle(suggestion_factory(content_hash="h1"))  # the same version again: nothing new
+    clock.advance(seconds=11)
+    assert await notifier.drain() >= 1
+    await notifier.drain()
+
+    assert kinds(receiver) == ["alert", "withdrawal", "alert"]
+    assert set(receiver.keys().values()) == {1}
+
+
 @pytest.fixture
 async def page(rig: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     notifier = await rig(clinician_tokens=f"{ON_CALL_ID}:{TOKEN}")
