@@ -127,13 +127,15 @@ class SuggestionStore:
                 pending = [Pending.decode(text(m)) for m in pending_members]
                 writes = Commands()
                 outcome: Outcome | None = None
-                writes.add("SADD", careplan_key(cp, "seen"), version)
-                retain(writes, self._retention_s, careplan_key(cp, "seen"))
                 # Seen, or older than the version in force: a reclaimed entry handled after a newer one of the
                 # same careplan (same partition stream) must not undo it. A revocation of a withdrawn
-                # suggestion tells nobody anything new.
+                # suggestion tells nobody anything new. Only a version handled here is marked seen: an entry
+                # handled again after a withdrawal is named in the new cycle, and must not take the name of
+                # that cycle's own version of the same content.
                 withdrawn_already = suggestion.status == "revoked" and careplan.get("status") == "revoked"
                 if not seen and not _superseded(careplan, delivery) and not withdrawn_already:
+                    writes.add("SADD", careplan_key(cp, "seen"), version)
+                    retain(writes, self._retention_s, careplan_key(cp, "seen"))
                     self._record_version(writes, suggestion, delivery, careplan, now)
                     if suggestion.status == "revoked":
                         withdrawn = decode_notification(careplan["last_page"]) if careplan.get("last_page") else None

@@ -139,3 +139,39 @@ async def test_the_page_shows_the_returned_suggestion_live_and_asks_for_a_new_ac
     acknowledged = await http.post(again, headers=BEARER, data={"csrf": csrf, "action": "acknowledge"})
     assert acknowledged.status_code == 303
     assert (await notifier.audit()).count("notification-acknowledged") == 2
+
+
+async def test_an_entry_handled_again_does_not_take_the_name_of_the_next_cycles_version(
+    rig: Any, http_receiver: Callable[..., Any], suggestion_factory: Callable[..., Any]
+) -> None:
+    """A stream entry handed over again (a slow consumer's, claimed by another) after the withdrawal is
+    named in the new cycle; had it been marked seen there, the real return and the next withdrawal, of the
+    same content, would have been taken for it and dropped."""
+    from bonemet_shared.consuming import Delivery
+    from bonemet_shared.events import encode
+    from bonemet_shared.streams import suggestions_stream
+
+    receiver = http_receiver()
+    notifier = await rig(routes(receiver.url), env={"S": "x"})
+    stream = suggestions_stream(0)
+
+    async def deliver(suggestion: Any, entry_id: str | None = None) -> str:
+        if entry_id is None:
+            entry_id = (await notifier.client.xadd(stream, {"test": "1"})).decode()
+            await notifier.client.xreadgroup("notifier", "test", {stream: ">"})
+        delivery = Delivery(stream, "notifier", (entry_id,), encode(suggestion), "c", 2)
+        await notifier.app.notifier.handle(delivery, notifier.client)
+        await notifier.drain()
+        return entry_id
+
+    draft = suggestion_factory(content_hash="h1")
+    revocation = suggestion_factory(content_hash="revoked:h1", status="revoked")
+    first = await deliver(draft)
+    withdrawn = await deliver(revocation)
+    await deliver(revocation, withdrawn)  # handled again
+    await deliver(draft, first)  # handled again, older than the withdrawal
+    await deliver(draft)  # back
+    await deliver(revocation)  # withdrawn again
+
+    assert kinds(receiver) == ["alert", "withdrawal", "alert", "withdrawal"]
+    assert set(receiver.keys().values()) == {1}
