@@ -9,7 +9,8 @@
   ``...:{slot ms}:claim`` string: the worker sending that digest (leased: one sender across replicas).
 - ``careplan:{id}`` hash: the version in force (shown) and its status, the version last sent (paged)
   with its priority, decisive signature and fold window, the version held in the settle window, the
-  acknowledgement; ``careplan:{id}:seen`` (versions handled), ``careplan:{id}:pending`` (unsent jobs),
+  acknowledgement, the withdrawal ``cycle`` (a version is its content hash in its cycle: ``cycles.py``);
+  ``careplan:{id}:seen`` (versions handled), ``careplan:{id}:pending`` (unsent jobs),
   ``careplan:{id}:notified`` (destination -> address of everyone paged: they get the withdrawal).
 - ``version:{careplan}:{hash}`` hash: the suggestion summary and rendering for the page, the escalation
   steps, the alert sent, the time issued, acknowledgement and decision. ``link:{notification id}`` hash:

@@ -70,18 +70,19 @@ class Notifier:
         except ValidationError:
             raise Unprocessable("schema") from None
         now = self._clock()
-        about = self._names.about(suggestion.careplan_id, suggestion.content_hash)
+        alert_id = self._names.alert_id(suggestion.careplan_id)
 
         def withdraw(
             version: SuggestionSummary, pending: list[Pending], notified: dict[str, str], last: Notification | None
         ) -> SuggestionPlan:
+            about = self._names.about(version.careplan_id, version.content_hash)  # named in its cycle
             return plan_withdrawal(about, last, self._config, pending, notified, now, self._link)
 
         outcome = await self._suggestions.arrive(delivery, suggestion, self._sender(now), withdraw, now)
         if outcome is None:
-            log.info("already-routed", alert_id=about.alert_id, correlation_id=delivery.correlation_id)
+            log.info("already-routed", alert_id=alert_id, correlation_id=delivery.correlation_id)
             return
-        self._report(suggestion, outcome, about.alert_id, delivery.correlation_id)
+        self._report(suggestion, outcome, alert_id, delivery.correlation_id)
 
     async def settle_next(self) -> bool:
         """Send or fold one held version whose settle window ended; False when none is due."""

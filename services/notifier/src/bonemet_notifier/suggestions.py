@@ -23,6 +23,7 @@ from typing import Literal
 import redis.asyncio as aredis
 
 from bonemet_notifier.acknowledgements import acknowledged
+from bonemet_notifier.cycles import cycle_of, in_cycle
 from bonemet_notifier.keys import (
     ESCALATIONS,
     SETTLES,
@@ -74,6 +75,7 @@ def _superseded(current: Mapping[str, str], delivery: Delivery) -> bool:
 
 
 _NOTHING_SENT = {"alerted": "", "alerted_priority": "", "alerted_signature": "", "window_ms": 0}
+_NOBODY_ACKNOWLEDGED = {"acked_by": "", "acked_ms": 0, "acked_version": ""}
 
 
 def _sent(careplan: Mapping[str, str]) -> Sent:
@@ -99,36 +101,50 @@ class SuggestionStore:
         withdraw: WithdrawPlan,
         now: datetime,
     ) -> Outcome | None:
-        """Record, then send, hold or fold a version once; None when it was handled before (then only XACK)."""
-        cp, version = suggestion.careplan_id, suggestion.content_hash
+        """Record, then send, hold or fold a version once; None when it was handled before (then only XACK).
+
+        ``suggestion`` is named in its withdrawal cycle (``cycles.py``) before anything else: a version back
+        after a withdrawal is new, and so are its alert, its ids and its record."""
+        cp = suggestion.careplan_id
         keys = [careplan_key(cp), careplan_key(cp, "seen"), careplan_key(cp, "pending"), careplan_key(cp, "notified")]
         reads = [
             ("WATCH", *keys),
-            ("SISMEMBER", careplan_key(cp, "seen"), version),
+            ("SISMEMBER", careplan_key(cp, "seen"), suggestion.content_hash),
             ("HGETALL", careplan_key(cp)),
             ("SMEMBERS", careplan_key(cp, "pending")),
             ("HGETALL", careplan_key(cp, "notified")),
         ]
+        received = suggestion
         async with pooled(self.client) as connection:
             while True:
                 _, seen, careplan_fields, pending_members, notified_fields = await exchange(connection, reads)
                 careplan = hash_reply(careplan_fields)
+                cycle = cycle_of(careplan)
+                suggestion = in_cycle(received, cycle)
+                version = suggestion.content_hash
+                if cycle:  # one more round trip only for a suggestion withdrawn before (its name was not known)
+                    (seen,) = await exchange(connection, [("SISMEMBER", careplan_key(cp, "seen"), version)])
                 pending = [Pending.decode(text(m)) for m in pending_members]
                 writes = Commands()
                 outcome: Outcome | None = None
-                writes.add("SADD", careplan_key(cp, "seen"), version)
-                retain(writes, self._retention_s, careplan_key(cp, "seen"))
                 # Seen, or older than the version in force: a reclaimed entry handled after a newer one of the
-                # same careplan (same partition stream) must not undo it.
-                if not seen and not _superseded(careplan, delivery):
+                # same careplan (same partition stream) must not undo it. A revocation of a withdrawn
+                # suggestion tells nobody anything new. Only a version handled here is marked seen: an entry
+                # handled again after a withdrawal is named in the new cycle, and must not take the name of
+                # that cycle's own version of the same content.
+                withdrawn_already = suggestion.status == "revoked" and careplan.get("status") == "revoked"
+                if not seen and not _superseded(careplan, delivery) and not withdrawn_already:
+                    writes.add("SADD", careplan_key(cp, "seen"), version)
+                    retain(writes, self._retention_s, careplan_key(cp, "seen"))
                     self._record_version(writes, suggestion, delivery, careplan, now)
                     if suggestion.status == "revoked":
                         withdrawn = decode_notification(careplan["last_page"]) if careplan.get("last_page") else None
                         plan = withdraw(suggestion, pending, hash_reply(notified_fields), withdrawn)
                         self._release(writes, cp)
                         self._queue(writes, suggestion, plan, now)
-                        # A suggestion that comes back later is a new alert, compared with nothing.
-                        writes.hset(careplan_key(cp), _NOTHING_SENT)
+                        # A suggestion that comes back later is a new alert (of the next cycle), compared with
+                        # nothing and acknowledged by nobody (the version records keep who acknowledged what).
+                        writes.hset(careplan_key(cp), {**_NOTHING_SENT, **_NOBODY_ACKNOWLEDGED, "cycle": cycle + 1})
                         outcome = Outcome(plan)
                     else:
                         step = on_arrival(suggestion, _sent(careplan), ms(now), self._settle_s)

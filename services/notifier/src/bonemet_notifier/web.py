@@ -113,11 +113,13 @@ def create_app(
             return None
         return {k: v[0] for k, v in parse_qs(body.decode(errors="replace")).items()}
 
-    def forged(request: Request, clinician: str, fields: Mapping[str, str]) -> bool:
+    def foreign(request: Request) -> bool:
+        """A browser POST sent from another site (its ``Origin`` is none of ours)."""
         origins = (*context.origins, f"{request.url.scheme}://{request.url.netloc}")
-        return not same_origin(request.headers.get("origin"), origins) or not clinicians.csrf_ok(
-            clinician, fields.get("csrf", "")
-        )
+        return not same_origin(request.headers.get("origin"), origins)
+
+    def forged(request: Request, clinician: str, fields: Mapping[str, str]) -> bool:
+        return foreign(request) or not clinicians.csrf_ok(clinician, fields.get("csrf", ""))
 
     async def page(clinician: str, alert_id: str, shown: Shown, done: str = "") -> Response:
         record = shown.record
@@ -256,9 +258,7 @@ def create_app(
     async def sign_in(request: Request) -> Response:
         fields = await form(request) or {}
         target = safe_next(fields.get("next"))
-        if not same_origin(
-            request.headers.get("origin"), (*context.origins, f"{request.url.scheme}://{request.url.netloc}")
-        ):
+        if foreign(request):
             return message(None, "Refused", "This request did not come from the page.", 403)
         clinician = clinicians.sign_in(fields.get("clinician", ""), fields.get("token", ""))
         if clinician is None:
@@ -288,6 +288,12 @@ def create_app(
         )
 
     async def sign_out(request: Request) -> Response:
+        # Checked like an acknowledgement: another site must not end a clinician's session mid-review.
+        clinician = who(request)
+        fields = await form(request)
+        refused = foreign(request) or (clinician is not None and (fields is None or forged(request, clinician, fields)))
+        if refused:
+            return message(clinician, "Refused", "This request did not come from the page.", 403)
         response = RedirectResponse("/signin", status_code=303, headers=HEADERS)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

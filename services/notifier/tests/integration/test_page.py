@@ -99,3 +99,24 @@ async def test_an_acknowledgement_from_another_origin_is_refused(
     own = await http.post(action, headers={**BEARER, "Origin": BASE}, data=fields)
     assert own.status_code == 303
     assert "notification-acknowledged" in await notifier.audit()
+
+
+async def test_a_sign_out_from_another_origin_is_refused(page: tuple[Any, httpx.AsyncClient]) -> None:
+    _, http = page
+    signed_in = await http.post(
+        "/signin", headers={"Origin": BASE}, data={"clinician": ON_CALL_ID, "token": TOKEN, "next": "/worklist"}
+    )
+    assert signed_in.status_code == 303
+    worklist = await http.get("/worklist")
+    assert worklist.status_code == 200
+    csrf = worklist.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+    foreign = await http.post("/signout", headers={"Origin": "https://evil.example"}, data={"csrf": csrf})
+    assert foreign.status_code == 403
+    assert "set-cookie" not in foreign.headers
+    unforgeable = await http.post("/signout", headers={"Origin": BASE}, data={"csrf": "0" * 32})
+    assert unforgeable.status_code == 403
+    assert (await http.get("/worklist")).status_code == 200  # still signed in
+    own = await http.post("/signout", headers={"Origin": BASE}, data={"csrf": csrf})
+    assert own.status_code == 303
+    assert (await http.get("/worklist")).status_code == 401
