@@ -37,7 +37,8 @@ from bonemet_recommender.engine.decisions import (
     Scenario,
     Technique,
 )
-from bonemet_recommender.engine.picture import Fact, Lesion, PatientPicture, Quantity, aware
+from bonemet_recommender.engine.elements import aware
+from bonemet_recommender.engine.facts import Fact, Lesion, PatientPicture, Quantity
 from bonemet_recommender.engine.prognosis import assess
 from bonemet_recommender.engine.records import quick_init
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bonemet_recommender.engine import codes, picture
+from bonemet_recommender.engine import codes, conditions, medications, picture
 from bonemet_recommender.engine.citations import CITATIONS
 from bonemet_recommender.engine.decisions import Coding
 
@@ -297,7 +297,7 @@ def _assert_classes_agree(given: list[Coding], sites: list[Coding]) -> None:
     )
     assert codes.is_bone_marrow_only(given) == ("bone-marrow" in k and "bone-only" not in k)
     assert codes.is_myeloma_bone_lesion(given, sites) == ("myeloma" in k and bone_site)
-    assert picture._is_lesion(k, tuple(sites)) == (
+    assert conditions.is_lesion(k, tuple(sites)) == (
         codes.is_bone_metastasis(given, sites) or codes.is_myeloma_bone_lesion(given, sites)
     )
     assert codes.is_myeloma(given) == ("myeloma" in k)
@@ -332,7 +332,7 @@ def test_classes_agree_with_the_classifiers_for_every_single_code() -> None:
 
 def test_the_picture_asks_only_for_classes_that_exist() -> None:
     # A misspelt class name would read as "never": every name the picture tests must be one the tables give.
-    source = Path(picture.__file__).read_text()
+    source = "".join(Path(module.__file__).read_text() for module in (conditions, medications, picture))
     asked = set(re.findall(r'"([a-z-]+)" (?:not )?in (?:condition\.)?classes', source))
     given_names = set().union(*(codes.condition_classes([c]) | codes.medication_classes([c]) for c in _POOL))
     assert len(asked) >= 12
