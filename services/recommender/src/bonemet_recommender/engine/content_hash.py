@@ -102,7 +102,7 @@ def _lesion_key(lesion: LesionDecision) -> list[Any]:
 
 @lru_cache(maxsize=512)
 def _regimen_key(regimen: Regimen) -> tuple[Any, ...]:
-    # Regimens come from a fixed table and are shared between lesions (``rules._regimen``): their keys are
+    # Regimens come from a fixed table and are shared between lesions (``draft._regimen``): their keys are
     # formatted once. A tuple, so the cached key cannot be changed by a caller; orjson writes it as a list.
     eqd2 = regimen.eqd2_cord
     return (

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bonemet_recommender.engine import decisions, facts, prognosis, rules
+from bonemet_recommender.engine import decisions, draft, facts, prognosis, reirradiation
 from bonemet_recommender.engine.records import DATACLASS_INITS, quick_init
 
 
@@ -17,7 +17,7 @@ def _records() -> list[type]:
 
 
 def test_every_frozen_record_of_the_engine_has_the_quick_init() -> None:
-    for module in (decisions, facts, prognosis, rules):
+    for module in (decisions, draft, facts, prognosis, reirradiation):
         for value in vars(module).values():
             if not (isinstance(value, type) and dataclasses.is_dataclass(value)):
                 continue
