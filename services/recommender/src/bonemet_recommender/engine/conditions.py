@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bonemet_recommender.engine import codes
+from bonemet_recommender.engine import codes, primaries
 from bonemet_recommender.engine.attachment import Attacher, Entry, LesionDraft
 from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.elements import (
@@ -96,7 +96,7 @@ class OtherConditions:
     def __init__(self) -> None:
         self.unattributed: list[Fact[bool]] = []
         """Cord-compression Conditions that attach to no lesion (applied to every spine lesion, A13)."""
-        self.primaries: list[tuple[codes.PrimaryCancer | None, str]] = []
+        self.primaries: list[tuple[primaries.PrimaryCancer | None, str]] = []
         self.myeloma = False
         self.non_bone: list[str] = []
         self.liver: list[str] = []
@@ -114,7 +114,7 @@ def read_conditions(
             # A myeloma lesion is also the primary: read its primary below, not its other roles.
             if "myeloma" in classes:
                 other.myeloma = True
-                other.primaries.append((codes.classify_primary(condition_codes), reference))
+                other.primaries.append((primaries.classify_primary(condition_codes), reference))
             continue
         if not condition.active:
             continue
@@ -137,7 +137,7 @@ def read_conditions(
             if "liver-metastasis" in classes:
                 other.liver.append(reference)
         else:
-            primary = codes.classify_primary(condition_codes)
+            primary = primaries.classify_primary(condition_codes)
             if primary is not None or codes.PRIMARY_CANCER_CONDITION in profiles_of(condition.resource):
                 other.primaries.append((primary, reference))
     return other

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from bonemet_recommender.engine import codes, postop
+from bonemet_recommender.engine import postop, primaries
 from bonemet_recommender.engine.decisions import Coding, SiteClass
 from bonemet_recommender.engine.records import quick_init
 
@@ -147,7 +147,7 @@ class PatientPicture:
     lesions: tuple[Lesion, ...]
     ended_lesions: tuple[str, ...]
     """Bone-metastasis Conditions that are resolved/inactive/remission, refuted or entered-in-error."""
-    primary: codes.PrimaryCancer | None = None
+    primary: primaries.PrimaryCancer | None = None
     primary_references: tuple[str, ...] = ()
     primary_unrecognised: bool = False
     """A primary-cancer Condition exists but its code is not one RULES.md §1.2 lists."""

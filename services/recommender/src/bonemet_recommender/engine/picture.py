@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bonemet_recommender.engine import codes, conditions, medications, observations, procedures
+from bonemet_recommender.engine import codes, conditions, medications, observations, primaries, procedures
 from bonemet_recommender.engine.attachment import Attacher, Entry, LesionDraft, site_key
 from bonemet_recommender.engine.conditions import ConditionRead, apply_to_spine, read_condition, read_conditions
 from bonemet_recommender.engine.decisions import Coding
@@ -363,7 +363,7 @@ def _assemble(grouped: _Input, conditions: list[ConditionRead], now: datetime) -
         primary=primary,
         primary_references=tuple([ref for _, ref in other.primaries]),
         primary_unrecognised=primary is None and bool(other.primaries),
-        myeloma=other.myeloma or primary is codes.MYELOMA,
+        myeloma=other.myeloma or primary is primaries.MYELOMA,
         non_bone_metastases=tuple(other.non_bone),
         liver_metastases=tuple(other.liver),
         ecog=reading(observations.ecog, now, PERFORMANCE_WINDOW),
@@ -393,11 +393,11 @@ def _assemble(grouped: _Input, conditions: list[ConditionRead], now: datetime) -
     )
 
 
-def _primary(found: list[tuple[codes.PrimaryCancer | None, str]]) -> codes.PrimaryCancer | None:
+def _primary(found: list[tuple[primaries.PrimaryCancer | None, str]]) -> primaries.PrimaryCancer | None:
     """The first recognised primary of a specific group; else "other malignant" when one is recognised."""
     other = None
     for recognised, _ in found:  # a loop, not next() of a generator
-        if recognised is codes.OTHER_MALIGNANT:
+        if recognised is primaries.OTHER_MALIGNANT:
             other = recognised
         elif recognised is not None:
             return recognised

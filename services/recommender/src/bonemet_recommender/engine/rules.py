@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from bonemet_recommender.engine import codes
+from bonemet_recommender.engine import primaries
 from bonemet_recommender.engine.decisions import Coding, EvidenceValue, LesionDecision, MissingInput, PatientDecision
 from bonemet_recommender.engine.draft import Draft, PatientContext, missing_key_inputs, patient_context, raise_priority
 from bonemet_recommender.engine.elements import aware
@@ -174,7 +174,7 @@ def decide(picture: PatientPicture, now: datetime) -> PatientDecision | None:
         used.extend(picture.dexamethasone)
     if patient.picture.primary_unrecognised:
         notes.append("Primary cancer coded with a code the engine does not recognise: primary type treated as unknown.")
-    if picture.primary is codes.OTHER_MALIGNANT:
+    if picture.primary is primaries.OTHER_MALIGNANT:
         notes.append(
             "Primary cancer recognised as malignant but of no listed group: non-breast for Chow, 'other' for TEACHH; "
             "histology modifiers (M5 radiosensitivity) unknown."

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bonemet_recommender.engine import codes, conditions, medications, picture
+from bonemet_recommender.engine import codes, conditions, medications, picture, primaries
 from bonemet_recommender.engine.citations import CITATIONS
 from bonemet_recommender.engine.decisions import Coding
 
@@ -199,29 +199,29 @@ def test_fracture_and_hypercalcaemia() -> None:
     ],
 )
 def test_primary_cancers(coding: Coding, name: str, sensitivity: str) -> None:
-    primary = codes.classify_primary([coding])
+    primary = primaries.classify_primary([coding])
     assert primary is not None
     assert (primary.name, primary.radiosensitivity) == (name, sensitivity)
 
 
 def test_an_unlisted_snomed_primary_is_unknown_not_non_breast() -> None:
-    assert codes.classify_primary([sct("12345006")]) is None
+    assert primaries.classify_primary([sct("12345006")]) is None
 
 
 @pytest.mark.parametrize("code", ["C80.1", "C67.9", "C56", "C449"])
 def test_any_other_malignant_icd10_primary_is_other_with_unknown_histology(code: str) -> None:
-    assert codes.classify_primary([cm(code)]) is codes.OTHER_MALIGNANT
-    assert codes.OTHER_MALIGNANT.radiosensitivity == "unknown"
-    assert not codes.OTHER_MALIGNANT.breast
+    assert primaries.classify_primary([cm(code)]) is primaries.OTHER_MALIGNANT
+    assert primaries.OTHER_MALIGNANT.radiosensitivity == "unknown"
+    assert not primaries.OTHER_MALIGNANT.breast
 
 
 @pytest.mark.parametrize("code", ["C79.51", "C78.7", "C77.0", "D05.1", "Z85.3"])
 def test_secondary_in_situ_and_history_codes_are_no_primary(code: str) -> None:
-    assert codes.classify_primary([cm(code)]) is None
+    assert primaries.classify_primary([cm(code)]) is None
 
 
 def test_a_specific_group_wins_over_other_malignant() -> None:
-    assert codes.classify_primary([cm("C80.1"), sct("254837009")]) is codes.BREAST
+    assert primaries.classify_primary([cm("C80.1"), sct("254837009")]) is primaries.BREAST
 
 
 # --- medications (§1.4) -----------------------------------------------------------------------------------
@@ -367,7 +367,7 @@ def test_every_numeric_code_appears_in_the_specification() -> None:
         for item in items:
             if isinstance(item, str) and _CODE_SHAPE.fullmatch(item):
                 values.add(item)
-    values.update(codes._PRIMARY_SNOMED)
+    values.update(primaries._PRIMARY_SNOMED)
     missing = sorted(v for v in values if v not in text)
     assert len(values) > 90
     assert missing == []
