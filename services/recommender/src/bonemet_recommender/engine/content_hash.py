@@ -42,7 +42,7 @@ def content_key(decision: PatientDecision) -> list[Any]:
 
     The Bundle (timestamps aside) is a deterministic function of this key, the rule-set version and
     ``OUTPUT_FORMAT``, and every part of the key shows in the Bundle, so hashing the key gives a hash
-    that changes exactly when the Bundle's content changes, without building the Bundle (5x cheaper).
+    that changes exactly when the Bundle's content changes, without building the Bundle.
     Fields the Bundle does not show are left out (``as_of``, ``site_class``, prognosis scores,
     ``primary_cancer``, patient-level ``missing``, ``MissingInput.key``, flag citations, cord-check
     detail and interval); duplicates the Bundle drops are dropped the same way; numbers are written

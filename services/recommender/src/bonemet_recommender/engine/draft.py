@@ -137,8 +137,8 @@ def patient_context(picture: PatientPicture) -> PatientContext:
 class Draft:
     """A lesion decision being assembled (mutable while the rules run, frozen at the end).
 
-    A plain slotted class whose lists start as literals: as a dataclass, its ten default_factory fields
-    cost ~1,000 instructions each."""
+    A plain slotted class whose lists start as literals, quicker to build than a dataclass with
+    default factories (docs/performance.md, "Why the engine's code looks as it does")."""
 
     __slots__ = (
         "approximations",
@@ -194,7 +194,7 @@ class Draft:
         self.missing.append(MissingInput(coding, why, key))
 
     def use(self, *references: str | None) -> None:
-        for reference in references:  # a loop, not a generator: ~2 calls per lesion
+        for reference in references:
             if reference:
                 self.inputs.append(reference)
 

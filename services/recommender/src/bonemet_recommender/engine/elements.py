@@ -31,8 +31,8 @@ EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
-    # Parsed JSON is plain dicts, and an absent element is None: test those first; the ABC check costs
-    # ~10x more.
+    # Parsed JSON is plain dicts, and an absent element is None: test those first, the ABC check last
+    # (docs/performance.md, "Why the engine's code looks as it does").
     if type(value) is dict:
         return value
     if value is None or not isinstance(value, Mapping):
@@ -142,7 +142,7 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         # YYYY-MM-DD, the usual FHIR date: the general path below gives midnight UTC of the same day
-        # (tests/unit/engine/test_picture.py compares the two), at a third of the cost.
+        # (tests/unit/engine/test_picture.py compares the two), more cheaply.
         try:
             return datetime.combine(date.fromisoformat(text), _MIDNIGHT, UTC)
         except ValueError:
@@ -156,8 +156,8 @@ def parse_datetime(value: Any) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        # The same value as parsed.replace(tzinfo=UTC), which costs ~1 µs on Python 3.11 (keyword parsing):
-        # a FHIR date without a zone is the common case, read once per dated resource.
+        # The same value as parsed.replace(tzinfo=UTC), without its keyword parsing: a FHIR date without a
+        # zone is the common case, read once per dated resource.
         return datetime.combine(parsed.date(), parsed.time(), UTC)
     try:
         return parsed.astimezone(UTC)

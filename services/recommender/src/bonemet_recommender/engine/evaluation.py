@@ -4,7 +4,7 @@
 when asked for (``Evaluation.bundle``, ``Evaluation.rendering``), because most evaluations end in
 "unchanged" (same content hash as the last suggestion) and need neither. The content hash is computed
 from the decision (``content_hash.content_key``), which gives the same answer as hashing the Bundle without
-its timestamps at a fifth of the cost; ``tests/unit/engine/test_content_hash.py`` holds the two together.
+its timestamps, more cheaply (docs/performance.md); ``tests/unit/engine/test_content_hash.py`` holds the two together.
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def _quantity_value(obs: Mapping[str, Any]) -> Quantity | None:
 
 _LesionObservation = tuple[Mapping[str, Any], str, datetime | None, str]
 """A lesion descriptor no reference or bodySite attached: (resource, reference, time, local code), kept to
-attach to the patient's only lesion. A plain tuple: a record for each Observation cost ~2% of an evaluation."""
+attach to the patient's only lesion. A plain tuple, not a record per Observation (docs/performance.md)."""
 
 _SCRATCH = LesionDraft("", "", (), (), frozenset(), "unknown", False, False, False)
 """A lesion nothing is kept on: reading a descriptor against it only checks its value."""

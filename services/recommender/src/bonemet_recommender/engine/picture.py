@@ -90,8 +90,8 @@ _UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
 
 
 class _Input:
-    # The mutable working records of a picture are plain slotted classes whose lists start as literals:
-    # a dataclass's default_factory fields cost ~1,000 instructions each, ~60 per evaluation.
+    # The mutable working records of a picture are plain slotted classes whose lists start as literals,
+    # quicker to build than dataclasses with default factories (docs/performance.md).
     __slots__ = (
         "body_structures",
         "conditions",
@@ -314,12 +314,14 @@ def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pati
     return _assemble(grouped, [read_condition(entry) for entry in grouped.conditions], aware(now))
 
 
-def _assemble(grouped: _Input, conditions: list[ConditionRead], now: datetime) -> PatientPicture:
-    """The picture from the grouped resources and their Conditions (read once each, in input order)."""
+def _lesions(
+    conditions: list[ConditionRead],
+) -> tuple[list[LesionDraft], list[Mapping[str, Any]], list[str], dict[str, tuple[Coding, ...]]]:
+    """The active lesions (drafts and their Conditions) and the ended ones (references and sites by Condition)."""
     drafts: list[LesionDraft] = []
+    lesion_conditions: list[Mapping[str, Any]] = []
     ended: list[str] = []
     ended_sites: dict[str, tuple[Coding, ...]] = {}
-    lesion_conditions: list[Mapping[str, Any]] = []
     for condition in conditions:
         if not condition.lesion:
             continue
@@ -329,7 +331,12 @@ def _assemble(grouped: _Input, conditions: list[ConditionRead], now: datetime) -
         else:
             ended.append(condition.reference)
             ended_sites[condition.condition] = condition.sites
+    return drafts, lesion_conditions, ended, ended_sites
 
+
+def _assemble(grouped: _Input, conditions: list[ConditionRead], now: datetime) -> PatientPicture:
+    """The picture from the grouped resources and their Conditions (read once each, in input order)."""
+    drafts, lesion_conditions, ended, ended_sites = _lesions(conditions)
     attacher = Attacher(drafts)
     observations = read_observations(grouped.observations, attacher, now)
     if len(drafts) == 1:
