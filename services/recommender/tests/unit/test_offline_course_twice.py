@@ -6,32 +6,15 @@ dose and remove every regimen.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import engine_fhir_factory as f
 import pytest
 
 from bonemet_recommender.offline import recommend
 
-
-def _factory() -> ModuleType:
-    """``engine/fhir_factory.py`` (tests run with --import-mode=importlib, so no plain import)."""
-    name = "bonemet_tests_fhir_factory"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "engine" / "fhir_factory.py")
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-f = _factory()
 AS_OF: date = f.AS_OF.date()
 T_SPINE = "35769007"
 ENDED_DAYS = 300  # over 6 months: the full re-irradiation list is open

@@ -13,14 +13,11 @@ c. Audit (A6, A11): every input the picture attached to an active lesion and tha
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import engine_fhir_factory as f
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -40,20 +37,6 @@ from bonemet_recommender.engine.radiobiology import (
 )
 from bonemet_recommender.engine.rules import decide
 
-
-def _factory() -> ModuleType:
-    """The sibling ``fhir_factory.py`` (tests run with --import-mode=importlib, so no plain import)."""
-    name = "bonemet_tests_fhir_factory"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fhir_factory.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-f = _factory()
 AS_OF: datetime = f.AS_OF
 T_SPINE, L_SPINE, RIB, FEMUR = "35769007", "73903008", "113197003", "71341001"
 PRIMARIES = [None, "254837009", "399068003", "254637007", "702391001", "109989006"]
