@@ -1,5 +1,5 @@
 """``bonemet recommend`` with one prior course recorded twice: as an mCODE course Procedure and as the matching
-local prior-rt-* observations (end date within 7 days). RULES.md A13: the local set is that course, so the
+local prior-rt-* observations (end date within 7 days). clinical-rules §8 (A13): the local set is that course, so the
 output must equal the output for the Procedure alone; counting the course twice would double the cord's prior
 dose and remove every regimen.
 """

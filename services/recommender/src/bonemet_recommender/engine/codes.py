@@ -1,14 +1,14 @@
 """Terminology the engine matches on: system URIs, codes, profile URLs and small classifiers.
 
-Every code here appears in ``shared/clinical/RULES.md`` (or ``shared/reference/fhir-integration-notes.md``);
+Every code here appears in the specification (or the FHIR integration notes), as clinical-rules §1 lists them;
 each carries its section and evidence mark in a comment: [V] verified, [V1] one secondary source,
 [R] recalled (acceptable for now, listed in ``RECALLED``). UNVERIFIED codes are not shipped.
 
 Codes are matched on (system, code), never on display text: public code tables carry wrong displays
-for several of these codes (RULES.md Part B §0).
+for several of these codes (clinical-rules §1 (§0)).
 
 Without a terminology server a SNOMED subsumption test ``<<X`` can only be answered for X itself
-and for the descendants RULES.md lists explicitly; an unlisted descendant is *not recognised*
+and for the descendants the specification lists explicitly; an unlisted descendant is *not recognised*
 (never silently treated as negative by the classifiers that return ``None``/``"unknown"``).
 """
 
@@ -20,7 +20,7 @@ from typing import Final
 from bonemet_recommender.engine.decisions import Coding, SiteClass
 from bonemet_recommender.engine.terminology import INGREDIENTS_BY_PRODUCT
 
-# --- Project canonical base and local CodeSystems (RULES.md A3, A8, A10) ---------------------------
+# --- Project canonical base and local CodeSystems (clinical-rules §1, §7 (A3, A8, A10)) ---------------------------
 
 CANONICAL_BASE: Final = "https://bonemet.example/fhir"
 OBSERVATION_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/observation"  # A3
@@ -28,7 +28,7 @@ SCENARIO_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/rt-scenario"  # A8
 SUGGESTION_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/suggestion"  # A10
 TECHNIQUE_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/rt-technique"  # A10
 
-# --- Standard system URIs (RULES.md §1; UCUM from fhir-integration-notes §3.2) -----------------------
+# --- Standard system URIs (clinical-rules §1; UCUM from fhir-integration-notes §3.2) -----------------------
 
 SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -39,7 +39,7 @@ ATC: Final = "http://www.whocc.no/atc"
 UCUM: Final = "http://unitsofmeasure.org"
 REQUEST_PRIORITY_SYSTEM: Final = "http://hl7.org/fhir/request-priority"  # §1.6 [R]
 
-# --- Local observation codes (RULES.md A3: exactly these) -------------------------------------------
+# --- Local observation codes (clinical-rules §1 (A3): exactly these) -------------------------------------------
 
 SINS_TOTAL: Final = "sins-total"  # valueInteger 0-18
 MIRELS_TOTAL: Final = "mirels-total"  # valueInteger 4-12
@@ -82,7 +82,7 @@ LIFE_EXPECTANCY_VALUES: Final = ("<4w", "<3m", "3-12m", ">12m")  # A3
 
 LOCAL_TECHNIQUE_SBRT: Final = "sbrt"  # A10: no standard SBRT code exists (§1.5 UNVERIFIED)
 
-# --- LOINC observations (RULES.md §1.3, A12) ----------------------------------------------------------
+# --- LOINC observations (clinical-rules §1, §5 (§1.3, A12)) ----------------------------------------------------------
 
 ECOG: Final = "89247-1"  # §1.3 [V] mCODE
 KARNOFSKY: Final = "89243-0"  # §1.3 [V] mCODE
@@ -103,7 +103,7 @@ YES_ANSWERS: Final = frozenset({(LOINC, "LA33-6"), (SNOMED, "373066001")})
 NO_ANSWERS: Final = frozenset({(LOINC, "LA32-8"), (SNOMED, "373067005")})
 UNKNOWN_ANSWERS: Final = frozenset({(LOINC, "LA4489-6"), (SNOMED, "261665006")})
 
-# --- Conditions (RULES.md §1.1, §1.2, §1.5) -------------------------------------------------------------
+# --- Conditions (clinical-rules §1 (§1.1, §1.2, §1.5)) -------------------------------------------------------------
 
 BONE_METASTASIS_SNOMED: Final = "94222008"  # §1.1 [V]
 BONE_MARROW_METASTASIS_SNOMED: Final = "94217008"  # §1.1 [V]
@@ -135,14 +135,14 @@ NON_BONE_METASTASIS_ICD10CM_PREFIXES: Final = ("C77.", "C78.", "C79.3")
 ACTIVE_CLINICAL_STATUSES: Final = frozenset({"active", "recurrence"})  # §1.5 engine rule
 EXCLUDED_VERIFICATION_STATUSES: Final = frozenset({"refuted", "entered-in-error"})  # §1.5 engine rule
 
-# --- Body sites (RULES.md §1.5 mCODE TG-263 ConceptMap [V]; §5.1) ---------------------------------------
+# --- Body sites (clinical-rules §1 (§1.5) mCODE TG-263 ConceptMap [V]; §5.1) ---------------------------------------
 
 THORACIC_VERTEBRA: Final = "35769007"
 LUMBAR_VERTEBRA: Final = "73903008"
 SACRAL_VERTEBRA: Final = "87141009"
 VERTEBRAL_BODY: Final = "3572006"
 T12_VERTEBRAL_BODY: Final = "280849005"
-L1_VERTEBRA: Final = "61032001"  # only in RULES.md §6 vignette V4, no evidence mark: treated as [R]
+L1_VERTEBRA: Final = "61032001"  # only in vignette V4 (tests/vignettes), no evidence mark: treated as [R]
 FEMUR: Final = "71341001"
 FEMORAL_NECK: Final = "29627003"
 FEMORAL_HEAD: Final = "2812003"
@@ -164,7 +164,8 @@ VERTEBRA_SITES: Final = frozenset(
 SPINAL_CANAL_SITES: Final = frozenset({SPINAL_CORD, CAUDA_EQUINA})
 LONG_BONE_SITES: Final = frozenset({FEMUR, FEMORAL_NECK, FEMORAL_HEAD, HUMERUS})  # §5.1 incl. neck/head
 OTHER_BONE_SITES: Final = frozenset({ACETABULUM, ILIUM, RIB, BONY_PELVIS})  # hip/pelvis/rib: 'other'
-# bodySite <<272673000 as far as RULES.md lists it: the parent itself plus the listed bone structures.
+# bodySite <<272673000 as far as the specification lists it (clinical-rules §1): the parent itself plus the
+# listed bone structures.
 BONE_SITES: Final = frozenset({BONE_STRUCTURE_SNOMED}) | VERTEBRA_SITES | LONG_BONE_SITES | OTHER_BONE_SITES
 
 # --- Radiotherapy and request codes (A10, A11, §1.5; fhir-integration-notes §3.2) -------------------
@@ -180,7 +181,7 @@ TECHNIQUE_VMAT: Final = "1156530009"  # §1.5 [V]
 TECHNIQUE_IMRT: Final = "441799006"  # §1.5 [V]
 TECHNIQUE_2D: Final = "1156526006"  # §1.5 [V]
 
-# --- Medications (RULES.md §1.4; RxNorm ingredient RXCUIs) ----------------------------------------------
+# --- Medications (clinical-rules §1 (§1.4); RxNorm ingredient RXCUIs) ----------------------------------------------
 
 DENOSUMAB: Final = "993449"  # [V]
 ZOLEDRONIC_ACID: Final = "77655"  # [V]
@@ -198,7 +199,7 @@ OPIOID_ATC_PREFIX: Final = "N02A"  # §1.4 "or ATC N02A*"
 SACT_ATC_PREFIXES: Final = ("L01", "L02")  # §1.4 [R for sub-group letters; the L01/L02 split is the rule]
 RADIOLIGAND_ATC: Final = frozenset({"V10XX03", "V10XX05"})  # radium-223 [V], Lu-177 PSMA [V1]
 
-# --- Profile and extension URLs (RULES.md §1.5 [V]; fhir-integration-notes §3.2) ----------------------
+# --- Profile and extension URLs (clinical-rules §1 (§1.5) [V]; fhir-integration-notes §3.2) ----------------------
 
 MCODE_SD: Final = "http://hl7.org/fhir/us/mcode/StructureDefinition"
 CODEXRT_SD: Final = "http://hl7.org/fhir/us/codex-radiation-therapy/StructureDefinition"
@@ -305,12 +306,12 @@ _CHEMOTHERAPY_PREFIXES: Final = {ATC: ("L01",)}
 
 
 def is_bone_body_site(body_sites: Iterable[Coding]) -> bool:
-    """bodySite <<272673000 as far as RULES.md lists it (§1.5)."""
+    """bodySite <<272673000 as far as the specification lists it (clinical-rules §1, §1.5)."""
     return _any_in(body_sites, _BONE_SITE_CODES)
 
 
 def is_bone_metastasis(codes: Iterable[Coding], body_sites: Iterable[Coding]) -> bool:
-    """RULES.md §1.5 engine rule on a Condition's code and bodySite codings.
+    """Clinical-rules §1 (§1.5) engine rule on a Condition's code and bodySite codings.
 
     code in (<<94222008 | {94217008} | ICD-10-CM {C79.51, C79.52})
     OR (code <<128462008 AND bodySite <<272673000).
@@ -319,7 +320,7 @@ def is_bone_metastasis(codes: Iterable[Coding], body_sites: Iterable[Coding]) ->
     codes = tuple(codes)
     if _any_in(codes, _BONE_METASTASIS_CODES):
         return True
-    # <<128462008: RULES.md lists 94222008 and 94217008 (already matched above) as its bone descendants.
+    # <<128462008: the specification lists 94222008 and 94217008 (already matched above) as its bone descendants.
     return _any_in(codes, _METASTATIC_NEOPLASM_CODES) and is_bone_body_site(body_sites)
 
 
@@ -427,7 +428,7 @@ def is_dexamethasone(medications: Iterable[Coding]) -> bool:
 def is_sact(medications: Iterable[Coding]) -> bool:
     """§1.4 systemic anticancer therapy: ATC L01*, L02*, or radioligands V10XX03/V10XX05.
 
-    SACT has no RxNorm list in RULES.md: the caller maps RXCUI -> ATC (NLM RxClass).
+    SACT has no RxNorm list in the specification (clinical-rules §1): the caller maps RXCUI -> ATC (NLM RxClass).
     """
     meds = tuple(medications)
     return _any_prefixed(meds, _SACT_PREFIXES) or _any_in(meds, _SACT_CODES)

@@ -1,6 +1,6 @@
 """Entry point of the engine: resources in, Evaluation out.
 
-``evaluate`` runs picture -> rules; the RULES.md A11 Bundle and its readable rendering are built only
+``evaluate`` runs picture -> rules; the clinical-rules §7 (A11) Bundle and its readable rendering are built only
 when asked for (``Evaluation.bundle``, ``Evaluation.rendering``), because most evaluations end in
 "unchanged" (same content hash as the last suggestion) and need neither. The content hash is computed
 from the decision (``content_hash.content_key``), which gives the same answer as hashing the Bundle without
@@ -64,7 +64,7 @@ class Evaluation:
 
     @property
     def bundle(self) -> dict[str, Any]:
-        """The RULES.md A11 collection Bundle (built on first access)."""
+        """The clinical-rules §7 (A11) collection Bundle (built on first access)."""
         bundle = self._bundle
         if bundle is None:
             assert self._now is not None  # guaranteed by __init__

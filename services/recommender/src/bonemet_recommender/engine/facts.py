@@ -150,7 +150,7 @@ class PatientPicture:
     primary: primaries.PrimaryCancer | None = None
     primary_references: tuple[str, ...] = ()
     primary_unrecognised: bool = False
-    """A primary-cancer Condition exists but its code is not one RULES.md §1.2 lists."""
+    """A primary-cancer Condition exists but its code is not one clinical-rules §1 (§1.2) lists."""
     myeloma: bool = False
     non_bone_metastases: tuple[str, ...] = ()
     liver_metastases: tuple[str, ...] = ()

@@ -74,7 +74,7 @@ def lesion_note_lines(lesion: LesionDecision) -> list[str]:
     return lines
 
 
-# Our names for the bone sites RULES.md §1.5 lists, so readers see a site even when the record's
+# Our names for the bone sites clinical-rules §1 (§1.5) lists, so readers see a site even when the record's
 # coding has no display (and never depend on the record's wording).
 SITE_NAMES: dict[str, str] = {
     codes.THORACIC_VERTEBRA: "Thoracic vertebra",

@@ -1,4 +1,4 @@
-"""A ``PatientDecision`` as the FHIR R4 resources of RULES.md A11.
+"""A ``PatientDecision`` as the FHIR R4 resources of clinical-rules §7 (A11).
 
 One CarePlan per patient; per lesion one RequestGroup whose radiotherapy action offers the regimen
 ServiceRequests (exactly one to be chosen, preferred first) and one action per co-suggestion;
@@ -373,7 +373,7 @@ def _detected_issue(decision: PatientDecision, lesion: LesionDecision | None, fl
         "detail": flag.detail,
     }
     if flag.code == "missing-data" and lesion is not None and lesion.missing:
-        # The codes to capture the missing inputs with (RULES.md A7: every missing item named with its code).
+        # The codes to capture the missing inputs with (clinical-rules §5 (A7): every missing item named with its code).
         resource["evidence"] = [{"code": [_concept(_coding(item.coding)) for item in lesion.missing]}]
     if not resource["implicated"]:
         del resource["implicated"]

@@ -3,7 +3,7 @@
 This module assembles the picture from the per-resource readers (conditions, observations, procedures,
 medications); ``facts`` holds its types.
 
-RULES.md A1-A3, §1.5 and §5.1. Pure: ``now`` is an argument. Malformed or partial resources never
+clinical-rules §1, §4 (A1-A3, §1.5 and §5.1). Pure: ``now`` is an argument. Malformed or partial resources never
 raise; what cannot be read is left out and shows up as missing data in the decision.
 
 Readings taken here (each also in docs/clinical-rules.md §8):
@@ -15,7 +15,7 @@ Readings taken here (each also in docs/clinical-rules.md §8):
   function, weight) count only when taken within 30 days of ``now``; calcium within 14 days (§5.1).
   An older (or undated) value is kept as *stale* so the decision can say so, and counts as missing.
 - Lesion descriptors from imaging (SINS, Mirels, ESCC, size, cortical involvement, junctional,
-  posterior element) have no window in RULES.md: the latest is used, whatever its age.
+  posterior element) have no window in the specification: the latest is used, whatever its age.
 - An observation attaches to a lesion by ``focus`` -> the Condition, else by the same bodySite code
   when exactly one lesion has it; a lesion descriptor with neither attaches to the patient's only lesion.
   A ``focus`` naming a Condition that is no active lesion attaches nowhere (A13).
@@ -309,7 +309,7 @@ def lesion_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pat
 
 
 def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture:
-    """RULES.md A1/A2/§5.1: the typed picture of one patient's resources as of ``now``."""
+    """Clinical-rules §4 (A1/A2/§5.1): the typed picture of one patient's resources as of ``now``."""
     grouped = _group(resources)
     return _assemble(grouped, [read_condition(entry) for entry in grouped.conditions], aware(now))
 

@@ -1,6 +1,6 @@
-"""Primary cancers (RULES.md §1.2, M5, A13): the groups the rules tell apart, each group's radiosensitivity
-class, and the classifier from SNOMED CT and ICD-10 codes. Codes as in ``codes``: matched on (system, code),
-each with its section and evidence mark in a comment."""
+"""Primary cancers (clinical-rules §1, §6 and §8; §1.2, M5, A13): the groups the rules tell apart, each group's
+radiosensitivity class, and the classifier from SNOMED CT and ICD-10 codes. Codes as in ``codes``: matched on
+(system, code), each with its section and evidence mark in a comment."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Prior radiotherapy at a lesion's site (docs/clinical-rules.md §5; RULES.md §2.1, A13): R4, and the
+"""Prior radiotherapy at a lesion's site (clinical-rules §2, §5 and §8; §2.1, A13): R4, and the
 re-irradiation limits and cord check that bound every scenario's regimens at a previously irradiated site."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _within_reirradiation_limits(draft: Draft, prior: PriorRT, candidates: Seque
     for candidate in candidates:
         dose = (float(candidate.total_dose_gy), candidate.fractions)
         if candidate.technique == "sbrt":
-            # RULES.md gives no non-spine SBRT re-irradiation dose: none is offered.
+            # The specification gives no non-spine SBRT re-irradiation dose: none is offered (clinical-rules §8).
             spine_sbrt = draft.spine and not prior.unknown_dose
             if spine_sbrt and radiobiology.sbrt_reirradiation_allowed(prior.known, interval):
                 kept.append(candidate)
@@ -104,6 +104,7 @@ def r4(draft: Draft, patient: PatientContext, prior: PriorRT) -> None:
     draft.suggest("dosimetry-review", "Re-irradiation: review the prior plan's dosimetry", "routine", "ASTRO-2024")
     draft.cite("ASTRO-2024", "NIEDER-2006", "SAHGAL-2012", "SC-20")
     summary = _prior_summary(prior)
+    # Output wording (content hash): it names the specification's §2.1 (clinical-rules §2) as published.
     draft.rationale.append(
         f"R4: re-irradiation of a previously treated site ({summary}). Conventional re-irradiation per ASTRO 2024; "
         "cord check per RULES.md §2.1 on the sum of the prior courses."

@@ -1,11 +1,11 @@
-"""The decision rules: RULES.md Part A (A4-A7, A9, A10, A12) and Part B §5 (R1-R9, M1-M7).
+"""The decision rules (clinical-rules §5 and §6: A4-A7, A9, A10, A12, R1-R9, M1-M7).
 
 ``decide(picture, now)`` evaluates every lesion against R1-R9 in precedence (first match wins), then
 applies the modifiers M1-M7, and aggregates one ``PatientDecision``. Pure: no IO, no clock.
 
 Unknown is not negative (A7): R1-R5 fire only on known data; R6-R8 need every key input known,
-otherwise the lesion is R9. Every dose comes from RULES.md §5.2 through ``radiobiology.regimen``;
-every reading taken where RULES.md is ambiguous is named in a comment and in docs/clinical-rules.md §8."""
+otherwise the lesion is R9. Every dose comes from clinical-rules §5 (§5.2) through ``radiobiology.regimen``;
+every reading taken where the specification is ambiguous is named in a comment and in clinical-rules §8."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def _scenario(draft: Draft, patient: PatientContext, prior: PriorRT | None, key_
 
 
 def decide(picture: PatientPicture, now: datetime) -> PatientDecision | None:
-    """RULES.md §5 for one patient; None when there is no bone-metastasis Condition at all."""
+    """Clinical-rules §5 for one patient; None when there is no bone-metastasis Condition at all."""
     if not picture.has_bone_metastasis:
         return None
     now = aware(now)

@@ -1,4 +1,4 @@
-"""What each scenario proposes (docs/clinical-rules.md §4, RULES.md §5.2): regimens, co-suggestions,
+"""What each scenario proposes (clinical-rules §5; §5.2): regimens, co-suggestions,
 urgency and rationale for R1-R3, R5-R9. Re-irradiation (R4) is in ``reirradiation``."""
 
 from __future__ import annotations

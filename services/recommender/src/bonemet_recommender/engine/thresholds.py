@@ -25,7 +25,7 @@ SCENARIOS: Final[dict[RuleId, Scenario]] = {
 PRIORITY_RANK: Final[dict[Priority, int]] = {"routine": 0, "asap": 1, "urgent": 2, "stat": 3}
 
 
-# Thresholds, each from RULES.md (section in the comment).
+# Thresholds, each from the specification (its section in the comment; clinical-rules §4-§6).
 PAINFUL_NRS: Final = 2  # §5.1 `painful`: NRS >= 2
 SEVERE_NRS: Final = 7  # §5.1 `severe_pain`, A9 asap
 SINS_UNSTABLE: Final = 13  # §5.2 R3a

@@ -1,4 +1,4 @@
-"""RULES.md §1 terminology: the §1.5 bone-metastasis rule, site classes, medication classes."""
+"""Clinical-rules §1 terminology: the §1.5 bone-metastasis rule, site classes, medication classes."""
 
 from __future__ import annotations
 
@@ -141,7 +141,7 @@ def test_mcode_profile_urls_old_and_new() -> None:
         ("113197003", "other"),  # rib
         ("118645006", "other"),  # bony pelvis
         ("272673000", "unknown"),  # bone, location not said
-        ("76752008", "unknown"),  # not listed in RULES.md
+        ("76752008", "unknown"),  # not listed in the specification
     ],
 )
 def test_classify_site(site: str, expected: str) -> None:
@@ -171,7 +171,7 @@ def test_neuro_deficit_conditions() -> None:
 def test_fracture_and_hypercalcaemia() -> None:
     assert codes.is_pathological_fracture([sct("268029009")])
     assert codes.is_pathological_fracture([cm("M84.58XA")])
-    assert not codes.is_pathological_fracture([sct("443165006")])  # osteoporotic: RULES.md says do not use
+    assert not codes.is_pathological_fracture([sct("443165006")])  # osteoporotic: not used (clinical-rules §1)
     assert codes.is_hypercalcaemia([sct("66931009")])
     assert codes.is_hypercalcaemia([cm("E83.52")])
 
@@ -348,7 +348,7 @@ def test_classes_agree_with_the_classifiers_for_code_lists(given_codes: list[Cod
     _assert_classes_agree(given_codes, sites)
 
 
-# --- provenance of every code: each must appear in RULES.md or the reference notes ---------------------------
+# --- provenance of every code: each must appear in the specification or the reference notes (../shared) -----
 
 # SNOMED/RxNorm ids, LOINC, ICD-10(-CM) codes and prefixes, ATC codes and prefixes
 _CODE_SHAPE = re.compile(r"\d{4,}(-\d)?|[A-Z]\d{2}(\.[0-9A-Z]*)?|[A-Z]\d{2}[A-Z]{1,2}(\d{2})?")
@@ -361,12 +361,13 @@ _NOTES = _SHARED / "reference" / "fhir-integration-notes.md"
 def test_every_numeric_code_appears_in_the_specification() -> None:
     text = _SPEC.read_text() + (_NOTES.read_text() if _NOTES.exists() else "")
     values: set[str] = set()
-    for name in dir(codes):
-        value = getattr(codes, name)
-        items = value if isinstance(value, frozenset | tuple) else (value,)
-        for item in items:
-            if isinstance(item, str) and _CODE_SHAPE.fullmatch(item):
-                values.add(item)
+    for module in (codes, primaries):
+        for name in dir(module):
+            value = getattr(module, name)
+            items = value if isinstance(value, frozenset | tuple) else (value,)
+            for item in items:
+                if isinstance(item, str) and _CODE_SHAPE.fullmatch(item):
+                    values.add(item)
     values.update(primaries._PRIMARY_SNOMED)
     missing = sorted(v for v in values if v not in text)
     assert len(values) > 90

@@ -1,4 +1,4 @@
-"""build_picture: FHIR R4 resources -> the typed clinical picture (RULES.md A1-A3, §1.5, §5.1)."""
+"""build_picture: FHIR R4 resources -> the typed clinical picture (clinical-rules §1, §4 (A1-A3, §1.5, §5.1))."""
 
 from __future__ import annotations
 

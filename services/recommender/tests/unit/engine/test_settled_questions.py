@@ -1,4 +1,4 @@
-"""RULES.md A13 (second edition), point by point: each test fails without the behaviour it names.
+"""Clinical-rules §8 (A13) (second edition), point by point: each test fails without the behaviour it names.
 
 docs/clinical-rules.md §8 "Settled by the specification" lists the points; the test names follow it.
 """
