@@ -75,7 +75,31 @@ def coded(concept: Any) -> list[tuple[str, str, Mapping[str, Any]]]:
 
 def codings(concept: Any) -> tuple[Coding, ...]:
     """The codings of a CodeableConcept (or of a list of them) that have both system and code."""
-    return tuple([Coding(system, code, as_text(coding.get("display"))) for system, code, coding in coded(concept)])
+    found = []
+    for system, code, coding in coded(concept):
+        display = coding.get("display")
+        key = (system, code, display)
+        known = _CODINGS.get(key) if display is None or type(display) is str else None
+        if known is None:
+            known = Coding(system, code, as_text(display))
+            if display is None or type(display) is str:
+                _remember(_CODINGS, key, known)
+        found.append(known)
+    return tuple(found)
+
+
+_CODINGS: dict[tuple[str, str, str | None], Coding] = {}
+"""The Coding of each (system, code, display) read: a record is immutable, so one serves every evaluation that
+reads the same coding (the recommender evaluates a patient's whole state again on every change of it)."""
+
+_REMEMBERED_MAX = 8192
+"""Entries each of these tables keeps at most: full, it starts again empty (a bound, not a policy)."""
+
+
+def _remember(table: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(table) >= _REMEMBERED_MAX:
+        table.clear()
+    table[key] = value
 
 
 def status_code(concept: Any) -> str | None:
@@ -136,6 +160,22 @@ def parse_datetime(value: Any) -> datetime | None:
     """FHIR date/dateTime/instant to an aware UTC datetime; partial dates take their first instant."""
     if value is None:
         return None  # absent: the usual case for all but one of the candidate elements
+    if type(value) is str:
+        known = _DATETIMES.get(value, _UNREAD)
+        if known is _UNREAD:
+            known = _parse_datetime(value)
+            _remember(_DATETIMES, value, known)
+        return known  # type: ignore[return-value]
+    return _parse_datetime(value)
+
+
+_UNREAD = object()
+_DATETIMES: dict[str, datetime | None] = {}
+"""``parse_datetime``'s answer for each text read (datetimes are immutable): a patient's dates are read again on
+every evaluation of the patient, and most of them are days many resources share."""
+
+
+def _parse_datetime(value: Any) -> datetime | None:
     # A plain string (the usual case) is stripped here; as_text handles everything else.
     text = (value.strip() or None) if type(value) is str else as_text(value)
     if text is None:

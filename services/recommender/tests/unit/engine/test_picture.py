@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bonemet_recommender.engine import codes, elements, observations, picture
+from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.evaluation import evaluate
 from bonemet_recommender.engine.picture import build_picture, lesion_picture
 from bonemet_recommender.engine.rules import decide
@@ -497,3 +498,32 @@ _CODINGS = st.one_of(
 def test_observation_codes_read_as_the_general_path_reads_them(concept: Any) -> None:
     obs = {"resourceType": "Observation", "code": concept}
     assert observations._obs_code(obs) == _obs_code_general(obs)
+
+
+# --- the tables of texts and codings already read: same answers, bounded --------------------------------------
+
+
+def test_a_date_read_again_is_the_same_value_and_the_table_stays_bounded() -> None:
+    first = elements.parse_datetime("2026-11-18T10:30:00+01:00")
+    for day in range(elements._REMEMBERED_MAX + 10):  # more distinct texts than the table keeps
+        elements.parse_datetime(f"{2000 + day // 365:04d}-01-01T00:00:{day % 60:02d}Z")
+    assert len(elements._DATETIMES) <= elements._REMEMBERED_MAX
+    again = elements.parse_datetime("2026-11-18T10:30:00+01:00")
+    assert again == first == datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+    assert elements.parse_datetime(" 2026-11-18 ") == datetime(2026, 11, 18, tzinfo=UTC)
+    assert elements.parse_datetime("2026-13-01") is None
+    assert elements.parse_datetime("2026-13-01") is None  # an unreadable text is remembered as unreadable
+
+
+def test_codings_read_again_are_equal_and_the_table_stays_bounded() -> None:
+    concept = {"coding": [{"system": f.SNOMED, "code": " 94222008 ", "display": " Bone metastasis "}]}
+    first = elements.codings(concept)
+    assert first == (Coding(f.SNOMED, "94222008", "Bone metastasis"),)
+    for n in range(elements._REMEMBERED_MAX + 10):
+        elements.codings({"coding": [{"system": f.SNOMED, "code": str(n), "display": "x"}]})
+    assert len(elements._CODINGS) <= elements._REMEMBERED_MAX
+    assert elements.codings(concept) == first
+    # A display that is no string is read as absent, and not remembered.
+    assert elements.codings({"coding": [{"system": f.SNOMED, "code": "1", "display": ["x"]}]}) == (
+        Coding(f.SNOMED, "1", None),
+    )
