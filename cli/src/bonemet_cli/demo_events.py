@@ -1,4 +1,4 @@
-"""Synthetic EHR events for the demo (invented patients; codes from RULES.md).
+"""Synthetic EHR events for the demo (invented patients; codes from docs/clinical-rules.md).
 
 Dates are relative to the run, so the 30-day windows of the rules always hold. Each patient's
 bone-metastasis Condition is sent last, as an EHR would code the diagnosis after the work-up,

@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     recommend = commands.add_parser(
-        "recommend", help="evaluate one patient's Bundle offline and print the RULES.md A11 output Bundle"
+        "recommend",
+        help="evaluate one patient's Bundle offline and print the A11 output Bundle (docs/clinical-rules.md)",
     )
     recommend.add_argument(
         "bundle",

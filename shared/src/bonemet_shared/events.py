@@ -99,7 +99,7 @@ class LesionSummary(BaseModel):
 
     lesion: str = Field(description="Reference of the lesion Condition.")
     site: str = Field(description="Body site display, e.g. 'Thoracic vertebra'.")
-    scenario: str = Field(description="Scenario code (RULES.md A8), e.g. 'painful-uncomplicated'.")
+    scenario: str = Field(description="Scenario code (A8, docs/clinical-rules.md §7), e.g. 'painful-uncomplicated'.")
     preferred_regimen: str | None = Field(description="e.g. '8 Gy in 1 fraction', or None when no RT is suggested.")
     priority: Priority
     scenario_label: str | None = Field(
@@ -129,7 +129,9 @@ class SuggestionSummary(Envelope):
     status: Literal["draft", "revoked"]
     priority: Priority
     rule_set_version: str
-    primary_cancer: str | None = Field(default=None, description="e.g. 'breast' (RULES.md §1.2 names), for routing.")
+    primary_cancer: str | None = Field(
+        default=None, description="e.g. 'breast' (clinical-rules §1 names), for routing."
+    )
     organization: str | None = Field(default=None, description="Patient.managingOrganization reference, for routing.")
     lesions: list[LesionSummary]
     rendering: str = Field(description="Readable rendering for clinicians; contains no names or identifiers.")
@@ -140,7 +142,7 @@ class SuggestionIssued(SuggestionSummary):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    bundle: dict[str, Any] = Field(description="RULES.md A11 output as a collection Bundle.")
+    bundle: dict[str, Any] = Field(description="The A11 output (docs/clinical-rules.md §7) as a collection Bundle.")
 
 
 def encode(event: BaseModel) -> bytes:

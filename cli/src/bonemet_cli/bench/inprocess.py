@@ -94,7 +94,7 @@ def yardstick(items: Sequence[Item], batch: int = 100) -> dict[str, float]:
 
 
 def engine_patients(traffic: Traffic, synthetic: int) -> list[tuple[list[Mapping[str, Any]], datetime]]:
-    """The RULES.md vignettes (when the source tree is there) and synthetic patients with a lesion."""
+    """The vignettes (when the source tree is there) and synthetic patients with a lesion."""
     patients: list[tuple[list[Mapping[str, Any]], datetime]] = []
     if VIGNETTES.is_dir():
         for path in sorted(VIGNETTES.glob("v*.json")):

@@ -1,4 +1,4 @@
-"""Synthetic, realistic EHR traffic for the benchmark (invented patients; codes from RULES.md).
+"""Synthetic, realistic EHR traffic for the benchmark (invented patients; codes from docs/clinical-rules.md).
 
 A patient's record arrives as an EHR sends it: Patient, primary cancer, performance status, pain,
 labs, weight, medications, a few lesion work-up observations; for a fifth of the patients the

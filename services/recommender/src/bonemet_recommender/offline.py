@@ -24,7 +24,7 @@ INPUT_TYPES = frozenset(
         *("MedicationStatement", "MedicationRequest", "Medication"),
     }
 )
-"""RULES.md A1: what the engine reads. Anything else in the Bundle is skipped with a note."""
+"""Clinical-rules §4 (A1): what the engine reads. Anything else in the Bundle is skipped with a note."""
 
 _ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 

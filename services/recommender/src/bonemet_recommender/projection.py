@@ -18,67 +18,24 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from bonemet_recommender.engine.elements import EVERY_RESOURCE
+from bonemet_recommender.engine.picture import ELEMENTS_READ
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
 from bonemet_shared.patient_state import HeldResource
 from bonemet_shared.versions import version_order
 
-# What the picture keeps of a resource: the top-level elements that engine/picture.py reads per resource
-# type (its ``.get("...")`` of resources: _group, versioned, _status, _effective, _onset, _performed_end,
-# _profiles, _int/_bool/_string/_quantity_value, _body_sites, _focus/_reason_references, _evidence_references,
-# _delivered_dose, _medication_codes, _patient_reference, build_picture), plus Patient.managingOrganization,
-# which handlers.managing_organization reads (routing metadata), and Patient.name and .identifier, which the
-# notifier's clinician page shows (docs/decisions/0010). Every type keeps resourceType, id and meta
-# reduced to _META (meta.versionId: versioned references; meta.profile: _profiles; meta.lastUpdated: the
-# projection's version order). A type the engine does not read keeps only those. When picture.py reads a
-# new element, add it here: tests/unit/test_slim.py checks every vignette and fixture evaluates the same.
-_ALWAYS = frozenset({"resourceType", "id", "meta"})
+# What the picture keeps of a resource: the top-level elements the engine declares it reads
+# (``engine.picture.ELEMENTS_READ``, each reader declaring its own), plus Patient.managingOrganization, which
+# handlers.managing_organization reads (routing metadata), and Patient.name and .identifier, which the
+# notifier's clinician page shows (docs/decisions/0010). ``meta`` is reduced to _META (meta.versionId:
+# versioned references; meta.profile: the profile tests; meta.lastUpdated: the projection's version order).
+# A type the engine does not read keeps only resourceType, id and meta. tests/unit/test_slim.py checks every
+# vignette and fixture evaluates the same on the slim copies.
+_ALWAYS = EVERY_RESOURCE
 _META = ("versionId", "lastUpdated", "profile")
+_SHOWN: Mapping[str, frozenset[str]] = {"Patient": frozenset({"managingOrganization", "name", "identifier"})}
 ENGINE_ELEMENTS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {
-        "Condition": _ALWAYS
-        | {
-            "clinicalStatus",
-            "verificationStatus",
-            "code",
-            "bodySite",
-            "onsetDateTime",
-            "onsetPeriod",
-            "recordedDate",
-            "evidence",
-            "subject",
-        },
-        "Observation": _ALWAYS
-        | {
-            "status",
-            "code",
-            "effectiveDateTime",
-            "effectiveInstant",
-            "effectivePeriod",
-            "issued",
-            "valueInteger",
-            "valueQuantity",
-            "valueBoolean",
-            "valueString",
-            "valueCodeableConcept",
-            "valueDateTime",
-            # Other value types are read only to name them as the wrong type (A13).
-            "valueRange",
-            "valueRatio",
-            "valuePeriod",
-            "valueTime",
-            "valueSampledData",
-            "focus",
-            "bodySite",
-            "subject",
-        },
-        "Procedure": _ALWAYS
-        | {"status", "code", "bodySite", "reasonReference", "extension", "performedPeriod", "performedDateTime"},
-        "MedicationStatement": _ALWAYS | {"status", "medicationCodeableConcept", "medicationReference", "contained"},
-        "MedicationRequest": _ALWAYS
-        | {"status", "intent", "medicationCodeableConcept", "medicationReference", "contained"},
-        "Medication": _ALWAYS | {"code"},
-        "Patient": _ALWAYS | {"birthDate", "gender", "managingOrganization", "name", "identifier"},
-    }
+    {kind: ELEMENTS_READ.get(kind, _ALWAYS) | _SHOWN.get(kind, frozenset()) for kind in (*ELEMENTS_READ, *_SHOWN)}
 )
 
 

@@ -1,5 +1,5 @@
 """``bonemet recommend`` with one prior course recorded twice: as an mCODE course Procedure and as the matching
-local prior-rt-* observations (end date within 7 days). RULES.md A13: the local set is that course, so the
+local prior-rt-* observations (end date within 7 days). clinical-rules §8 (A13): the local set is that course, so the
 output must equal the output for the Procedure alone; counting the course twice would double the cord's prior
 dose and remove every regimen.
 """
@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+import engine_fhir_factory as f
 import pytest
-from test_helpers import register
 
 from bonemet_recommender.offline import recommend
-
-register("engine_fhir_factory", Path(__file__).parent / "engine" / "fhir_factory.py")
-import engine_fhir_factory as f  # noqa: E402
 
 AS_OF: date = f.AS_OF.date()
 T_SPINE = "35769007"

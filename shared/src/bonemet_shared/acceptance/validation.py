@@ -27,7 +27,7 @@ from bonemet_shared.acceptance.outcomes import IntakeError, Issue
 SUPPORTED_TYPES: frozenset[str] = frozenset(
     {"Condition", "Observation", "MedicationStatement", "MedicationRequest", "Procedure", "Patient"}
 )
-"""RULES.md A1: the recommender's inputs. Other types are refused with 'not-supported'.
+"""A1 (docs/clinical-rules.md §4): the recommender's inputs. Other types are refused with 'not-supported'.
 
 MedicationRequest is accepted like MedicationStatement (its ``subject`` names the patient): mCODE
 records cancer-related medications only as MedicationRequest, and Synthea exports no MedicationStatement.

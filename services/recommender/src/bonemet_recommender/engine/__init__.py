@@ -1,4 +1,4 @@
-"""The clinical engine: pure functions from one patient's FHIR resources to RULES.md A11 output.
+"""The clinical engine: pure functions from one patient's FHIR resources to clinical-rules §7 (A11) output.
 
 No IO, no clock: ``now`` is an argument, so every decision can be replayed and tested exhaustively.
 

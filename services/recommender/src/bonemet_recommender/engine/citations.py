@@ -1,6 +1,7 @@
-"""Citation registry (RULES.md Part B §7, plus the few sources the rules cite inline in §2-§5).
+"""Citation registry (clinical-rules §9): the specification's §7 list, plus the few sources the rules cite
+inline in its §2-§5.
 
-Keys are what decisions carry in their ``citations`` tuples. DOIs are only those RULES.md states.
+Keys are what decisions carry in their ``citations`` tuples. DOIs are only those the specification states.
 UNVERIFIED sources (Steinvoort-Draat 2024, SFRO 2025, the Makita "Oncol Lett 2023" paper) are not
 registered: nothing may be cited on their authority.
 """
@@ -18,7 +19,7 @@ class Citation:
     key: str
     text: str
     evidence: Evidence
-    """RULES.md mark of the citation itself ([V], [V1] or [R])."""
+    """The specification's evidence mark of the citation itself ([V], [V1] or [R])."""
     doi: str | None = None
     caveat: str | None = None
     """What is less than verified about it (e.g. a DOI or page range marked [R])."""
@@ -29,7 +30,7 @@ class Citation:
 
 
 _ALL: Final = (
-    # --- RULES.md §7 -------------------------------------------------------------------------------
+    # --- the specification's §7 list (clinical-rules §9) ---------------------------------------------
     Citation(
         "ASTRO-2024",
         "Alcorn S, et al. External Beam Radiation Therapy for Palliation of Symptomatic Bone Metastases: "
@@ -125,7 +126,8 @@ _ALL: Final = (
     Citation("ASCO-CCO-BMA", "Van Poznak C, et al. J Clin Oncol 2017;35(35):3978-86", "V"),
     Citation("MCODE-STU4", "HL7 mCODE Implementation Guide 4.0.0 (github.com/HL7/fhir-mCODE-ig)", "V"),
     Citation("CDC-MME", "cqframework/opioid-mme-r4 CodeSystem supplement (RxNorm ingredients)", "V"),
-    # --- cited inline in RULES.md §2.1-§5 (not in the §7 table) -----------------------------------------
+    # --- cited inline in the specification's §2.1-§5 (not in its §7 list) ----------------------------
+    # The caveats are output text (rendering, PlanDefinition): they keep the specification's own section names.
     Citation(
         "SC-20",
         "Chow E, et al. Lancet Oncol 2014;15(2):164-71 (NCIC CTG SC.20: 8 Gy/1 vs 20 Gy in multiple fractions)",

@@ -1,27 +1,26 @@
 """Terminology the engine matches on: system URIs, codes, profile URLs and small classifiers.
 
-Every code here appears in ``shared/clinical/RULES.md`` (or ``shared/reference/fhir-integration-notes.md``);
+Every code here appears in the specification (or the FHIR integration notes), as clinical-rules §1 lists them;
 each carries its section and evidence mark in a comment: [V] verified, [V1] one secondary source,
 [R] recalled (acceptable for now, listed in ``RECALLED``). UNVERIFIED codes are not shipped.
 
 Codes are matched on (system, code), never on display text: public code tables carry wrong displays
-for several of these codes (RULES.md Part B §0).
+for several of these codes (clinical-rules §1 (§0)).
 
 Without a terminology server a SNOMED subsumption test ``<<X`` can only be answered for X itself
-and for the descendants RULES.md lists explicitly; an unlisted descendant is *not recognised*
+and for the descendants the specification lists explicitly; an unlisted descendant is *not recognised*
 (never silently treated as negative by the classifiers that return ``None``/``"unknown"``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 from bonemet_recommender.engine.decisions import Coding, SiteClass
-from bonemet_recommender.engine.terminology import INGREDIENTS_BY_PRODUCT, PRIMARY_GROUP_BY_CODE
+from bonemet_recommender.engine.terminology import INGREDIENTS_BY_PRODUCT
 
-# --- Project canonical base and local CodeSystems (RULES.md A3, A8, A10) ---------------------------
+# --- Project canonical base and local CodeSystems (clinical-rules §1, §7 (A3, A8, A10)) ---------------------------
 
 CANONICAL_BASE: Final = "https://bonemet.example/fhir"
 OBSERVATION_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/observation"  # A3
@@ -29,7 +28,7 @@ SCENARIO_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/rt-scenario"  # A8
 SUGGESTION_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/suggestion"  # A10
 TECHNIQUE_SYSTEM: Final = f"{CANONICAL_BASE}/CodeSystem/rt-technique"  # A10
 
-# --- Standard system URIs (RULES.md §1; UCUM from fhir-integration-notes §3.2) -----------------------
+# --- Standard system URIs (clinical-rules §1; UCUM from fhir-integration-notes §3.2) -----------------------
 
 SNOMED: Final = "http://snomed.info/sct"
 ICD10CM: Final = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -40,7 +39,7 @@ ATC: Final = "http://www.whocc.no/atc"
 UCUM: Final = "http://unitsofmeasure.org"
 REQUEST_PRIORITY_SYSTEM: Final = "http://hl7.org/fhir/request-priority"  # §1.6 [R]
 
-# --- Local observation codes (RULES.md A3: exactly these) -------------------------------------------
+# --- Local observation codes (clinical-rules §1 (A3): exactly these) -------------------------------------------
 
 SINS_TOTAL: Final = "sins-total"  # valueInteger 0-18
 MIRELS_TOTAL: Final = "mirels-total"  # valueInteger 4-12
@@ -83,7 +82,7 @@ LIFE_EXPECTANCY_VALUES: Final = ("<4w", "<3m", "3-12m", ">12m")  # A3
 
 LOCAL_TECHNIQUE_SBRT: Final = "sbrt"  # A10: no standard SBRT code exists (§1.5 UNVERIFIED)
 
-# --- LOINC observations (RULES.md §1.3, A12) ----------------------------------------------------------
+# --- LOINC observations (clinical-rules §1, §5 (§1.3, A12)) ----------------------------------------------------------
 
 ECOG: Final = "89247-1"  # §1.3 [V] mCODE
 KARNOFSKY: Final = "89243-0"  # §1.3 [V] mCODE
@@ -104,7 +103,7 @@ YES_ANSWERS: Final = frozenset({(LOINC, "LA33-6"), (SNOMED, "373066001")})
 NO_ANSWERS: Final = frozenset({(LOINC, "LA32-8"), (SNOMED, "373067005")})
 UNKNOWN_ANSWERS: Final = frozenset({(LOINC, "LA4489-6"), (SNOMED, "261665006")})
 
-# --- Conditions (RULES.md §1.1, §1.2, §1.5) -------------------------------------------------------------
+# --- Conditions (clinical-rules §1 (§1.1, §1.2, §1.5)) -------------------------------------------------------------
 
 BONE_METASTASIS_SNOMED: Final = "94222008"  # §1.1 [V]
 BONE_MARROW_METASTASIS_SNOMED: Final = "94217008"  # §1.1 [V]
@@ -136,14 +135,14 @@ NON_BONE_METASTASIS_ICD10CM_PREFIXES: Final = ("C77.", "C78.", "C79.3")
 ACTIVE_CLINICAL_STATUSES: Final = frozenset({"active", "recurrence"})  # §1.5 engine rule
 EXCLUDED_VERIFICATION_STATUSES: Final = frozenset({"refuted", "entered-in-error"})  # §1.5 engine rule
 
-# --- Body sites (RULES.md §1.5 mCODE TG-263 ConceptMap [V]; §5.1) ---------------------------------------
+# --- Body sites (clinical-rules §1 (§1.5) mCODE TG-263 ConceptMap [V]; §5.1) ---------------------------------------
 
 THORACIC_VERTEBRA: Final = "35769007"
 LUMBAR_VERTEBRA: Final = "73903008"
 SACRAL_VERTEBRA: Final = "87141009"
 VERTEBRAL_BODY: Final = "3572006"
 T12_VERTEBRAL_BODY: Final = "280849005"
-L1_VERTEBRA: Final = "61032001"  # only in RULES.md §6 vignette V4, no evidence mark: treated as [R]
+L1_VERTEBRA: Final = "61032001"  # only in vignette V4 (tests/vignettes), no evidence mark: treated as [R]
 FEMUR: Final = "71341001"
 FEMORAL_NECK: Final = "29627003"
 FEMORAL_HEAD: Final = "2812003"
@@ -165,7 +164,8 @@ VERTEBRA_SITES: Final = frozenset(
 SPINAL_CANAL_SITES: Final = frozenset({SPINAL_CORD, CAUDA_EQUINA})
 LONG_BONE_SITES: Final = frozenset({FEMUR, FEMORAL_NECK, FEMORAL_HEAD, HUMERUS})  # §5.1 incl. neck/head
 OTHER_BONE_SITES: Final = frozenset({ACETABULUM, ILIUM, RIB, BONY_PELVIS})  # hip/pelvis/rib: 'other'
-# bodySite <<272673000 as far as RULES.md lists it: the parent itself plus the listed bone structures.
+# bodySite <<272673000 as far as the specification lists it (clinical-rules §1): the parent itself plus the
+# listed bone structures.
 BONE_SITES: Final = frozenset({BONE_STRUCTURE_SNOMED}) | VERTEBRA_SITES | LONG_BONE_SITES | OTHER_BONE_SITES
 
 # --- Radiotherapy and request codes (A10, A11, §1.5; fhir-integration-notes §3.2) -------------------
@@ -181,7 +181,7 @@ TECHNIQUE_VMAT: Final = "1156530009"  # §1.5 [V]
 TECHNIQUE_IMRT: Final = "441799006"  # §1.5 [V]
 TECHNIQUE_2D: Final = "1156526006"  # §1.5 [V]
 
-# --- Medications (RULES.md §1.4; RxNorm ingredient RXCUIs) ----------------------------------------------
+# --- Medications (clinical-rules §1 (§1.4); RxNorm ingredient RXCUIs) ----------------------------------------------
 
 DENOSUMAB: Final = "993449"  # [V]
 ZOLEDRONIC_ACID: Final = "77655"  # [V]
@@ -199,7 +199,7 @@ OPIOID_ATC_PREFIX: Final = "N02A"  # §1.4 "or ATC N02A*"
 SACT_ATC_PREFIXES: Final = ("L01", "L02")  # §1.4 [R for sub-group letters; the L01/L02 split is the rule]
 RADIOLIGAND_ATC: Final = frozenset({"V10XX03", "V10XX05"})  # radium-223 [V], Lu-177 PSMA [V1]
 
-# --- Profile and extension URLs (RULES.md §1.5 [V]; fhir-integration-notes §3.2) ----------------------
+# --- Profile and extension URLs (clinical-rules §1 (§1.5) [V]; fhir-integration-notes §3.2) ----------------------
 
 MCODE_SD: Final = "http://hl7.org/fhir/us/mcode/StructureDefinition"
 CODEXRT_SD: Final = "http://hl7.org/fhir/us/codex-radiation-therapy/StructureDefinition"
@@ -240,127 +240,6 @@ RECALLED: Final = frozenset(
         (ICD10CM, "C78.7"),  # liver metastasis, §1.1 [R]
     }
 )
-
-
-# --- Primary cancers (RULES.md §1.2, M5, A13) -----------------------------------------------------------
-
-Radiosensitivity = Literal["radiosensitive", "radioresistant", "standard", "unknown"]
-
-
-@dataclass(frozen=True)
-class PrimaryCancer:
-    name: str
-    radiosensitivity: Radiosensitivity
-    """M5 class: radioresistant favours SBRT when eligible; radiosensitive favours cEBRT; unknown: neither."""
-    breast: bool = False
-    prostate: bool = False
-    lung: bool = False
-
-
-# M5 / §1.2 [R]: radioresistant = RCC, melanoma, sarcoma, HCC, colorectal; radiosensitive = myeloma,
-# lymphoma (M5) and SCLC (R2 "radiosensitive histology (myeloma, lymphoma, SCLC...)").
-BREAST: Final = PrimaryCancer("breast", "standard", breast=True)
-PROSTATE: Final = PrimaryCancer("prostate", "standard", prostate=True)
-LUNG: Final = PrimaryCancer("lung", "standard", lung=True)
-NSCLC: Final = PrimaryCancer("non-small cell lung", "standard", lung=True)
-SCLC: Final = PrimaryCancer("small cell lung", "radiosensitive", lung=True)
-RENAL_CELL: Final = PrimaryCancer("renal cell", "radioresistant")
-THYROID: Final = PrimaryCancer("thyroid", "standard")
-MYELOMA: Final = PrimaryCancer("multiple myeloma", "radiosensitive")
-MELANOMA: Final = PrimaryCancer("melanoma", "radioresistant")
-COLORECTAL: Final = PrimaryCancer("colorectal", "radioresistant")
-STOMACH: Final = PrimaryCancer("stomach", "standard")
-PANCREAS: Final = PrimaryCancer("pancreas", "standard")
-HEPATOCELLULAR: Final = PrimaryCancer("hepatocellular", "radioresistant")
-SARCOMA: Final = PrimaryCancer("sarcoma", "radioresistant")  # M5 names it; codes only from the table
-LYMPHOMA: Final = PrimaryCancer("lymphoma", "radiosensitive")  # M5 names it; codes only from the table
-OTHER_MALIGNANT: Final = PrimaryCancer("other malignant", "unknown")
-"""A recognised malignant primary outside the groups (A13): non-breast for Chow, "other" for TEACHH; its
-histology-specific modifiers (M5, R2's radiosensitivity) are unknown and named in the output."""
-
-PRIMARY_GROUPS: Final = {
-    p.name: p
-    for p in (
-        *(BREAST, PROSTATE, LUNG, NSCLC, SCLC, RENAL_CELL, THYROID, MYELOMA, MELANOMA, COLORECTAL),
-        *(STOMACH, PANCREAS, HEPATOCELLULAR, SARCOMA, LYMPHOMA, OTHER_MALIGNANT),
-    )
-}
-"""Group name (as ``tables/primary_cancers.csv`` names it, ``other`` aside) -> the group."""
-
-# §1.2 SNOMED CT codes [V] (stomach, pancreas, hepatocellular [V1]); the shipped table adds the
-# histology-specific concepts (terminology.PRIMARY_GROUP_BY_CODE).
-_PRIMARY_SNOMED: Final = {
-    "254837009": BREAST,
-    "399068003": PROSTATE,
-    "363358000": LUNG,
-    "254637007": NSCLC,
-    "254632001": SCLC,
-    "702391001": RENAL_CELL,
-    "363478007": THYROID,
-    MYELOMA_SNOMED: MYELOMA,
-    "372244006": MELANOMA,
-    "363406005": COLORECTAL,
-    "363349007": STOMACH,
-    "363418001": PANCREAS,
-    "109841003": HEPATOCELLULAR,
-}
-# A13: ICD-10-CM and WHO ICD-10 categories (dots removed), longest first so C22.0 is tested as "C220".
-_PRIMARY_ICD10_CATEGORIES: Final = (
-    ("C900", MYELOMA),
-    ("C220", HEPATOCELLULAR),
-    ("C50", BREAST),
-    ("C61", PROSTATE),
-    ("C34", LUNG),
-    ("C64", RENAL_CELL),
-    ("C73", THYROID),
-    ("C43", MELANOMA),
-    ("C18", COLORECTAL),
-    ("C19", COLORECTAL),
-    ("C20", COLORECTAL),
-    ("C16", STOMACH),
-    ("C25", PANCREAS),
-)
-_ICD10_SYSTEMS: Final = frozenset({ICD10CM, ICD10})
-
-
-def _icd10_primary(code: str) -> PrimaryCancer | None:
-    """A13: the category's group; any other malignant code C00-C97 outside C77-C79 is "other malignant"."""
-    plain = code.replace(".", "").strip().upper()
-    for category, primary in _PRIMARY_ICD10_CATEGORIES:
-        if plain.startswith(category):
-            return primary
-    if len(plain) >= 3 and plain[0] == "C" and plain[1:3].isdigit() and not 77 <= int(plain[1:3]) <= 79:
-        return OTHER_MALIGNANT
-    return None
-
-
-def _table_primary(system: str, code: str) -> PrimaryCancer | None:
-    group = PRIMARY_GROUP_BY_CODE.get((system, code))
-    if group is None:
-        return None
-    return PRIMARY_GROUPS.get(group, OTHER_MALIGNANT)
-
-
-def classify_primary(codes: Iterable[Coding]) -> PrimaryCancer | None:
-    """The primary named by a primary-cancer Condition's codes; None when not recognised as a malignancy.
-
-    A specific group wins over "other malignant" among one Condition's codings. None means "unknown", not
-    "no cancer": an unlisted SNOMED concept is not recognisable without a terminology server.
-    """
-    other: PrimaryCancer | None = None
-    for coding in codes:
-        code = coding.code.strip()
-        if coding.system == SNOMED:
-            found = _PRIMARY_SNOMED.get(code) or _table_primary(SNOMED, code)
-        elif coding.system in _ICD10_SYSTEMS:
-            found = _icd10_primary(code)
-        else:
-            found = None
-        if found is OTHER_MALIGNANT:
-            other = found
-        elif found is not None:
-            return found
-    return other
 
 
 # --- Classifiers ----------------------------------------------------------------------------------------
@@ -427,12 +306,12 @@ _CHEMOTHERAPY_PREFIXES: Final = {ATC: ("L01",)}
 
 
 def is_bone_body_site(body_sites: Iterable[Coding]) -> bool:
-    """bodySite <<272673000 as far as RULES.md lists it (§1.5)."""
+    """bodySite <<272673000 as far as the specification lists it (clinical-rules §1, §1.5)."""
     return _any_in(body_sites, _BONE_SITE_CODES)
 
 
 def is_bone_metastasis(codes: Iterable[Coding], body_sites: Iterable[Coding]) -> bool:
-    """RULES.md §1.5 engine rule on a Condition's code and bodySite codings.
+    """Clinical-rules §1 (§1.5) engine rule on a Condition's code and bodySite codings.
 
     code in (<<94222008 | {94217008} | ICD-10-CM {C79.51, C79.52})
     OR (code <<128462008 AND bodySite <<272673000).
@@ -441,7 +320,7 @@ def is_bone_metastasis(codes: Iterable[Coding], body_sites: Iterable[Coding]) ->
     codes = tuple(codes)
     if _any_in(codes, _BONE_METASTASIS_CODES):
         return True
-    # <<128462008: RULES.md lists 94222008 and 94217008 (already matched above) as its bone descendants.
+    # <<128462008: the specification lists 94222008 and 94217008 (already matched above) as its bone descendants.
     return _any_in(codes, _METASTATIC_NEOPLASM_CODES) and is_bone_body_site(body_sites)
 
 
@@ -549,7 +428,7 @@ def is_dexamethasone(medications: Iterable[Coding]) -> bool:
 def is_sact(medications: Iterable[Coding]) -> bool:
     """§1.4 systemic anticancer therapy: ATC L01*, L02*, or radioligands V10XX03/V10XX05.
 
-    SACT has no RxNorm list in RULES.md: the caller maps RXCUI -> ATC (NLM RxClass).
+    SACT has no RxNorm list in the specification (clinical-rules §1): the caller maps RXCUI -> ATC (NLM RxClass).
     """
     meds = tuple(medications)
     return _any_prefixed(meds, _SACT_PREFIXES) or _any_in(meds, _SACT_CODES)

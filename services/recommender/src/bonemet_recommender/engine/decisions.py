@@ -1,9 +1,9 @@
 """The engine's typed decision model: what the rules decide, before any FHIR is written.
 
 This is the contract between the rules (``rules.py``, which produce a ``PatientDecision``)
-and the FHIR output (``output.py`` and ``rendering.py``, which turn it into RULES.md A11
+and the FHIR output (``output.py`` and ``rendering.py``, which turn it into clinical-rules §7 (A11)
 resources and a readable text). Everything here is plain, immutable and free of IO.
-Codes are RULES.md codes; nothing clinical is invented here.
+Codes are the specification's codes (clinical-rules §1); nothing clinical is invented here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Literal
 from bonemet_recommender.engine.records import quick_init
 
 Priority = Literal["routine", "asap", "urgent", "stat"]
-"""RULES.md A9: emergency -> stat; urgent -> urgent; routine expedited (NRS >= 7) -> asap; routine."""
+"""Clinical-rules §5 (A9): emergency -> stat; urgent -> urgent; routine expedited (NRS >= 7) -> asap; routine."""
 
 Scenario = Literal[
     "mscc",  # R1
@@ -30,7 +30,7 @@ Scenario = Literal[
     "asymptomatic-no-rt",  # R8
     "insufficient-data",  # R9
 ]
-"""RULES.md A8, CodeSystem https://bonemet.example/fhir/CodeSystem/rt-scenario."""
+"""Clinical-rules §7 (A8), CodeSystem https://bonemet.example/fhir/CodeSystem/rt-scenario."""
 
 RuleId = Literal["R1", "R2", "R3a", "R3b", "R3", "R4", "R5", "R6", "R7", "R8", "R9"]
 
@@ -39,7 +39,7 @@ Technique = Literal["conventional", "sbrt"]
 Intent = Literal["palliative", "curative"]
 PrognosisCategory = Literal["limited", "intermediate", "favourable", "unknown"]
 Evidence = Literal["V", "V1", "R"]
-"""RULES.md verification marks; UNVERIFIED items are never emitted as facts."""
+"""The evidence marks (clinical-rules, introduction); UNVERIFIED items are never emitted as facts."""
 
 CoSuggestionCode = Literal[
     "spine-surgery-consult",
@@ -52,7 +52,7 @@ CoSuggestionCode = Literal[
     "dosimetry-review",
     "data-needed",
 ]
-"""RULES.md A10, CodeSystem https://bonemet.example/fhir/CodeSystem/suggestion."""
+"""Clinical-rules §7 (A10), CodeSystem https://bonemet.example/fhir/CodeSystem/suggestion."""
 
 FlagCode = Literal[
     "reirradiation-dosimetry-review",
@@ -66,7 +66,7 @@ FlagCode = Literal[
     "procedure-site-unknown",
     "unrecognised-procedure",
 ]
-"""Safety flags, each one DetectedIssue (RULES.md A11, A13)."""
+"""Safety flags, each one DetectedIssue (clinical-rules §7, §8 (A11, A13))."""
 
 
 @quick_init
@@ -86,7 +86,7 @@ class Regimen:
     fractions: int
     technique: Technique
     bed10: float
-    """BED with alpha/beta 10 Gy, rounded to 0.1 Gy (RULES.md §2)."""
+    """BED with alpha/beta 10 Gy, rounded to 0.1 Gy (clinical-rules §2)."""
     eqd2_cord: float | None = None
     """Spine only: EQD2 alpha/beta 2 upper bound for the cord if it received the full prescription."""
     evidence: Evidence = "V"
@@ -113,7 +113,7 @@ class CoSuggestion:
 @quick_init
 @dataclass(frozen=True)
 class MedicationProposal:
-    """A MedicationRequest proposal; today only dexamethasone 16 mg for R1 (RULES.md A10, M4)."""
+    """A MedicationRequest proposal; today only dexamethasone 16 mg for R1 (clinical-rules §6, §7 (A10, M4))."""
 
     rxnorm: str
     display: str
@@ -129,10 +129,10 @@ class MissingInput:
     """An input the engine needed and did not have (or had only stale)."""
 
     coding: Coding
-    """The code to capture it with (LOINC, or the local observation CodeSystem of RULES.md A3)."""
+    """The code to capture it with (LOINC, or the local observation CodeSystem of clinical-rules §1 (A3))."""
     why: str
     key: bool
-    """True for a key input of RULES.md A7 (its absence can force R9)."""
+    """True for a key input of clinical-rules §5 (A7) (its absence can force R9)."""
 
 
 @quick_init
@@ -176,7 +176,7 @@ class Prognosis:
 @quick_init
 @dataclass(frozen=True)
 class CordCheck:
-    """RULES.md §2.1 result for one candidate regimen on a previously irradiated spine site."""
+    """Clinical-rules §2 (§2.1) result for one candidate regimen on a previously irradiated spine site."""
 
     prior_eqd2: float
     new_eqd2: float
@@ -224,7 +224,7 @@ class LesionDecision:
 @quick_init
 @dataclass(frozen=True)
 class PatientDecision:
-    """All lesions of one patient plus patient-level co-suggestions (RULES.md A2, A11)."""
+    """All lesions of one patient plus patient-level co-suggestions (clinical-rules §4, §7 (A2, A11))."""
 
     patient: str
     """Reference of the patient, e.g. 'Patient/123'."""
@@ -236,7 +236,7 @@ class PatientDecision:
     flags: tuple[SafetyFlag, ...] = ()
     inputs_used: tuple[str, ...] = ()
     primary_cancer: str | None = None
-    """Name of the recognised primary (RULES.md §1.2, e.g. 'breast'), for routing; None when not recognised."""
+    """Name of the recognised primary (clinical-rules §1, e.g. 'breast'), for routing; None when not recognised."""
     revoked: bool = False
     """True when the patient's last bone-metastasis Condition is resolved, refuted or entered-in-error."""
     notes: tuple[str, ...] = field(default=())

@@ -1,10 +1,10 @@
 """Entry point of the engine: resources in, Evaluation out.
 
-``evaluate`` runs picture -> rules; the RULES.md A11 Bundle and its readable rendering are built only
+``evaluate`` runs picture -> rules; the clinical-rules §7 (A11) Bundle and its readable rendering are built only
 when asked for (``Evaluation.bundle``, ``Evaluation.rendering``), because most evaluations end in
 "unchanged" (same content hash as the last suggestion) and need neither. The content hash is computed
-from the decision (``output.content_key``), which gives the same answer as hashing the Bundle without
-its timestamps at a fifth of the cost; ``tests/unit/engine/test_content_hash.py`` holds the two together.
+from the decision (``content_hash.content_key``), which gives the same answer as hashing the Bundle without
+its timestamps, more cheaply (docs/performance.md); ``tests/unit/engine/test_content_hash.py`` holds the two together.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from typing import Any
 
 import orjson
 
+from bonemet_recommender.engine.content_hash import content_key
 from bonemet_recommender.engine.decisions import PatientDecision
-from bonemet_recommender.engine.output import careplan_id, content_key, decision_bundle
+from bonemet_recommender.engine.ids import careplan_id
+from bonemet_recommender.engine.output import decision_bundle
 from bonemet_recommender.engine.picture import lesion_picture
 from bonemet_recommender.engine.rendering import render
 from bonemet_recommender.engine.rules import decide
@@ -62,7 +64,7 @@ class Evaluation:
 
     @property
     def bundle(self) -> dict[str, Any]:
-        """The RULES.md A11 collection Bundle (built on first access)."""
+        """The clinical-rules §7 (A11) collection Bundle (built on first access)."""
         bundle = self._bundle
         if bundle is None:
             assert self._now is not None  # guaranteed by __init__

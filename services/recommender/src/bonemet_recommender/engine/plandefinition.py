@@ -23,17 +23,17 @@ PLAN_DEFINITION_CANONICAL = f"{PLAN_DEFINITION_URL}|{RULE_SET_VERSION}"
 
 @dataclass(frozen=True)
 class ScenarioEntry:
-    """One scenario of RULES.md §5.2 as the clinic names it."""
+    """One scenario of clinical-rules §5 (§5.2) as the clinic names it."""
 
     rule_id: RuleId
     code: Scenario
     title: str
     description: str
     citations: tuple[str, ...]
-    """Keys of ``citations.CITATIONS`` behind the scenario (RULES.md §5.2 notes column)."""
+    """Keys of ``citations.CITATIONS`` behind the scenario (clinical-rules §5 (§5.2) notes column)."""
 
 
-# Precedence order of RULES.md §5.2 (first match per lesion wins).
+# Precedence order of clinical-rules §5 (§5.2) (first match per lesion wins).
 SCENARIOS: tuple[ScenarioEntry, ...] = (
     ScenarioEntry(
         "R1",
@@ -135,7 +135,7 @@ def scenario_entry(code: Scenario) -> ScenarioEntry:
 
 
 def scenario_coding(code: Scenario) -> dict[str, Any]:
-    """The scenario as a FHIR Coding in the rt-scenario CodeSystem (RULES.md A8)."""
+    """The scenario as a FHIR Coding in the rt-scenario CodeSystem (clinical-rules §7 (A8))."""
     return {"system": SCENARIO_SYSTEM, "code": code, "display": scenario_entry(code).title}
 
 

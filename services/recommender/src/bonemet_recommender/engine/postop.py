@@ -1,4 +1,4 @@
-"""Which procedures make a lesion post-operative, and what each operation settles (RULES.md A13).
+"""Which procedures make a lesion post-operative, and what each operation settles (clinical-rules §8 (A13)).
 
 The binding list is the project's post-operative code list (docs/clinical-rules.md §4, "Post-operative
 code list"): SNOMED CT and CPT codes match exactly; ICD-10-PCS codes match by the prefixes given, with

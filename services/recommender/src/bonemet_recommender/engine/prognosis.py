@@ -1,4 +1,4 @@
-"""Survival prognosis from structured data (RULES.md §3, A4, A7).
+"""Survival prognosis from structured data (clinical-rules §3, §5 (§3, A4, A7)).
 
 Chow NRF is the primary model, TEACHH the secondary one where computable; when they disagree the
 worse wins. Inputs are plain values already extracted from FHIR; ``None`` means unknown.
@@ -18,7 +18,7 @@ from bonemet_recommender.engine.decisions import Prognosis, PrognosisCategory
 from bonemet_recommender.engine.records import quick_init
 
 ClinicianEstimate = Literal["<4w", "<3m", "3-12m", ">12m"]
-"""RULES.md A3 ``life-expectancy-clinician`` values."""
+"""Clinical-rules §1 (A3) ``life-expectancy-clinician`` values."""
 
 ChowGroup = Literal["I", "II", "III"]
 TeachhGroup = Literal["A", "B", "C"]
@@ -137,7 +137,7 @@ def assess(
     hospitalised_within_3_months: bool | None = None,
     liver_metastases: bool | None = None,
 ) -> Prognosis:
-    """RULES.md §3 prognosis category with the Chow NRF and TEACHH results behind it.
+    """Clinical-rules §3 prognosis category with the Chow NRF and TEACHH results behind it.
 
     - ecog / kps: latest values within 30 days (staleness is the caller's); discordant -> the worse.
     - breast_primary: Chow "non-breast primary" is its negation; None when the primary is unknown or

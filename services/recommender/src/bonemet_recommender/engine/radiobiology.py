@@ -1,11 +1,11 @@
-"""Linear-quadratic dose arithmetic and the spinal-cord re-irradiation check (RULES.md §2, §2.1).
+"""Linear-quadratic dose arithmetic and the spinal-cord re-irradiation check (clinical-rules §2 (§2, §2.1)).
 
 BED = D (1 + d / (alpha/beta)); EQD2 = D (d + alpha/beta) / (2 + alpha/beta), with D the total dose and
 d the dose per fraction [V]. alpha/beta: 10 Gy tumour, 3 Gy late-responding tissue, 2 Gy spinal cord
 (Sahgal 2012 / HyTEC) [V]. The LQ model is unreliable above about 8-10 Gy per fraction [R]: these values
 rank and compare regimens; they are not absolute biological equivalence.
 
-Nothing here encodes "BED10 >= 100 Gy" (RULES.md A5: the source review's claim is false).
+Nothing here encodes "BED10 >= 100 Gy" (clinical-rules §2 (A5): the source review's claim is false).
 
 Intervals are whole days, converted from months on the safe side (longer is stricter, because every
 interval condition here is a minimum):
@@ -36,7 +36,7 @@ def interval_band(interval_days: int) -> str:
     """The interval as the band the rules act on, never as a day count.
 
     Texts that enter the output must not change from one day to the next while the inputs stay
-    the same (RULES.md A11: unchanged input, no new suggestion), so they name the band only.
+    the same (clinical-rules §7 (A11): unchanged input, no new suggestion), so they name the band only.
     """
     if interval_days < FOUR_WEEKS_DAYS:
         return "under 4 weeks"
@@ -47,7 +47,7 @@ def interval_band(interval_days: int) -> str:
     return "6 months or more"
 
 
-# Nieder 2006 [V]: cumulative BED2 <= 135.5 Gy2 and each course BED2 <= 98 Gy2. RULES.md rounds the
+# Nieder 2006 [V]: cumulative BED2 <= 135.5 Gy2 and each course BED2 <= 98 Gy2. The specification rounds the
 # cumulative limit to EQD2_2 "~67.8"; the exact conversion (BED2 / 2) is 67.75, the safer bound.
 NIEDER_CUMULATIVE_EQD2_MAX: Final = 135.5 / 2
 NIEDER_COURSE_EQD2_MAX: Final = 98.0 / 2
@@ -105,7 +105,7 @@ def regimen(
 ) -> Regimen:
     """A regimen option with its BED10 and, for spine lesions, its cord EQD2 (alpha/beta 2) upper bound.
 
-    The cord value assumes the cord received the full prescription (RULES.md §2, A5): a true upper
+    The cord value assumes the cord received the full prescription (clinical-rules §2 (§2, A5)): a true upper
     bound for conventional fields that include the canal; for SBRT the cord Pmax is constrained
     separately and this number is only the formal bound.
     """
@@ -131,7 +131,7 @@ PriorCourses = Sequence[tuple[float, int]]
 
 
 def prior_cord_eqd2(courses: PriorCourses) -> float:
-    """The prior cord EQD2 (alpha/beta 2) of a site: the SUM over its courses (RULES.md A13), Gy unrounded."""
+    """The prior cord EQD2 (alpha/beta 2) of a site: the SUM over its courses (clinical-rules §8, A13), Gy unrounded."""
     return sum(eqd2(total, fractions, ALPHA_BETA_CORD) for total, fractions in courses)
 
 
@@ -144,7 +144,7 @@ CONVENTIONAL_HIGH_DOSE_PER_FRACTION: Final = frozenset({(8.0, 1), (16.0, 2)})
 
 
 def is_sbrt_course(total_gy: float, fractions: int) -> bool:
-    """A prior course whose technique is not recorded counts as SBRT (RULES.md A13) when it gave more than
+    """A prior course whose technique is not recorded counts as SBRT (clinical-rules §8 (A13)) when it gave more than
     8 Gy per fraction, or 6 Gy or more per fraction in 5 fractions or fewer other than 8/1 and 16/2."""
     per_fraction = total_gy / fractions
     if per_fraction > 8 + EPSILON:
@@ -154,7 +154,7 @@ def is_sbrt_course(total_gy: float, fractions: int) -> bool:
 
 
 def conventional_reirradiation_check(prior: PriorCourses, candidate: Regimen, interval_days: int) -> CordCheck:
-    """RULES.md §2.1 steps 1-2 for one conventional candidate on a previously irradiated spine site.
+    """Clinical-rules §2 (§2.1) steps 1-2 for one conventional candidate on a previously irradiated spine site.
 
     ``prior`` are the site's courses of known dose: their cord EQD2s are summed (A13). Passes when the
     cumulative cord EQD2_2 (prescription upper bounds) is within Nieder's low-risk limit, the new course is
@@ -203,7 +203,8 @@ def reirradiation_caution(check: CordCheck) -> bool:
 
 
 def sbrt_reirradiation_allowed(prior: PriorCourses, interval_days: int) -> bool:
-    """RULES.md §2.1 step 3: one prior (conventional) course, interval >= 5 months, prior cord EQD2_2 <= 45 Gy.
+    """Clinical-rules §2 (§2.1 step 3): one prior conventional course, interval >= 5 months, prior cord EQD2_2
+    <= 45 Gy.
 
     With two or more prior courses at the site SBRT is never offered (A13: outside the evidence)."""
     if len(prior) != 1:

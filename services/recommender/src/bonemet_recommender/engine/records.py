@@ -1,8 +1,8 @@
 """Frozen records that are quick to build.
 
 The engine's facts and decisions are frozen dataclasses: immutable, hashable, compared by value. The
-``__init__`` that ``dataclass(frozen=True)`` writes sets each field through ``object.__setattr__``
-(~0.2 µs a field on Python 3.11), and an evaluation builds ~45 such records with ~180 fields.
+``__init__`` that ``dataclass(frozen=True)`` writes sets each field through ``object.__setattr__``, and an
+evaluation builds dozens of such records (docs/performance.md, "Why the engine's code looks as it does").
 ``quick_init`` gives a frozen dataclass an ``__init__`` with the same parameters that fills the
 instance dict in one call instead: the same fields in the same order, so equality, hashing, ``repr``,
 ``dataclasses.replace`` and the frozen ``__setattr__`` are unchanged

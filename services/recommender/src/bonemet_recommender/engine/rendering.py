@@ -22,12 +22,13 @@ from bonemet_recommender.engine.decisions import (
     Regimen,
     SafetyFlag,
 )
-from bonemet_recommender.engine.output import (
+from bonemet_recommender.engine.labels import (
     FLAG_DISPLAY,
     SUGGESTION_DISPLAY,
     coding_label,
     regimen_summary,
     site_label,
+    unique_in_order,
 )
 from bonemet_recommender.engine.plandefinition import PLAN_DEFINITION_ID, RULE_SET_VERSION, cite, scenario_entry
 
@@ -104,7 +105,7 @@ def _lesion_block(lesion: LesionDecision, number: int, count: int) -> list[str]:
     lines.extend(_section("Approximated", lesion.approximations))
     lines.extend(_section("Safety flags", (_flag_text(f) for f in lesion.flags)))
     lines.extend(_section("Why", lesion.rationale))
-    lines.extend(_section("Citations", (citation_text(key) for key in _unique(lesion.citations))))
+    lines.extend(_section("Citations", (citation_text(key) for key in unique_in_order(lesion.citations))))
     return lines
 
 
@@ -171,7 +172,7 @@ def _section(title: str, items: Iterable[str]) -> list[str]:
 
 
 def _citations_suffix(keys: Iterable[str]) -> str:
-    labels = [cite(key) for key in _unique(keys)]
+    labels = [cite(key) for key in unique_in_order(keys)]
     return f" (evidence: {'; '.join(labels)})" if labels else ""
 
 
@@ -182,7 +183,3 @@ def citation_text(key: str) -> str:
         return key
     doi = f" doi:{citation.doi}" if citation.doi else ""
     return f"{key}: {citation.text} [{citation.evidence}]{doi}"
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))

@@ -1,4 +1,5 @@
-"""The two terminology tables shipped with the engine as data, each row with its source (RULES.md A1, A13).
+"""The two terminology tables shipped with the engine as data, each row with its source
+(clinical-rules §4 and §8; A1, A13).
 
 - ``tables/rxnorm_ingredients.csv``: RxNorm product (SCD/SBD/GPCK) -> ingredient, for every drug the rules
   look at (bone-modifying agents, dexamethasone, the opioids of the pain criteria). Drugs are recognised by

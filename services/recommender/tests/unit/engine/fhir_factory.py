@@ -1,4 +1,4 @@
-"""Small builders of mCODE-shaped FHIR R4 resources for the engine tests (codes from RULES.md only)."""
+"""Small builders of mCODE-shaped FHIR R4 resources for the engine tests (codes from clinical-rules §1 only)."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def loinc(
 def local(
     oid: str, code: str, value: Any, *, days_ago: float = 0, focus: str | None = None, site: str | None = None
 ) -> Resource:
-    """An Observation coded in the project's local CodeSystem (RULES.md A3), value typed by A3."""
+    """An Observation coded in the project's local CodeSystem (clinical-rules §1 (A3)), value typed by A3."""
     resource: Resource = {
         "resourceType": "Observation",
         "id": oid,

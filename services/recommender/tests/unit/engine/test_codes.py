@@ -1,4 +1,4 @@
-"""RULES.md §1 terminology: the §1.5 bone-metastasis rule, site classes, medication classes."""
+"""Clinical-rules §1 terminology: the §1.5 bone-metastasis rule, site classes, medication classes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bonemet_recommender.engine import codes, picture
+from bonemet_recommender.engine import codes, conditions, medications, picture, primaries
 from bonemet_recommender.engine.citations import CITATIONS
 from bonemet_recommender.engine.decisions import Coding
 
@@ -141,7 +141,7 @@ def test_mcode_profile_urls_old_and_new() -> None:
         ("113197003", "other"),  # rib
         ("118645006", "other"),  # bony pelvis
         ("272673000", "unknown"),  # bone, location not said
-        ("76752008", "unknown"),  # not listed in RULES.md
+        ("76752008", "unknown"),  # not listed in the specification
     ],
 )
 def test_classify_site(site: str, expected: str) -> None:
@@ -171,7 +171,7 @@ def test_neuro_deficit_conditions() -> None:
 def test_fracture_and_hypercalcaemia() -> None:
     assert codes.is_pathological_fracture([sct("268029009")])
     assert codes.is_pathological_fracture([cm("M84.58XA")])
-    assert not codes.is_pathological_fracture([sct("443165006")])  # osteoporotic: RULES.md says do not use
+    assert not codes.is_pathological_fracture([sct("443165006")])  # osteoporotic: not used (clinical-rules §1)
     assert codes.is_hypercalcaemia([sct("66931009")])
     assert codes.is_hypercalcaemia([cm("E83.52")])
 
@@ -199,29 +199,29 @@ def test_fracture_and_hypercalcaemia() -> None:
     ],
 )
 def test_primary_cancers(coding: Coding, name: str, sensitivity: str) -> None:
-    primary = codes.classify_primary([coding])
+    primary = primaries.classify_primary([coding])
     assert primary is not None
     assert (primary.name, primary.radiosensitivity) == (name, sensitivity)
 
 
 def test_an_unlisted_snomed_primary_is_unknown_not_non_breast() -> None:
-    assert codes.classify_primary([sct("12345006")]) is None
+    assert primaries.classify_primary([sct("12345006")]) is None
 
 
 @pytest.mark.parametrize("code", ["C80.1", "C67.9", "C56", "C449"])
 def test_any_other_malignant_icd10_primary_is_other_with_unknown_histology(code: str) -> None:
-    assert codes.classify_primary([cm(code)]) is codes.OTHER_MALIGNANT
-    assert codes.OTHER_MALIGNANT.radiosensitivity == "unknown"
-    assert not codes.OTHER_MALIGNANT.breast
+    assert primaries.classify_primary([cm(code)]) is primaries.OTHER_MALIGNANT
+    assert primaries.OTHER_MALIGNANT.radiosensitivity == "unknown"
+    assert not primaries.OTHER_MALIGNANT.breast
 
 
 @pytest.mark.parametrize("code", ["C79.51", "C78.7", "C77.0", "D05.1", "Z85.3"])
 def test_secondary_in_situ_and_history_codes_are_no_primary(code: str) -> None:
-    assert codes.classify_primary([cm(code)]) is None
+    assert primaries.classify_primary([cm(code)]) is None
 
 
 def test_a_specific_group_wins_over_other_malignant() -> None:
-    assert codes.classify_primary([cm("C80.1"), sct("254837009")]) is codes.BREAST
+    assert primaries.classify_primary([cm("C80.1"), sct("254837009")]) is primaries.BREAST
 
 
 # --- medications (§1.4) -----------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def _assert_classes_agree(given: list[Coding], sites: list[Coding]) -> None:
     )
     assert codes.is_bone_marrow_only(given) == ("bone-marrow" in k and "bone-only" not in k)
     assert codes.is_myeloma_bone_lesion(given, sites) == ("myeloma" in k and bone_site)
-    assert picture._is_lesion(k, tuple(sites)) == (
+    assert conditions.is_lesion(k, tuple(sites)) == (
         codes.is_bone_metastasis(given, sites) or codes.is_myeloma_bone_lesion(given, sites)
     )
     assert codes.is_myeloma(given) == ("myeloma" in k)
@@ -332,7 +332,7 @@ def test_classes_agree_with_the_classifiers_for_every_single_code() -> None:
 
 def test_the_picture_asks_only_for_classes_that_exist() -> None:
     # A misspelt class name would read as "never": every name the picture tests must be one the tables give.
-    source = Path(picture.__file__).read_text()
+    source = "".join(Path(module.__file__).read_text() for module in (conditions, medications, picture))
     asked = set(re.findall(r'"([a-z-]+)" (?:not )?in (?:condition\.)?classes', source))
     given_names = set().union(*(codes.condition_classes([c]) | codes.medication_classes([c]) for c in _POOL))
     assert len(asked) >= 12
@@ -348,7 +348,7 @@ def test_classes_agree_with_the_classifiers_for_code_lists(given_codes: list[Cod
     _assert_classes_agree(given_codes, sites)
 
 
-# --- provenance of every code: each must appear in RULES.md or the reference notes ---------------------------
+# --- provenance of every code: each must appear in the specification or the reference notes (../shared) -----
 
 # SNOMED/RxNorm ids, LOINC, ICD-10(-CM) codes and prefixes, ATC codes and prefixes
 _CODE_SHAPE = re.compile(r"\d{4,}(-\d)?|[A-Z]\d{2}(\.[0-9A-Z]*)?|[A-Z]\d{2}[A-Z]{1,2}(\d{2})?")
@@ -361,13 +361,14 @@ _NOTES = _SHARED / "reference" / "fhir-integration-notes.md"
 def test_every_numeric_code_appears_in_the_specification() -> None:
     text = _SPEC.read_text() + (_NOTES.read_text() if _NOTES.exists() else "")
     values: set[str] = set()
-    for name in dir(codes):
-        value = getattr(codes, name)
-        items = value if isinstance(value, frozenset | tuple) else (value,)
-        for item in items:
-            if isinstance(item, str) and _CODE_SHAPE.fullmatch(item):
-                values.add(item)
-    values.update(codes._PRIMARY_SNOMED)
+    for module in (codes, primaries):
+        for name in dir(module):
+            value = getattr(module, name)
+            items = value if isinstance(value, frozenset | tuple) else (value,)
+            for item in items:
+                if isinstance(item, str) and _CODE_SHAPE.fullmatch(item):
+                    values.add(item)
+    values.update(primaries._PRIMARY_SNOMED)
     missing = sorted(v for v in values if v not in text)
     assert len(values) > 90
     assert missing == []

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from bonemet_recommender.engine import codes, evaluate, terminology
+from bonemet_recommender.engine import evaluate, primaries, terminology
 from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.picture import build_picture, lesion_picture
 from bonemet_recommender.offline import InputError, read_patient_bundle
@@ -246,7 +246,7 @@ COLON_PRIMARY = {"93761005", "109838007"}  # primary / overlapping malignant neo
 
 def test_synthea_colon_primary_codes_are_recognised_as_colorectal() -> None:
     for code in COLON_PRIMARY:
-        assert codes.classify_primary([Coding(SNOMED, code)]) is codes.COLORECTAL, code
+        assert primaries.classify_primary([Coding(SNOMED, code)]) is primaries.COLORECTAL, code
 
 
 def test_synthea_active_colon_primary_reaches_the_picture(
@@ -269,7 +269,7 @@ def test_synthea_active_colon_primary_reaches_the_picture(
         checked += 1
         for now in evaluation_times(resources):
             picture = build_picture(resources, now)
-            assert picture.primary is codes.COLORECTAL, now
+            assert picture.primary is primaries.COLORECTAL, now
             assert f"Condition/{active_colon[0]['id']}" in picture.primary_references
         patient = f"Patient/{the_patient(resources)['id']}"
         last = data_days(resources)[-1]

@@ -30,7 +30,7 @@ VIGNETTES = Path(__file__).resolve().parents[2] / "vignettes"
 AS_OF = datetime.fromisoformat("2026-06-01T12:00:00+00:00")
 DATES = (AS_OF, AS_OF + timedelta(hours=5), AS_OF + timedelta(days=20), AS_OF + timedelta(days=45))
 
-# Recorded after RULES.md second edition (A13) and the CodeX RT / mCODE output conformance (issue 14);
+# Recorded after the specification's second edition (A13) and the CodeX RT / mCODE output conformance (issue 14);
 # before that, from the engine as of commit 601a2a7, before the speed work.
 GOLDEN: dict[int, str] = {
     1: "a1bf25eda7bc87548d7a20c83773916edc2dd9a267198c2ca143178844b15510",

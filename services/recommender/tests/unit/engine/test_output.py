@@ -1,4 +1,4 @@
-"""RULES.md A11: the FHIR output of hand-built decisions (independent of the rules)."""
+"""Clinical-rules §7 (A11): the FHIR output of hand-built decisions (independent of the rules)."""
 
 from __future__ import annotations
 

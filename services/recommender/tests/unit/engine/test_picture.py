@@ -1,4 +1,4 @@
-"""build_picture: FHIR R4 resources -> the typed clinical picture (RULES.md A1-A3, §1.5, §5.1)."""
+"""build_picture: FHIR R4 resources -> the typed clinical picture (clinical-rules §1, §4 (A1-A3, §1.5, §5.1))."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bonemet_recommender.engine import picture
+from bonemet_recommender.engine import codes, elements, observations, picture
+from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.evaluation import evaluate
 from bonemet_recommender.engine.picture import build_picture, lesion_picture
 from bonemet_recommender.engine.rules import decide
@@ -450,7 +451,7 @@ _DATE_CHARS = "0123456789-+:TWZ .x"
 )
 @settings(max_examples=3000, deadline=None)
 def test_dates_read_as_the_general_path_reads_them(text: str) -> None:
-    assert picture.parse_datetime(text) == _parse_datetime_general(text)
+    assert elements.parse_datetime(text) == _parse_datetime_general(text)
 
 
 @pytest.mark.parametrize(
@@ -458,7 +459,7 @@ def test_dates_read_as_the_general_path_reads_them(text: str) -> None:
     ["2026-11-18", "0001-01-01", "9999-12-31", "2024-02-29", "2023-02-29", "2026-13-01", "2026-1Z-01", "20261118T1"],
 )
 def test_date_edge_cases(text: str) -> None:
-    result = picture.parse_datetime(text)
+    result = elements.parse_datetime(text)
     assert result == _parse_datetime_general(text)
     if result is not None and text[4] == "-" and text[7] == "-":
         assert result.tzinfo is UTC
@@ -470,15 +471,15 @@ def test_date_edge_cases(text: str) -> None:
 
 def _obs_code_general(obs: dict[str, Any]) -> tuple[str | None, str | None]:
     loinc = local = None
-    for system, code, _ in picture._coded(obs.get("code")):
+    for system, code, _ in elements.coded(obs.get("code")):
         if system == f.LOINC and loinc is None:
             loinc = code
-        elif system == picture.codes.OBSERVATION_SYSTEM and local is None:
+        elif system == codes.OBSERVATION_SYSTEM and local is None:
             local = code
     return loinc, local
 
 
-_SYSTEMS = st.sampled_from([f.LOINC, f" {f.LOINC} ", picture.codes.OBSERVATION_SYSTEM, f.SNOMED, "", " ", None, 7])
+_SYSTEMS = st.sampled_from([f.LOINC, f" {f.LOINC} ", codes.OBSERVATION_SYSTEM, f.SNOMED, "", " ", None, 7])
 _CODE_VALUES = st.sampled_from(["89247-1", " sins-total ", "", "  ", None, 3, ["x"]])
 _CODINGS = st.one_of(
     st.fixed_dictionaries({"system": _SYSTEMS, "code": _CODE_VALUES}),
@@ -496,4 +497,33 @@ _CODINGS = st.one_of(
 @settings(max_examples=3000, deadline=None)
 def test_observation_codes_read_as_the_general_path_reads_them(concept: Any) -> None:
     obs = {"resourceType": "Observation", "code": concept}
-    assert picture._obs_code(obs) == _obs_code_general(obs)
+    assert observations._obs_code(obs) == _obs_code_general(obs)
+
+
+# --- the tables of texts and codings already read: same answers, bounded --------------------------------------
+
+
+def test_a_date_read_again_is_the_same_value_and_the_table_stays_bounded() -> None:
+    first = elements.parse_datetime("2026-11-18T10:30:00+01:00")
+    for day in range(elements._REMEMBERED_MAX + 10):  # more distinct texts than the table keeps
+        elements.parse_datetime(f"{2000 + day // 365:04d}-01-01T00:00:{day % 60:02d}Z")
+    assert len(elements._DATETIMES) <= elements._REMEMBERED_MAX
+    again = elements.parse_datetime("2026-11-18T10:30:00+01:00")
+    assert again == first == datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+    assert elements.parse_datetime(" 2026-11-18 ") == datetime(2026, 11, 18, tzinfo=UTC)
+    assert elements.parse_datetime("2026-13-01") is None
+    assert elements.parse_datetime("2026-13-01") is None  # an unreadable text is remembered as unreadable
+
+
+def test_codings_read_again_are_equal_and_the_table_stays_bounded() -> None:
+    concept = {"coding": [{"system": f.SNOMED, "code": " 94222008 ", "display": " Bone metastasis "}]}
+    first = elements.codings(concept)
+    assert first == (Coding(f.SNOMED, "94222008", "Bone metastasis"),)
+    for n in range(elements._REMEMBERED_MAX + 10):
+        elements.codings({"coding": [{"system": f.SNOMED, "code": str(n), "display": "x"}]})
+    assert len(elements._CODINGS) <= elements._REMEMBERED_MAX
+    assert elements.codings(concept) == first
+    # A display that is no string is read as absent, and not remembered.
+    assert elements.codings({"coding": [{"system": f.SNOMED, "code": "1", "display": ["x"]}]}) == (
+        Coding(f.SNOMED, "1", None),
+    )

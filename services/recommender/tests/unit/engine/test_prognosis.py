@@ -1,4 +1,4 @@
-"""RULES.md §3: Chow NRF, TEACHH, ECOG->KPS, unknown handling and the prognosis category."""
+"""Clinical-rules §3: Chow NRF, TEACHH, ECOG->KPS, unknown handling and the prognosis category."""
 
 from __future__ import annotations
 

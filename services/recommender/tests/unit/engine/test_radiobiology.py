@@ -1,4 +1,4 @@
-"""RULES.md §2 table, §2.1 worked examples and the V8/V9 cord numbers."""
+"""Clinical-rules §2 table, §2.1 worked examples and the V8/V9 cord numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bonemet_recommender.engine import radiobiology as rb
 
-# (total Gy, fractions): BED10, EQD2_10, BED3, EQD2_3, EQD2_2 exactly as RULES.md §2 prints them.
+# (total Gy, fractions): BED10, EQD2_10, BED3, EQD2_3, EQD2_2 exactly as clinical-rules §2 prints them.
 SECTION_2_TABLE = [
     (8, 1, 14.4, 12.0, 29.3, 17.6, 20.0),
     (16, 2, 28.8, 24.0, 58.7, 35.2, 40.0),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bonemet_recommender.engine import decisions, picture, prognosis, rules
+from bonemet_recommender.engine import decisions, draft, facts, prognosis, reirradiation
 from bonemet_recommender.engine.records import DATACLASS_INITS, quick_init
 
 
@@ -17,7 +17,7 @@ def _records() -> list[type]:
 
 
 def test_every_frozen_record_of_the_engine_has_the_quick_init() -> None:
-    for module in (decisions, picture, prognosis, rules):
+    for module in (decisions, draft, facts, prognosis, reirradiation):
         for value in vars(module).values():
             if not (isinstance(value, type) and dataclasses.is_dataclass(value)):
                 continue
@@ -72,13 +72,13 @@ def test_same_instance(cls: type) -> None:
 
 
 def test_keywords_and_replace() -> None:
-    fact = picture.Fact(value=3, reference="Observation/1", when=None)
-    assert fact == picture.Fact(3, "Observation/1")
-    assert dataclasses.replace(fact, value=4) == picture.Fact(4, "Observation/1")
+    fact = facts.Fact(value=3, reference="Observation/1", when=None)
+    assert fact == facts.Fact(3, "Observation/1")
+    assert dataclasses.replace(fact, value=4) == facts.Fact(4, "Observation/1")
     with pytest.raises(TypeError):
-        picture.Fact(3)  # type: ignore[call-arg]
+        facts.Fact(3)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        picture.Fact(3, "Observation/1", None, "one too many")  # type: ignore[call-arg]
+        facts.Fact(3, "Observation/1", None, "one too many")  # type: ignore[call-arg]
 
 
 def test_unsupported_records_are_refused() -> None:

@@ -1,4 +1,4 @@
-"""RULES.md §5 rules: the §6 edge cases and properties that must hold for every patient."""
+"""Clinical-rules §5 rules: the §6 edge cases and properties that must hold for every patient."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 a. The spinal cord: no option at a previously irradiated spine lesion exceeds Nieder's cumulative limit on the
    SUM of the known prior courses; a course of unknown cord dose (or an SBRT-like one) leaves 8/1 and 20/8 only;
    two or more courses, no SBRT; a course in progress, ended under 28 days ago or without end date, no regimen
-   (RULES.md §2.1, A13; docs/clinical-rules.md §2 and §8 item 10).
+   (clinical-rules §2 and §8 item 10; §2.1, A13).
 b. Ended Conditions: a fact whose focus is a resolved/refuted/entered-in-error bone metastasis (or another
    Condition) never reaches the active lesion, except a positive neurological deficit of the last 30 days,
    which is applied as an unattributed finding and flagged (A13).

@@ -1,4 +1,4 @@
-"""RULES.md A13 (second edition), point by point: each test fails without the behaviour it names.
+"""Clinical-rules §8 (A13) (second edition), point by point: each test fails without the behaviour it names.
 
 docs/clinical-rules.md §8 "Settled by the specification" lists the points; the test names follow it.
 """
@@ -10,7 +10,7 @@ from typing import Any
 import engine_fhir_factory as f
 import pytest
 
-from bonemet_recommender.engine import codes
+from bonemet_recommender.engine import primaries
 from bonemet_recommender.engine.decisions import LesionDecision, PatientDecision
 from bonemet_recommender.engine.picture import build_picture
 from bonemet_recommender.engine.rules import decide
@@ -420,7 +420,7 @@ def test_free_text_for_a_boolean_is_a_type_error() -> None:
 
 def test_a_histology_code_counts_under_its_group() -> None:
     picture = build_picture([f.bone_met("rib", RIB), f.primary("ductal", "408643008")], AS_OF)
-    assert picture.primary is codes.BREAST
+    assert picture.primary is primaries.BREAST
 
 
 def test_any_other_malignant_primary_is_non_breast_with_histology_unknown() -> None:

@@ -1,4 +1,4 @@
-"""RULES.md A11: re-evaluating unchanged input emits nothing new.
+"""Clinical-rules §7 (A11): re-evaluating unchanged input emits nothing new.
 
 The content hash (ids and content, timestamps excluded) must not move when only the clock moves
 by a day and no threshold is crossed, or every later event for the patient would re-alert.

@@ -1,4 +1,4 @@
-"""RULES.md §6 vignettes V1-V12: FHIR Bundles in tests/vignettes, evaluated as of 2026-06-01."""
+"""The vignettes V1-V12 (tests/vignettes/README.md): FHIR Bundles in tests/vignettes, evaluated as of 2026-06-01."""
 
 from __future__ import annotations
 
