@@ -231,10 +231,11 @@ def serve_all(replicas_text: str | None = None) -> int:
         signal.signal(signal.SIGINT, stop)
         from bonemet_audit.settings import get_audit_settings
         from bonemet_cds.settings import get_cds_settings
+        from bonemet_intake.settings import get_intake_settings
 
-        audit, cds = get_audit_settings(), get_cds_settings()
+        audit, cds, intake = get_audit_settings(), get_cds_settings(), get_intake_settings()
         print(
-            f"bonemet: serving on http://{settings.intake_host}:{settings.intake_port}/fhir, audit review on "
+            f"bonemet: serving on http://{intake.intake_host}:{intake.intake_port}/fhir, audit review on "
             f"http://{audit.audit_host}:{audit.audit_port}/audit, CDS Hooks on {cds.cds_base_url}/cds-services "
             "(Ctrl-C stops)"
         )
