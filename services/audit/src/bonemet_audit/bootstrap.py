@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 from starlette.applications import Starlette
 
 from bonemet_audit.archiver import Archiver
@@ -19,22 +18,16 @@ from bonemet_audit.review import PageVerification
 from bonemet_audit.settings import AuditSettings
 from bonemet_audit.signing import load_or_create_signer, trusted_keys
 from bonemet_audit.store import AuditStore
-from bonemet_shared import observability
 from bonemet_shared.audit import AuditRecord, queue_audit
+from bonemet_shared.connecting import make_broker, make_client
 from bonemet_shared.consuming import ensure_groups, subscribe
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import get_logger
 from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT
 
 
-def build_app(settings: AuditSettings) -> Starlette:
-    url = resolve_redis_url(settings)
-    client = aredis.Redis.from_url(url)
-    broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
-        url,
-        logger=None,  # type: ignore[arg-type]
-        middlewares=observability.broker_middlewares(),
-    )
+def build_app(settings: AuditSettings, url: str) -> Starlette:
+    client = make_client(url)
+    broker = make_broker(url)
     store = AuditStore(settings.database_url(), settings.audit_checkpoint_every)
     store.ensure_schema()
     signer = load_or_create_signer(settings.signing_key_path())

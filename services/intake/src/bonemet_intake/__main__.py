@@ -10,6 +10,7 @@ import uvicorn
 from bonemet_intake.auth import ConfigError
 from bonemet_intake.bootstrap import build_app
 from bonemet_intake.settings import get_intake_settings
+from bonemet_shared.connecting import server_url
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import ObservabilityServer, instrument
 
@@ -18,13 +19,14 @@ def main() -> None:
     settings = get_intake_settings()
     configure_logging("intake", settings.hash_key(), settings.log_level)
     try:
-        app = build_app(settings)
+        url = server_url(settings)
+        app = build_app(settings, url)
     except ConfigError as exc:
         # The message names variables and client ids only, never a token or a secret.
         sys.exit(f"bonemet intake: {exc}")
     # /metrics (request latency per route template, process), /healthz and /readyz on
     # BONEMET_METRICS_PORT (default 9100), started and stopped with the app's lifespan.
-    served = instrument(app, ObservabilityServer("intake", settings))
+    served = instrument(app, ObservabilityServer("intake", settings, url=url))
     get_logger().info("listening", url=f"http://{settings.intake_host}:{settings.intake_port}/fhir")
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the previous handler:
     # make that handler a clean exit, so supervisors can tell a graceful stop from a crash.

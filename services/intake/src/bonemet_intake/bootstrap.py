@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-import redis.asyncio as aredis
 from starlette.applications import Starlette
 
 from bonemet_intake.auth import Clients, ConfigError, parse_clients
@@ -13,8 +12,8 @@ from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import Limits, create_app
 from bonemet_intake.metrics import Metrics
 from bonemet_intake.settings import IntakeSettings
+from bonemet_shared.connecting import make_client
 from bonemet_shared.consuming import ensure_groups
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.network import is_loopback
@@ -38,13 +37,11 @@ def load_clients(settings: IntakeSettings) -> Clients:
     return clients
 
 
-def build_app(settings: Settings) -> Starlette:
+def build_app(settings: Settings, url: str) -> Starlette:
     if not isinstance(settings, IntakeSettings):
         settings = IntakeSettings(**settings.model_dump())
     clients = load_clients(settings)
-    url = resolve_redis_url(settings)
-    timeout = settings.intake_redis_timeout_s
-    client = aredis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    client = make_client(url, timeout_s=settings.intake_redis_timeout_s)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

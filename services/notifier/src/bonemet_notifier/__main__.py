@@ -24,19 +24,21 @@ from bonemet_notifier.bootstrap import build
 from bonemet_notifier.config import RoutingError, load_routing
 from bonemet_notifier.metrics import DecisionCollector
 from bonemet_notifier.settings import NotifierSettings
-from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.connecting import server_url
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import REGISTRY, ObservabilityServer, broker_check
 
 
 async def run(settings: NotifierSettings) -> None:
-    app = await build(settings)
+    url = server_url(settings)
+    app = await build(settings, url=url)
     observability = ObservabilityServer(
         "notifier",
         settings,
+        url=url,
         checks=[lambda: "stopping" if app.stop.is_set() else None, broker_check(app.broker)],
     )
-    decisions = DecisionCollector(resolve_redis_url(settings))
+    decisions = DecisionCollector(url)
     REGISTRY.register(decisions)
     await observability.start()
     try:

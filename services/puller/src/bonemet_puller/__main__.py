@@ -12,16 +12,13 @@ import asyncio
 import signal
 import sys
 
-from faststream.redis import RedisBroker
-
 from bonemet_puller.bootstrap import build
 from bonemet_puller.errors import ConfigError
 from bonemet_puller.fetching import Fetcher
 from bonemet_puller.service import PullerService
 from bonemet_puller.settings import get_puller_settings
-from bonemet_shared import observability
+from bonemet_shared.connecting import make_broker
 from bonemet_shared.consuming import subscribe
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import ObservabilityServer, broker_check
@@ -37,11 +34,8 @@ async def run() -> None:
     except ConfigError as exc:
         # The message names settings only, never a key or a token.
         sys.exit(f"bonemet puller: {exc}")
-    broker = RedisBroker(
-        resolve_redis_url(settings),
-        logger=None,  # type: ignore[arg-type]
-        middlewares=observability.broker_middlewares(),
-    )
+    url = puller.url
+    broker = make_broker(url)
     fetcher = Fetcher(puller.ehr, puller.store, puller.types, utc_now)
     subscribe(
         broker,
@@ -58,7 +52,7 @@ async def run() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, service.stop.set)
-    server = ObservabilityServer("puller", settings, checks=[service.check, broker_check(broker)])
+    server = ObservabilityServer("puller", settings, url=url, checks=[service.check, broker_check(broker)])
     await server.start()
     get_logger().info("consuming")
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uvloop
 
 from bonemet_recommender.bootstrap import build
+from bonemet_shared.connecting import server_url
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import ObservabilityServer, broker_check
 from bonemet_shared.settings import get_settings
@@ -18,8 +19,9 @@ from bonemet_shared.settings import get_settings
 async def run() -> None:
     settings = get_settings()
     configure_logging("recommender", settings.hash_key(), settings.log_level)
-    app = await build(settings)
-    observability = ObservabilityServer("recommender", settings, checks=[broker_check(app.broker)])
+    url = server_url(settings)
+    app = await build(settings, url)
+    observability = ObservabilityServer("recommender", settings, url=url, checks=[broker_check(app.broker)])
     await observability.start()
     get_logger().info("consuming")
     try:

@@ -52,6 +52,7 @@ from bonemet_shared.patient_state import (
     suggestion_key,
 )
 from bonemet_shared.streams import intake_stream, suggestions_stream
+from bonemet_shared.text import as_text
 
 log = get_logger()
 
@@ -121,7 +122,7 @@ class Recommender:
                 read = (await exchange(connection, reads))[1:]
                 states = {
                     patient: _PatientState(
-                        {_text(k): decode_held(v) for k, v in hash_pairs(read[2 * n])},
+                        {as_text(k): decode_held(v) for k, v in hash_pairs(read[2 * n])},
                         decode_last(read[2 * n + 1]) if read[2 * n + 1] else None,
                     )
                     for n, patient in enumerate(patients)
@@ -176,10 +177,6 @@ def _log_emitted(suggestion: SuggestionIssued, correlation_id: str) -> None:
         priority=suggestion.priority,
         correlation_id=correlation_id,
     )
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 DECODED_HELD_CACHE = 8_192
