@@ -22,10 +22,11 @@ from bonemet_shared.audit import AuditRecord, queue_audit
 from bonemet_shared.connecting import make_broker, make_client
 from bonemet_shared.consuming import ensure_groups, subscribe
 from bonemet_shared.logging import get_logger
+from bonemet_shared.server_watch import ServerWatch, watching
 from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT
 
 
-def build_app(settings: AuditSettings, url: str) -> Starlette:
+def build_app(settings: AuditSettings, url: str, watch: ServerWatch) -> Starlette:
     client = make_client(url)
     broker = make_broker(url)
     store = AuditStore(settings.database_url(), settings.audit_checkpoint_every)
@@ -64,13 +65,19 @@ def build_app(settings: AuditSettings, url: str) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # before the consumer starts: the group at 0, nothing missed
-        await ensure_groups(client, partitions=settings.partitions)
-        await archiver.trim(client, AUDIT)  # what an earlier run archived but did not trim
+        if not await watch.connect():  # stopped while waiting for the server
+            yield
+            store.close()
+            await client.aclose()
+            return
+        await watch.retrying(lambda: ensure_groups(client, partitions=settings.partitions))
+        await watch.retrying(lambda: archiver.trim(client, AUDIT))  # what an earlier run archived but did not trim
         if not reviewers.configured:
             get_logger().warning("no-reviewers", reason="review page and API refuse everyone")
-        await broker.start()
+        await watch.retrying(broker.start)
         try:
-            yield
+            async with watching(watch):
+                yield
         finally:
             await broker.stop()  # lets the entry in hand finish (COMMIT, XACK)
             await archiver.checkpoint_head()

@@ -17,6 +17,7 @@ from bonemet_shared.connecting import make_client
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.network import is_loopback
+from bonemet_shared.server_watch import ServerWatch, watching
 from bonemet_shared.settings import Settings
 
 
@@ -33,7 +34,7 @@ def load_issuers(settings: CdsSettings) -> dict[str, str]:
     return issuers
 
 
-def build_app(settings: Settings, url: str) -> Starlette:
+def build_app(settings: Settings, url: str, watch: ServerWatch) -> Starlette:
     if not isinstance(settings, CdsSettings):
         settings = CdsSettings(**settings.model_dump())
     issuers = load_issuers(settings)
@@ -47,8 +48,14 @@ def build_app(settings: Settings, url: str) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        try:
+        if not await watch.connect():  # stopped while waiting for the server
             yield
+            await http.aclose()
+            await client.aclose()
+            return
+        try:
+            async with watching(watch):
+                yield
         finally:
             await http.aclose()
             await client.aclose()

@@ -17,6 +17,7 @@ from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.network import is_loopback
+from bonemet_shared.server_watch import ServerWatch, watching
 from bonemet_shared.settings import Settings
 
 
@@ -37,7 +38,7 @@ def load_clients(settings: IntakeSettings) -> Clients:
     return clients
 
 
-def build_app(settings: Settings, url: str) -> Starlette:
+def build_app(settings: Settings, url: str, watch: ServerWatch) -> Starlette:
     if not isinstance(settings, IntakeSettings):
         settings = IntakeSettings(**settings.model_dump())
     clients = load_clients(settings)
@@ -45,9 +46,14 @@ def build_app(settings: Settings, url: str) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await ensure_groups(client, partitions=settings.partitions)
-        try:
+        if not await watch.connect():  # stopped while waiting for the server
             yield
+            await client.aclose()
+            return
+        await watch.retrying(lambda: ensure_groups(client, partitions=settings.partitions))
+        try:
+            async with watching(watch):
+                yield
         finally:
             await client.aclose()
 

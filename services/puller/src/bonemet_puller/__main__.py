@@ -17,20 +17,25 @@ from bonemet_puller.errors import ConfigError
 from bonemet_puller.fetching import Fetcher
 from bonemet_puller.service import PullerService
 from bonemet_puller.settings import get_puller_settings
-from bonemet_shared.connecting import make_broker
+from bonemet_shared.connecting import make_broker, server_url
 from bonemet_shared.consuming import subscribe
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import ObservabilityServer, broker_check
+from bonemet_shared.server_watch import ServerWatch, watching
+from bonemet_shared.startup import run_process
 from bonemet_shared.streams import PULL_REQUESTS, PULLER_GROUP
 from bonemet_shared.trimming import Trimmer
 
 
-async def run() -> None:
+async def run() -> int:
     settings = get_puller_settings()
     configure_logging("puller", settings.hash_key(), settings.log_level)
+    watch = ServerWatch(server_url(settings))
+    if not await watch.connect():
+        return 0
     try:
-        puller = await build(settings)
+        puller = await watch.retrying(lambda: build(settings))
     except ConfigError as exc:
         # The message names settings only, never a key or a token.
         sys.exit(f"bonemet puller: {exc}")
@@ -52,17 +57,19 @@ async def run() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, service.stop.set)
-    server = ObservabilityServer("puller", settings, url=url, checks=[service.check, broker_check(broker)])
+    server = ObservabilityServer("puller", settings, url=url, checks=[service.check, watch.check, broker_check(broker)])
     await server.start()
     get_logger().info("consuming")
-    try:
-        await service.run()
-    finally:
-        await server.stop()
+    async with watching(watch):
+        try:
+            await service.run()
+        finally:
+            await server.stop()
+    return watch.exit_status()
 
 
 def main() -> None:
-    asyncio.run(run())
+    run_process("puller", lambda: sys.exit(asyncio.run(run())))
 
 
 if __name__ == "__main__":
