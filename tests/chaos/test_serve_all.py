@@ -74,7 +74,7 @@ class Lines(threading.Thread):
         return sum(text in line for line in list(self.lines))
 
 
-def test_serve_all_restarts_the_server_and_children(tmp_path: Path, kit: Any) -> None:
+def test_serve_all_restarts_the_server_and_children_and_filters_secrets(tmp_path: Path, kit: Any) -> None:
     intake_port = kit.free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("BONEMET_")},
@@ -102,6 +102,11 @@ def test_serve_all_restarts_the_server_and_children(tmp_path: Path, kit: Any) ->
         for pid in services:
             port = environ(pid)["BONEMET_METRICS_PORT"]
             assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
+
+        # item 7: each child sees only the secrets it reads
+        for pid, name in services.items():
+            seen = set(SECRETS) & set(environ(pid))
+            assert seen == READERS[name], f"{name} gets {sorted(seen)}"
 
         # the embedded server dies: restarted on the same port and data, reported, "serving" again
         (server_pid,) = [pid for pid, cmd in children.items() if "valkey" in cmd]
@@ -142,3 +147,36 @@ def test_serve_all_restarts_the_server_and_children(tmp_path: Path, kit: Any) ->
         print("".join(err.lines)[-3000:])  # shown when the test fails
     assert code == 0, "".join(err.lines)[-3000:]
     assert "Traceback" not in "".join(err.lines)
+
+
+def test_every_secret_setting_has_its_readers_listed() -> None:
+    """A new SecretStr setting must be placed in SECRETS, or it would reach every child again."""
+    from pydantic import SecretStr
+
+    from bonemet_audit.settings import AuditSettings
+    from bonemet_cds.settings import CdsSettings
+    from bonemet_cli.supervisor import SECRETS
+    from bonemet_intake.settings import IntakeSettings
+    from bonemet_notifier.settings import NotifierSettings
+    from bonemet_puller.settings import PullerSettings
+
+    every_child = {"BONEMET_LOG_HASH_KEY"}  # every process hashes patients in its logs
+    secret = {
+        f"BONEMET_{name.upper()}"
+        for settings in (IntakeSettings, NotifierSettings, AuditSettings, CdsSettings, PullerSettings)
+        for name, field in settings.model_fields.items()
+        if SecretStr in getattr(field.annotation, "__args__", (field.annotation,))
+    }
+    assert secret - every_child <= set(SECRETS)
+
+
+def test_the_routing_files_secrets_go_to_the_notifier_only() -> None:
+    from bonemet_cli.supervisor import env_for
+
+    routes = Path(__file__).resolve().parents[2] / "deploy" / "routes" / "routes.yaml"
+    named = {"BONEMET_PAGER_SECRET": "pager-secret-0123456789", "BONEMET_SMTP_PASSWORD": "smtp-password-0123456789"}
+    env = {"BONEMET_NOTIFY_ROUTES": str(routes), **named, "PATH": "/usr/bin"}
+    assert named.items() <= env_for("notifier", env).items()
+    for other in ("intake", "recommender", "audit", "cds"):
+        assert not set(named) & set(env_for(other, env))
+        assert env_for(other, env)["PATH"] == "/usr/bin"

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import httpx
@@ -45,6 +46,48 @@ audit stream's group never drains."""
 
 REPLICABLE: frozenset[str] = frozenset({"recommender", "notifier"})
 """Services that may run as several replicas (partitioned consumers)."""
+
+
+SECRETS: Mapping[str, frozenset[str]] = {
+    "BONEMET_INTAKE_TOKENS": frozenset({"intake"}),
+    "BONEMET_INTAKE_HMAC_SECRETS": frozenset({"intake"}),
+    "BONEMET_NOTIFY_WEBHOOK_SECRET": frozenset({"notifier"}),
+    "BONEMET_NOTIFY_LINK_SECRET": frozenset({"notifier"}),
+    "BONEMET_CLINICIAN_TOKENS": frozenset({"notifier"}),
+    "BONEMET_NOTIFY_ID_SECRET": frozenset({"notifier", "cds"}),
+    "BONEMET_AUDIT_REVIEWER_TOKENS": frozenset({"audit"}),
+    "BONEMET_AUDIT_DATABASE_URL": frozenset({"audit"}),
+    "BONEMET_EHR_PRIVATE_KEY": frozenset({"puller"}),
+}
+"""Secrets and the services that read them: a child of ``serve all`` gets only its own (issue 18 item 7).
+Every child reads BONEMET_LOG_HASH_KEY (patient hashes in logs) and the server URL; the variables the
+notifier's routing file names (``secret_env``, ``password_env``, ``token_env``) go to the notifier only."""
+
+
+def routing_secrets(env: Mapping[str, str]) -> frozenset[str]:
+    """The variables the routing file (``BONEMET_NOTIFY_ROUTES``) names as holding secrets."""
+    path = env.get("BONEMET_NOTIFY_ROUTES")
+    if not path:
+        return frozenset()
+    from bonemet_notifier.config import RoutingError, load_routing, secret_names
+
+    try:
+        config = load_routing(Path(path), env)
+    except RoutingError:  # the notifier reports it; the other children get none of what it names anyway
+        return frozenset()
+    return frozenset(variable for _, variable in secret_names(config))
+
+
+def env_for(service: str, env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the secrets ``service`` does not read."""
+    notifiers = routing_secrets(env)
+
+    def needed(name: str) -> bool:
+        if name in notifiers:
+            return service == "notifier"
+        return service in SECRETS.get(name, (service,))
+
+    return {name: value for name, value in env.items() if needed(name)}
 
 
 def parse_replicas(text: str | None) -> dict[str, int]:
@@ -166,7 +209,7 @@ class Supervisor:
                 os.path.join(log_dir, f"{child}.log") if log_dir else None,
             )
             for name in names
-            for child, child_env in children_env(name, replicas.get(name, 1), env)
+            for child, child_env in children_env(name, replicas.get(name, 1), env_for(name, env))
         ]
         self.server = server
         self.report = report
