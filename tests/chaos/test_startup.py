@@ -18,7 +18,7 @@ import pytest
 
 pytestmark = [pytest.mark.chaos, pytest.mark.e2e]
 
-CONSUMERS = ("recommender", "notifier", "audit", "intake", "cds")
+CONSUMERS = ("recommender", "notifier", "audit", "intake", "cds", "puller")
 
 
 def serve(name: str, env: dict[str, str], **kwargs: Any) -> subprocess.Popen[str]:

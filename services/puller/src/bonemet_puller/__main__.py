@@ -12,11 +12,11 @@ import asyncio
 import signal
 import sys
 
-from bonemet_puller.bootstrap import build
+from bonemet_puller.bootstrap import Puller, build
 from bonemet_puller.errors import ConfigError
 from bonemet_puller.fetching import Fetcher
 from bonemet_puller.service import PullerService
-from bonemet_puller.settings import get_puller_settings
+from bonemet_puller.settings import PullerSettings, get_puller_settings
 from bonemet_shared.connecting import make_broker, server_url
 from bonemet_shared.consuming import subscribe
 from bonemet_shared.events import utc_now
@@ -31,16 +31,36 @@ from bonemet_shared.trimming import Trimmer
 async def run() -> int:
     settings = get_puller_settings()
     configure_logging("puller", settings.hash_key(), settings.log_level)
-    watch = ServerWatch(server_url(settings))
-    if not await watch.connect():
-        return 0
+    url = server_url(settings)
+    watch = ServerWatch(url)
+    # /readyz first, so that a puller waiting for the server says so (503 server-unreachable)
+    server = ObservabilityServer("puller", settings, url=url, checks=[watch.check])
+    await server.start()
     try:
-        puller = await watch.retrying(lambda: build(settings))
-    except ConfigError as exc:
-        # The message names settings only, never a key or a token.
-        sys.exit(f"bonemet puller: {exc}")
-    url = puller.url
-    broker = make_broker(url)
+        if not await watch.connect():
+            return 0
+        try:
+            puller = await watch.retrying(lambda: build(settings))
+        except ConfigError as exc:
+            # The message names settings only, never a key or a token.
+            sys.exit(f"bonemet puller: {exc}")
+        service = consumer(settings, puller)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, service.stop.set)
+        server.checks[:0] = [service.check]
+        server.checks.append(broker_check(service.broker))
+        get_logger().info("consuming")
+        async with watching(watch):
+            await service.run()
+    finally:
+        await server.stop()
+    return watch.exit_status()
+
+
+def consumer(settings: PullerSettings, puller: Puller) -> PullerService:
+    """The export loop and the fetch/recover consumer of ``PULL_REQUESTS``."""
+    broker = make_broker(puller.url)
     fetcher = Fetcher(puller.ehr, puller.store, puller.types, utc_now)
     subscribe(
         broker,
@@ -53,19 +73,7 @@ async def run() -> int:
         claim_idle_ms=settings.claim_idle_ms,
         trimmer=Trimmer(PULL_REQUESTS, every=settings.trim_every, interval_s=settings.trim_interval_s),
     )
-    service = PullerService(puller, broker, settings.pull_interval_s, settings.pull_group)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, service.stop.set)
-    server = ObservabilityServer("puller", settings, url=url, checks=[service.check, watch.check, broker_check(broker)])
-    await server.start()
-    get_logger().info("consuming")
-    async with watching(watch):
-        try:
-            await service.run()
-        finally:
-            await server.stop()
-    return watch.exit_status()
+    return PullerService(puller, broker, settings.pull_interval_s, settings.pull_group)
 
 
 def main() -> None:
