@@ -44,8 +44,10 @@ from bonemet_shared.streams import SERVER_ID_KEY
 from bonemet_shared.text import as_text
 
 T = TypeVar("T")
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-"""What a server that is down, restarting or still loading its data raises (BusyLoadingError included)."""
+SERVER_AWAY = (RedisConnectionError, RedisTimeoutError)
+"""What a command raises while the server is down, restarting or still loading its data (BusyLoadingError
+included): loops that meet it wait quietly, the process's watch reports the outage."""
+UNREACHABLE = (*SERVER_AWAY, OSError)
 EXIT_SERVER_REPLACED = 3
 
 log = get_logger()
