@@ -103,9 +103,9 @@ class Fleet:
             return False
 
     def wait_ready(self, name: str, timeout: float = 60) -> None:
-        """Wait until ``name`` is ready. A process that exits instead (a service whose startup meets the
-        server down exits non-zero) is started again, as ``bonemet serve all`` and compose's restart policy
-        do, up to ``STARTUP_RESTARTS`` times; a crash loop still fails."""
+        """Wait until ``name`` is ready. A process that exits instead is started again, as ``bonemet serve
+        all`` and compose's restart policy do, up to ``STARTUP_RESTARTS`` times (counted in ``restarts``;
+        the outage test requires none: a service waits for the server instead); a crash loop still fails."""
 
         def probe() -> bool:
             process = self.processes[name]

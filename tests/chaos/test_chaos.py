@@ -433,3 +433,129 @@ def test_kill_each_service_and_the_server_loses_and_duplicates_nothing(
         f"duplicates after key dedupe 0; jobs {dict(states)}; dead letters 0; pending 0; audit chain verified\n"
         f"chaos: timings {', '.join(f'{k} {v:.1f} s' for k, v in timings.items())}"
     )
+
+
+# --- outages, with no supervisor (issue 18 item 1) --------------------------------------------------
+
+OUTAGE_PATIENTS = int(os.environ.get("BONEMET_CHAOS_OUTAGE_PATIENTS", "300"))
+OUTAGE_RATE = 40.0
+OUTAGES = ((4.0, 0.0), (9.0, 12.0))
+"""(seconds after the feed starts, seconds the server stays down): a restart at once, then an outage longer
+than every client's own retry interval (faststream's readers retry every 5 s)."""
+SERVICES_ONE_BY_ONE = ("recommender", "notifier", "audit", "intake")
+
+
+def readiness(fleet: Any, name: str) -> int | None:
+    try:
+        return httpx.get(f"http://127.0.0.1:{fleet.metrics_ports[name]}/readyz", timeout=1).status_code
+    except httpx.HTTPError:
+        return None
+
+
+def outages(
+    fleet: Any, valkey: Any, started: threading.Event, seen: dict[str, set[int | None]], log: list[str]
+) -> None:
+    """Kill -9 the server on schedule; while it is down, note what each service's /readyz says."""
+    started.wait()
+    origin = time.monotonic()
+    for at, down_s in OUTAGES:
+        time.sleep(max(0.0, origin + at - time.monotonic()))
+        valkey.kill9()
+        back = time.monotonic() + down_s
+        while time.monotonic() < back:
+            for name in fleet.processes:
+                seen.setdefault(name, set()).add(readiness(fleet, name))
+            time.sleep(0.5)
+        valkey.start()
+        log.append(f"{time.monotonic() - origin:5.1f} s: server back after {down_s:g} s down")
+
+
+def test_services_started_one_by_one_ride_out_server_outages(
+    valkey: Any, fleet_factory: Callable[[Mapping[str, str]], Any], kit: Any, tmp_path: Path
+) -> None:
+    """No supervisor: each service is its own process, as systemd or Kubernetes would run it. The first
+    starts while the server is still down; later the server is killed twice (restarted at once, then down for
+    12 s) while an EHR feeds. No process may exit; each says 503 on /readyz while the server is away; every
+    accepted resource is on the intake streams exactly once, and each patient's last suggestion is the
+    engine's answer to the patient's last resources."""
+    receiver = Receiver(kit.free_port())
+    env = kit.service_env(
+        valkey,
+        tmp_path / "data",
+        BONEMET_PARTITIONS=str(PARTITIONS),
+        BONEMET_NOTIFY_WEBHOOK_URL=receiver.url,
+        BONEMET_NOTIFY_WEBHOOK_SECRET="chaos-webhook-secret",
+        BONEMET_NOTIFY_SETTLE_S="0",
+        BONEMET_NOTIFY_ID_SECRET=CHAOS_ID_SECRET,
+        BONEMET_NOTIFY_BACKOFF_BASE_MS="200",
+        BONEMET_NOTIFY_BACKOFF_MAX_MS="2000",
+        BONEMET_MAX_DELIVERIES="20",
+    )
+    tap = Tap(valkey, [*intake_streams(PARTITIONS), *suggestions_streams(PARTITIONS)])
+    valkey.server.stop()  # gracefully (the tap's groups are on disk): the first service meets no server
+    fleet = fleet_factory(env)
+    fleet.start("recommender")
+    kit.wait_for(lambda: readiness(fleet, "recommender") == 503, 30, "the recommender up, waiting for the server")
+    valkey.start()
+    tap.start()
+    for name in SERVICES_ONE_BY_ONE:
+        if name not in fleet.processes:
+            fleet.start(name)
+        fleet.wait_ready(name)
+
+    load = {patient: versions for n, (patient, versions) in enumerate(plan_load().items()) if n < OUTAGE_PATIENTS}
+    ehr = Ehr(f"http://127.0.0.1:{env['BONEMET_INTAKE_PORT']}", OUTAGE_RATE)
+    started, seen, outage_log = threading.Event(), {}, []
+    monkey = threading.Thread(target=outages, args=(fleet, valkey, started, seen, outage_log), daemon=True)
+    monkey.start()
+    started.set()
+    asyncio.run(ehr.feed(load))
+    monkey.join(60)
+    assert len(outage_log) == len(OUTAGES), f"the feed ended before the outages: {outage_log}"
+
+    exited = {name: process.returncode for name, process in fleet.processes.items() if process.poll() is not None}
+    assert not exited, f"exited during the outages (see {tmp_path}/*.log): {exited}"
+    assert not any(fleet.restarts.values()), fleet.restarts
+    assert all(503 in seen[name] for name in SERVICES_ONE_BY_ONE), f"/readyz while the server was down: {seen}"
+    # the outage is reported by each process's server watch, not by every loop that met it
+    assert "worker-error" not in (tmp_path / "notifier.log").read_text()
+    for name in SERVICES_ONE_BY_ONE:
+        fleet.wait_ready(name)
+
+    client = valkey.client()
+    kit.wait_for(lambda: all_drained(client, consumed(PARTITIONS)), 120, "every consumer group drained", 0.25)
+    kit.wait_for(lambda: tap.caught_up(client), 30, "the tap caught up", 0.1)
+    tap.stop.set()
+    tap.join(5)
+
+    appended = Counter(
+        (event.resource_id, event.version_id)
+        for name in intake_streams(PARTITIONS)
+        for event in (decode_intake(entry_body(fields)) for fields in tap.entries[name].values())
+    )
+    assert set(appended) == ehr.accepted == {(r["id"], r["meta"]["versionId"]) for v in load.values() for r in v}
+    assert max(appended.values()) == 1, "an accepted resource was appended twice"
+
+    last: dict[str, str] = {}
+    for name in suggestions_streams(PARTITIONS):
+        for _, fields in sorted(tap.entries[name].items(), key=lambda item: tuple(map(int, item[0].split("-")))):
+            suggestion = decode_suggestion(entry_body(fields))
+            last[suggestion.careplan_id] = suggestion.content_hash
+    now = datetime.now(UTC)
+    for versions_sent in load.values():
+        evaluation = evaluate([versions_sent[-1]], now)
+        assert evaluation is not None
+        assert last.get(evaluation.careplan_id) == evaluation.content_hash
+    assert not any(client.xlen(name) for name in dead_letter_streams(PARTITIONS))
+    kit.wait_for(lambda: not any(j["state"] == "pending" for j in notify_jobs(client)), 60, "every delivery job done")
+    assert {job["state"] for job in notify_jobs(client)} <= {"sent", "cancelled"}
+
+    codes = fleet.terminate_all()
+    assert all(code == 0 for code in codes.values()), f"unclean exit after SIGTERM: {codes}"
+    verified = subprocess.run(
+        [sys.executable, "-m", "bonemet_cli.main", "audit", "verify"], env=env, capture_output=True, text=True
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    receiver.close()
+    client.close()
+    print(f"\noutages: {'; '.join(outage_log)}; requests {dict(ehr.statuses)}, retries {ehr.retries}; readiness {seen}")

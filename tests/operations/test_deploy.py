@@ -29,9 +29,6 @@ ROUTES_EXAMPLE = ROOT / "deploy" / "routes" / "routes.yaml"
 NOTIFIER_DELIBERATELY_OPTIONAL = {
     # The image (deploy/Dockerfile) sets it, or the default is right in a container:
     "BONEMET_DATA_DIR": "the Dockerfile sets /data (the notifier-data volume)",
-    "BONEMET_INTAKE_HOST": "read by the intake only (shared Settings)",
-    "BONEMET_INTAKE_PORT": "read by the intake only (shared Settings)",
-    "BONEMET_INTAKE_MAX_BODY_BYTES": "read by the intake only (shared Settings)",
     "BONEMET_LOG_LEVEL": "INFO is the production level",
     "BONEMET_MAX_DELIVERIES": "stream default (5) fits",
     "BONEMET_CLAIM_IDLE_MS": "stream default fits",

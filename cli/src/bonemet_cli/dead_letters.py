@@ -32,7 +32,7 @@ import orjson
 import redis
 
 from bonemet_shared.audit import AuditEventCode, AuditRecord, to_audit_event
-from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.connecting import make_sync_client, server_url
 from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.settings import Settings, get_settings
 from bonemet_shared.streams import AUDIT, NOTIFY_DELIVERIES_DEAD, dead_letter_streams
@@ -88,7 +88,7 @@ def run_dlq(args: argparse.Namespace, out: IO[str] | None = None, settings: Sett
     out = out or sys.stdout
     settings = settings or get_settings()
     known = dead_letter_streams(settings.partitions)
-    with redis.Redis.from_url(resolve_redis_url(settings)) as client:
+    with make_sync_client(server_url(settings)) as client:
         if args.dlq_command == "list":
             return list_command(client, known, out)
         if args.stream not in known:

@@ -6,7 +6,6 @@ import argparse
 import os
 import signal
 import sys
-from contextlib import nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import FrameType
@@ -210,23 +209,32 @@ def audit_command(args: argparse.Namespace) -> int:
 
 
 def serve_all(replicas_text: str | None = None) -> int:
+    from pydantic import ValidationError
+
     from bonemet_cli.supervisor import ALL, Supervisor, parse_replicas
-    from bonemet_shared.embedded import embedded_server
+    from bonemet_shared.connecting import SettingError, check_url
+    from bonemet_shared.embedded import EmbeddedServer, recorded_url
+    from bonemet_shared.startup import setting_problem
 
     try:
         replicas = parse_replicas(replicas_text)
-    except ValueError as exc:
+        settings = get_settings()
+        url = check_url(settings.redis_url) if settings.redis_url else recorded_url(settings.data_dir)
+    except ValidationError as exc:
+        print(f"bonemet serve: {setting_problem(exc)}", file=sys.stderr)
+        return 2
+    except (ValueError, SettingError) as exc:
         print(f"bonemet serve: {exc}", file=sys.stderr)
         return 2
-    settings = get_settings()
-    server = (
-        embedded_server(settings.data_dir, settings.embedded_maxmemory)
-        if not settings.redis_url
-        else nullcontext(settings.redis_url)
-    )
-    with server as url:
+    server = None
+    if url is None:  # ours: restarted when it dies
+        server = EmbeddedServer(settings.data_dir, settings.embedded_maxmemory)
+        url = server.start()
+    try:
         names = [*ALL, *(["puller"] if os.environ.get("BONEMET_EHR_FHIR_URL") else [])]
-        supervisor = Supervisor(names, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas)
+        supervisor = Supervisor(
+            names, {**os.environ, "BONEMET_REDIS_URL": url}, replicas=replicas, server=server, on_serving=announce
+        )
         supervisor.start()
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -234,17 +242,26 @@ def serve_all(replicas_text: str | None = None) -> int:
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        from bonemet_audit.settings import get_audit_settings
-        from bonemet_cds.settings import get_cds_settings
-
-        audit, cds = get_audit_settings(), get_cds_settings()
-        print(
-            f"bonemet: serving on http://{settings.intake_host}:{settings.intake_port}/fhir, audit review on "
-            f"http://{audit.audit_host}:{audit.audit_port}/audit, CDS Hooks on {cds.cds_base_url}/cds-services "
-            "(Ctrl-C stops)"
-        )
         supervisor.watch()
+    finally:
+        if server is not None:
+            server.stop()
     return 0
+
+
+def announce() -> None:
+    """Printed when every child is ready (again)."""
+    from bonemet_audit.settings import get_audit_settings
+    from bonemet_cds.settings import get_cds_settings
+    from bonemet_intake.settings import get_intake_settings
+
+    audit, cds, intake = get_audit_settings(), get_cds_settings(), get_intake_settings()
+    print(
+        f"bonemet: serving on http://{intake.intake_host}:{intake.intake_port}/fhir, audit review on "
+        f"http://{audit.audit_host}:{audit.audit_port}/audit, CDS Hooks on {cds.cds_base_url}/cds-services "
+        "(Ctrl-C stops)",
+        flush=True,
+    )
 
 
 def recommend_command(path: Path, as_of: date | None, output_format: str) -> int:

@@ -16,7 +16,7 @@ from bonemet_puller.errors import ConfigError, EhrError
 from bonemet_puller.exporting import Exporter, ExportFailed, Observer, Report, RunOptions
 from bonemet_puller.runs import ConcurrentRun
 from bonemet_puller.settings import PullerSettings, get_puller_settings
-from bonemet_shared.embedded import NoServerConfigured
+from bonemet_shared.connecting import SettingError
 
 
 def run_pull(once: bool, since: str | None, group: str | None, types: str | None, json_file: Path | None) -> int:
@@ -40,7 +40,7 @@ async def _pull(
     console = Console(stderr=True)
     try:
         puller = await build(settings, types)
-    except (ConfigError, NoServerConfigured) as exc:
+    except (ConfigError, SettingError) as exc:
         print(f"bonemet pull: {exc}", file=sys.stderr)
         return 2
     try:

@@ -1,7 +1,10 @@
 """Run services as supervised child processes (``bonemet serve all`` and ``bonemet demo``).
 
-A child that exits unexpectedly is restarted with backoff; SIGINT/SIGTERM stop them all
-gracefully (each finishes its in-flight message), then the embedded server stops.
+A child that exits unexpectedly is restarted with backoff, and so is the embedded server this
+process started (on the same port and data); each restart is reported on stderr. "serving" is
+reported when every child answers 200 on its ``/readyz`` (each child gets its own metrics port), and
+again after a restart once all are back. SIGINT/SIGTERM stop them all gracefully (each finishes its
+in-flight message), then the embedded server stops.
 
 The consuming services (recommender, notifier) can run as several replicas: replica i of N gets
 ``BONEMET_REPLICA=i/N`` and reads the partitions p with p % N == i (docs/decisions/0006). The intake,
@@ -17,8 +20,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import httpx
+
+from bonemet_shared.observability import DEFAULT_PORTS
 
 SERVICES: dict[str, str] = {
     "intake": "bonemet_intake",
@@ -37,6 +46,48 @@ audit stream's group never drains."""
 
 REPLICABLE: frozenset[str] = frozenset({"recommender", "notifier"})
 """Services that may run as several replicas (partitioned consumers)."""
+
+
+SECRETS: Mapping[str, frozenset[str]] = {
+    "BONEMET_INTAKE_TOKENS": frozenset({"intake"}),
+    "BONEMET_INTAKE_HMAC_SECRETS": frozenset({"intake"}),
+    "BONEMET_NOTIFY_WEBHOOK_SECRET": frozenset({"notifier"}),
+    "BONEMET_NOTIFY_LINK_SECRET": frozenset({"notifier"}),
+    "BONEMET_CLINICIAN_TOKENS": frozenset({"notifier"}),
+    "BONEMET_NOTIFY_ID_SECRET": frozenset({"notifier", "cds"}),
+    "BONEMET_AUDIT_REVIEWER_TOKENS": frozenset({"audit"}),
+    "BONEMET_AUDIT_DATABASE_URL": frozenset({"audit"}),
+    "BONEMET_EHR_PRIVATE_KEY": frozenset({"puller"}),
+}
+"""Secrets and the services that read them: a child of ``serve all`` gets only its own (issue 18 item 7).
+Every child reads BONEMET_LOG_HASH_KEY (patient hashes in logs) and the server URL; the variables the
+notifier's routing file names (``secret_env``, ``password_env``, ``token_env``) go to the notifier only."""
+
+
+def routing_secrets(env: Mapping[str, str]) -> frozenset[str]:
+    """The variables the routing file (``BONEMET_NOTIFY_ROUTES``) names as holding secrets."""
+    path = env.get("BONEMET_NOTIFY_ROUTES")
+    if not path:
+        return frozenset()
+    from bonemet_notifier.config import RoutingError, load_routing, secret_names
+
+    try:
+        config = load_routing(Path(path), env)
+    except RoutingError:  # the notifier reports it; the other children get none of what it names anyway
+        return frozenset()
+    return frozenset(variable for _, variable in secret_names(config))
+
+
+def env_for(service: str, env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the secrets ``service`` does not read."""
+    notifiers = routing_secrets(env)
+
+    def needed(name: str) -> bool:
+        if name in notifiers:
+            return service == "notifier"
+        return service in SECRETS.get(name, (service,))
+
+    return {name: value for name, value in env.items() if needed(name)}
 
 
 def parse_replicas(text: str | None) -> dict[str, int]:
@@ -81,6 +132,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def metrics_port(name: str, env: Mapping[str, str]) -> int:
+    """Where the child serves ``/readyz``: its ``BONEMET_METRICS_PORT``, a free port for 0, else its default."""
+    configured = env.get("BONEMET_METRICS_PORT", "")
+    if configured == "0":
+        return free_port()
+    return int(configured) if configured else DEFAULT_PORTS[name]
+
+
+class RestartableServer(Protocol):
+    def alive(self) -> bool: ...
+
+    def restart(self) -> None: ...
+
+
+Report = Callable[[str], None]
+
+
+def report_on_stderr(line: str) -> None:
+    print(f"bonemet: {line}", file=sys.stderr, flush=True)
+
+
 @dataclass
 class Child:
     name: str
@@ -90,6 +162,12 @@ class Child:
     process: subprocess.Popen[bytes] | None = None
     restarts: int = 0
     started_at: float = field(default=0.0)
+    restart_at: float | None = None
+    """When a child that died is started again (backoff)."""
+
+    @property
+    def ready_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['BONEMET_METRICS_PORT']}/readyz"
 
     def start(self) -> None:
         stderr = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - child owns it
@@ -97,6 +175,15 @@ class Child:
             [sys.executable, "-m", self.module], env=dict(self.env), stderr=stderr, stdout=stderr
         )
         self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def ready(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            return False
+        try:
+            return httpx.get(self.ready_url, timeout=0.5).status_code == 200
+        except httpx.HTTPError:
+            return False
 
 
 class Supervisor:
@@ -106,16 +193,28 @@ class Supervisor:
         env: Mapping[str, str],
         log_dir: str | None = None,
         replicas: Mapping[str, int] | None = None,
+        server: RestartableServer | None = None,
+        report: Report = report_on_stderr,
+        on_serving: Callable[[], None] = lambda: None,
     ) -> None:
         replicas = replicas or {}
         for name, count in replicas.items():
             if name not in REPLICABLE or count < 1:
                 raise ValueError(f"replicas: {name}={count} is not allowed")
         self.children = [
-            Child(child, SERVICES[name], child_env, os.path.join(log_dir, f"{child}.log") if log_dir else None)
+            Child(
+                child,
+                SERVICES[name],
+                {**child_env, "BONEMET_METRICS_PORT": str(metrics_port(name, child_env))},
+                os.path.join(log_dir, f"{child}.log") if log_dir else None,
+            )
             for name in names
-            for child, child_env in children_env(name, replicas.get(name, 1), env)
+            for child, child_env in children_env(name, replicas.get(name, 1), env_for(name, env))
         ]
+        self.server = server
+        self.report = report
+        self.on_serving = on_serving
+        self.serving = False
         self._stopping = threading.Event()
 
     def start(self) -> None:
@@ -123,15 +222,36 @@ class Supervisor:
             child.start()
 
     def watch(self) -> None:
-        """Block, restarting children that die, until ``stop()`` (or a signal) is called."""
+        """Block, restarting the server and children that die, until ``stop()`` (or a signal) is called."""
         while not self._stopping.wait(0.5):
-            for child in self.children:
-                if child.process is not None and child.process.poll() is not None and not self._stopping.is_set():
-                    # Backoff grows with quick successive failures, capped at 30 s.
-                    quick = time.monotonic() - child.started_at < 10
-                    child.restarts = child.restarts + 1 if quick else 1
-                    time.sleep(min(30.0, 0.5 * 2 ** min(child.restarts, 6)))
-                    child.start()
+            self.tend()
+
+    def tend(self) -> None:
+        """One round: restart what died (each restart reported), report "serving" when all are ready."""
+        if self.server is not None and not self.server.alive() and not self._stopping.is_set():
+            self.report("the embedded server exited; restarting it on the same port and data")
+            self.serving = False
+            self.server.restart()
+        now = time.monotonic()
+        for child in self.children:
+            if self._stopping.is_set() or child.process is None or child.process.poll() is None:
+                continue
+            if child.restart_at is None:
+                # Backoff grows with quick successive failures, capped at 30 s.
+                quick = now - child.started_at < 10
+                child.restarts = child.restarts + 1 if quick else 1
+                delay = min(30.0, 0.5 * 2 ** min(child.restarts, 6))
+                child.restart_at = now + delay
+                self.serving = False
+                self.report(
+                    f"{child.name} exited with status {child.process.returncode}; restarting in {delay:g} s "
+                    f"(restart {child.restarts} in a row; log: {child.log_path or 'stderr'})"
+                )
+            elif now >= child.restart_at:
+                child.start()
+        if not self.serving and not self._stopping.is_set() and all(child.ready() for child in self.children):
+            self.serving = True
+            self.on_serving()
 
     def stop(self, timeout: float = 20.0) -> None:
         self._stopping.set()

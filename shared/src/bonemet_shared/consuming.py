@@ -45,6 +45,7 @@ from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import Replica, consumer_name
 from bonemet_shared.settings import get_settings
 from bonemet_shared.streams import PARTITIONS_KEY, consumed, dead_letters
+from bonemet_shared.text import as_text
 from bonemet_shared.trimming import Trimmer
 
 log = get_logger()
@@ -211,7 +212,7 @@ def subscribe(
         delivery = Delivery(
             stream=stream,
             group=group,
-            entry_ids=tuple(_text(i) for i in msg.raw_message["message_ids"]),
+            entry_ids=tuple(as_text(i) for i in msg.raw_message["message_ids"]),
             body=msg.body,
             correlation_id=msg.correlation_id or "",
             delivery_count=delivery_count,
@@ -234,7 +235,7 @@ def subscribe(
         redis = client
         raw = msg.raw_message
         deliveries = [
-            _delivery(stream, group, _text(entry_id), fields)
+            _delivery(stream, group, as_text(entry_id), fields)
             for entry_id, fields in zip(raw["message_ids"], raw["data"], strict=True)
         ]
         try:
@@ -297,7 +298,7 @@ def _delivery(stream: str, group: str, entry_id: str, fields: Mapping[bytes, byt
     """A fresh entry of a batch (first delivery), as the per-entry path would have seen it."""
     data = fields.get(_DATA_FIELD)
     if data is None:  # not written by faststream: the JSON of the whole field map (as faststream gives it)
-        body, correlation_id = orjson.dumps({_text(k): _text(v) for k, v in fields.items()}), ""
+        body, correlation_id = orjson.dumps({as_text(k): as_text(v) for k, v in fields.items()}), ""
     else:
         body, headers = BinaryMessageFormatV1.parse(data)
         correlation_id = str(headers.get("correlation_id") or "")
@@ -346,10 +347,6 @@ def subscribe_partitions(
     if not owned:
         log.warning("no-partitions-owned", consumer=f"{instance}-{service}", count=partitions)
     return owned
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def entry_body(fields: Mapping[bytes, bytes]) -> bytes:

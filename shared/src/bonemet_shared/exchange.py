@@ -25,6 +25,8 @@ from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bonemet_shared.text import as_text
+
 Command = tuple[Any, ...]
 """One command as hiredis packs it: name, then arguments (str, bytes, int or float)."""
 
@@ -109,8 +111,4 @@ def hash_pairs(reply: Any) -> Iterable[tuple[Any, Any]]:
 
 def hash_reply(reply: Any) -> dict[str, str]:
     """An HGETALL reply read off the connection, as text."""
-    return {_text(field): _text(value) for field, value in hash_pairs(reply)}
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return {as_text(field): as_text(value) for field, value in hash_pairs(reply)}

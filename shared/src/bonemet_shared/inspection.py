@@ -17,6 +17,7 @@ import redis
 
 from bonemet_shared.settings import get_settings
 from bonemet_shared.streams import consumed
+from bonemet_shared.text import as_text
 
 HEADROOM_FRACTION = 0.8
 """Warn when a group's backlog reaches this fraction of ``BONEMET_STREAM_MAX_BACKLOG``."""
@@ -65,7 +66,7 @@ def group_states(client: redis.Redis, consumed_streams: Mapping[str, Sequence[st
         except redis.ResponseError:  # no such stream yet
             infos = []
         length = int(client.xlen(stream)) if infos else 0
-        by_name = {_text(info["name"]): info for info in infos}
+        by_name = {as_text(info["name"]): info for info in infos}
         for group in groups:
             info = by_name.get(group)
             if info is None:
@@ -100,7 +101,3 @@ def headroom_warnings(
         elif backlog >= fraction * max_backlog:
             warnings.append(HeadroomWarning(state.stream, state.group, backlog, max_backlog, "near-max-backlog"))
     return warnings
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -28,7 +28,6 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Mu
 from typing import Any
 
 import redis
-import redis.asyncio as aredis
 import uvicorn
 from faststream import BaseMiddleware
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -42,10 +41,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Route
 
-from bonemet_shared import inspection, serving, streams
-from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared import inspection, sentinel, serving, streams
 from bonemet_shared.logging import get_logger
 from bonemet_shared.settings import Settings, get_settings
+from bonemet_shared.text import as_text
 
 DEFAULT_PORTS: Mapping[str, int] = {
     "intake": 9100,
@@ -110,10 +109,6 @@ class ObservabilitySettings(BaseSettings):
 # --- throughput and latency per stream and group (a faststream middleware) --------------------------
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
 @functools.lru_cache(maxsize=1)
 def _groups_by_stream() -> dict[str, str]:
     consumed = streams.consumed(get_settings().partitions)
@@ -130,7 +125,7 @@ class ConsumeMetrics(BaseMiddleware):
 
     async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: Any) -> Any:
         raw = getattr(msg, "raw_message", None) or {}
-        stream = _text(raw.get("stream", "") or raw.get("channel", "") or "")
+        stream = as_text(raw.get("stream", "") or raw.get("channel", "") or "")
         group = group_label(stream)
         started = time.perf_counter()
         outcome = "error"
@@ -186,7 +181,7 @@ class GroupCollector:
     def __init__(
         self, url: str, consumed: dict[str, tuple[str, ...]], dead_letter_streams: list[str], max_backlog: int
     ) -> None:
-        self._client = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        self._client = sentinel.sync_client_for(url, socket_timeout=2.0, socket_connect_timeout=2.0)
         self._consumed = consumed
         self._dead = dead_letter_streams
         self._max_backlog = max_backlog
@@ -254,7 +249,7 @@ class GroupCollector:
             except redis.ResponseError:
                 continue
             for info in infos:
-                name = _text(info["name"])
+                name = as_text(info["name"])
                 if name in groups and info.get("entries-read") is not None:
                     entries_read.add_metric([stream, name], float(info["entries-read"]))
         yield entries_read
@@ -293,19 +288,19 @@ class ObservabilityServer:
         service: str,
         settings: Settings,
         *,
+        url: str,
         checks: Iterable[Check] = (),
         registry: CollectorRegistry = REGISTRY,
     ) -> None:
         endpoint = ObservabilitySettings()
-        redis_url = resolve_redis_url(settings)
         self.service = service
         self.host = endpoint.metrics_host
         self.port = endpoint.port_for(service)
         self.checks = list(checks)
         self._registry = registry
-        self._redis = aredis.Redis.from_url(redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._redis = sentinel.client_for(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         self._collector = GroupCollector(
-            redis_url,
+            url,
             consumed_by(service, settings),
             dead_letter_streams_of(service, settings),
             settings.stream_max_backlog,

@@ -1,6 +1,7 @@
 """Process configuration, read once from the environment (prefix ``BONEMET_``).
 
-Operators and tests rely on these names; renaming one is a breaking change.
+Operators and tests rely on these names; renaming one is a breaking change. Only what two or more
+services read is here; each service's own fields live in its ``settings.py`` (``IntakeSettings``, ...).
 """
 
 from __future__ import annotations
@@ -43,11 +44,6 @@ class Settings(BaseSettings):
         "refused with 503, nothing stored is evicted).",
     )
     data_dir: Path = Field(default=Path(".bonemet"), description="Local state: embedded server, outbox, keys.")
-    intake_host: str = "127.0.0.1"
-    intake_port: int = 8080
-    intake_max_body_bytes: int = Field(
-        default=5 * 1024 * 1024, description="Largest request body accepted (413 above)."
-    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8081",
         description="Base URL of links in notifications: where the notifier's acknowledgement page is reachable.",

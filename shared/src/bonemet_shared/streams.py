@@ -37,6 +37,10 @@ at ``[base]/PlanDefinition/{id}`` so every CarePlan's instantiatesCanonical reso
 PARTITIONS_KEY: Final = "bonemet:partitions"
 """Not a stream: the number of partitions the deployment was started with (``ensure_groups`` checks it)."""
 
+SERVER_ID_KEY: Final = "bonemet:server-id"
+"""Not a stream: a random id the first process writes (SET NX); every process checks after an outage that the
+server still holds the one it started with (``bonemet_shared.server_watch``)."""
+
 RECOMMENDER_GROUP: Final = "recommender"
 NOTIFIER_GROUP: Final = "notifier"
 ARCHIVER_GROUP: Final = "archiver"

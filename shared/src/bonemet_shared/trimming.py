@@ -22,6 +22,7 @@ from typing import Any
 import redis.asyncio as aredis
 
 from bonemet_shared.logging import get_logger
+from bonemet_shared.text import as_text
 
 log = get_logger()
 
@@ -62,7 +63,7 @@ async def trim_acknowledged(client: aredis.Redis, stream: str) -> int:
     for info in infos:
         pending = await client.xpending(stream, info["name"])
         oldest = pending.get("min") if pending and pending.get("pending") else None
-        positions.append(GroupPosition(_text(info["last-delivered-id"]), _text(oldest) if oldest else None))
+        positions.append(GroupPosition(as_text(info["last-delivered-id"]), as_text(oldest) if oldest else None))
     minid = safe_minid(positions)
     if minid is None:
         return 0
@@ -106,7 +107,3 @@ class Trimmer:
         if trimmed:
             log.info("stream-trimmed", stream=self.stream, count=trimmed)
         return trimmed
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aredis
-from faststream.redis import RedisBroker
 from starlette.applications import Starlette
 
 from bonemet_audit.archiver import Archiver
@@ -19,22 +18,17 @@ from bonemet_audit.review import PageVerification
 from bonemet_audit.settings import AuditSettings
 from bonemet_audit.signing import load_or_create_signer, trusted_keys
 from bonemet_audit.store import AuditStore
-from bonemet_shared import observability
 from bonemet_shared.audit import AuditRecord, queue_audit
+from bonemet_shared.connecting import make_broker, make_client
 from bonemet_shared.consuming import ensure_groups, subscribe
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import get_logger
+from bonemet_shared.server_watch import ServerWatch, watching
 from bonemet_shared.streams import ARCHIVER_GROUP, AUDIT
 
 
-def build_app(settings: AuditSettings) -> Starlette:
-    url = resolve_redis_url(settings)
-    client = aredis.Redis.from_url(url)
-    broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
-        url,
-        logger=None,  # type: ignore[arg-type]
-        middlewares=observability.broker_middlewares(),
-    )
+def build_app(settings: AuditSettings, url: str, watch: ServerWatch) -> Starlette:
+    client = make_client(url)
+    broker = make_broker(url)
     store = AuditStore(settings.database_url(), settings.audit_checkpoint_every)
     store.ensure_schema()
     signer = load_or_create_signer(settings.signing_key_path())
@@ -71,13 +65,19 @@ def build_app(settings: AuditSettings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # before the consumer starts: the group at 0, nothing missed
-        await ensure_groups(client, partitions=settings.partitions)
-        await archiver.trim(client, AUDIT)  # what an earlier run archived but did not trim
+        if not await watch.connect():  # stopped while waiting for the server
+            yield
+            store.close()
+            await client.aclose()
+            return
+        await watch.retrying(lambda: ensure_groups(client, partitions=settings.partitions))
+        await watch.retrying(lambda: archiver.trim(client, AUDIT))  # what an earlier run archived but did not trim
         if not reviewers.configured:
             get_logger().warning("no-reviewers", reason="review page and API refuse everyone")
-        await broker.start()
+        await watch.retrying(broker.start)
         try:
-            yield
+            async with watching(watch):
+                yield
         finally:
             await broker.stop()  # lets the entry in hand finish (COMMIT, XACK)
             await archiver.checkpoint_head()

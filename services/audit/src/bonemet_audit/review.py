@@ -28,7 +28,7 @@ from bonemet_audit.settings import AuditSettings
 from bonemet_audit.signing import KeyUnusable, TrustedKeys, trusted_keys
 from bonemet_audit.store import AuditStore, StoreError
 from bonemet_shared.audit import AuditRecord, queue_audit
-from bonemet_shared.embedded import NoServerConfigured, resolve_redis_url
+from bonemet_shared.connecting import SettingError, server_url
 from bonemet_shared.events import utc_now
 
 EXPORT_PAGE = 500
@@ -214,9 +214,9 @@ def _read(reviewer: str | None, interface: str, query: AuditQuery, count: int) -
 
 def _record(settings: AuditSettings, record: AuditRecord) -> bool:
     try:
-        url = resolve_redis_url(settings)
+        url = server_url(settings)
         asyncio.run(_queue(url, record))
-    except (NoServerConfigured, aredis.RedisError, OSError) as exc:
+    except (SettingError, aredis.RedisError, OSError) as exc:
         print(
             f"bonemet audit: this read could not be recorded in the audit trail ({type(exc).__name__}); "
             "nothing was shown. Set BONEMET_REDIS_URL or start `bonemet serve all`.",
@@ -228,8 +228,8 @@ def _record(settings: AuditSettings, record: AuditRecord) -> bool:
 
 def _record_best_effort(settings: AuditSettings, record: AuditRecord) -> None:
     try:
-        asyncio.run(_queue(resolve_redis_url(settings), record))
-    except (NoServerConfigured, aredis.RedisError, OSError):
+        asyncio.run(_queue(server_url(settings), record))
+    except (SettingError, aredis.RedisError, OSError):
         print("bonemet audit: note: this verification was not recorded (no Redis server)", file=sys.stderr)
 
 

@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
-import redis.asyncio as aredis
 from starlette.applications import Starlette
 
 from bonemet_cds.http import create_app
@@ -14,10 +13,11 @@ from bonemet_cds.service import CdsService
 from bonemet_cds.settings import CdsSettings
 from bonemet_cds.store import CdsStore
 from bonemet_cds.trust import ConfigError, KeySets, Verifier, parse_issuers
-from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.connecting import make_client
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.network import is_loopback
+from bonemet_shared.server_watch import ServerWatch, watching
 from bonemet_shared.settings import Settings
 
 
@@ -34,11 +34,11 @@ def load_issuers(settings: CdsSettings) -> dict[str, str]:
     return issuers
 
 
-def build_app(settings: Settings) -> Starlette:
+def build_app(settings: Settings, url: str, watch: ServerWatch) -> Starlette:
     if not isinstance(settings, CdsSettings):
         settings = CdsSettings(**settings.model_dump())
     issuers = load_issuers(settings)
-    client = aredis.Redis.from_url(resolve_redis_url(settings), socket_timeout=5.0, socket_connect_timeout=5.0)
+    client = make_client(url, timeout_s=5.0)
     # One client for the EHRs' JWK Sets and FHIR servers: bounded connections, short timeouts, no redirects.
     http = httpx.AsyncClient(
         timeout=settings.cds_fhir_timeout_s,
@@ -48,8 +48,14 @@ def build_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        try:
+        if not await watch.connect():  # stopped while waiting for the server
             yield
+            await http.aclose()
+            await client.aclose()
+            return
+        try:
+            async with watching(watch):
+                yield
         finally:
             await http.aclose()
             await client.aclose()

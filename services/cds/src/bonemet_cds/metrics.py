@@ -9,13 +9,14 @@ import redis
 from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from bonemet_cds.store import FEEDBACK_COUNTS
+from bonemet_shared.connecting import make_sync_client
 
 LABELS = ["rule_set_version", "scenario"]
 
 
 class FeedbackCollector:
     def __init__(self, url: str) -> None:
-        self._client = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        self._client = make_sync_client(url, timeout_s=2.0)
 
     def close(self) -> None:
         self._client.close()

@@ -15,12 +15,13 @@ from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import create_app
 from bonemet_intake.metrics import IntakeMetrics
 from bonemet_intake.settings import IntakeSettings, public_base_url
+from bonemet_shared.connecting import make_client
 from bonemet_shared.consuming import ensure_groups
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.network import is_loopback
 from bonemet_shared.observability import REGISTRY
+from bonemet_shared.server_watch import ServerWatch, watching
 from bonemet_shared.settings import Settings
 
 
@@ -42,35 +43,29 @@ def load_clients(settings: IntakeSettings) -> Clients:
     return clients
 
 
-def redis_client(settings: IntakeSettings) -> aredis.Redis:
-    """A pool of ``BONEMET_INTAKE_REDIS_CONNECTIONS`` that a request *waits* on when all are busy (up to the
-    server timeout) instead of failing: a burst of clients queues rather than getting 503 (F7)."""
-    timeout = settings.intake_redis_timeout_s
-    pool = aredis.BlockingConnectionPool.from_url(
-        resolve_redis_url(settings),
-        max_connections=settings.intake_redis_connections,
-        timeout=timeout,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-    )
-    return aredis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
-
-
-def build_app(settings: Settings) -> Starlette:
+def build_app(settings: Settings, url: str, watch: ServerWatch) -> Starlette:
     if not isinstance(settings, IntakeSettings):
         settings = IntakeSettings(**settings.model_dump())
     clients = load_clients(settings)
-    client = redis_client(settings)
+    # Requests wait for one of the pool's connections rather than failing when all are busy (F7).
+    client = make_client(
+        url, timeout_s=settings.intake_redis_timeout_s, max_connections=settings.intake_redis_connections
+    )
     deps = build_dependencies(settings, client, clients)
     refusals = deps.event_log.refusals
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await ensure_groups(client, partitions=settings.partitions)
+        if not await watch.connect():  # stopped while waiting for the server
+            yield
+            await client.aclose()
+            return
+        await watch.retrying(lambda: ensure_groups(client, partitions=settings.partitions))
         await deps.event_log.store.require(settings.durability)  # refuses to start if the server cannot give it
         flusher = asyncio.create_task(refusals.flush_periodically())
         try:
-            yield
+            async with watching(watch):
+                yield
         finally:
             flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -34,6 +34,7 @@ from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.logging import get_logger
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
 from bonemet_shared.streams import PLAN_DEFINITIONS, PULL_REQUESTS, RECOMMENDER_GROUP, intake_streams
+from bonemet_shared.text import as_text
 
 log = get_logger()
 
@@ -190,7 +191,7 @@ class EventLog:
 
     async def subscriptions(self) -> list[GapState]:
         """Every subscription state still kept; the index forgets the ones that expired."""
-        keys = sorted(_text(k) for k in await self._client.smembers(SUBSCRIPTIONS))
+        keys = sorted(as_text(k) for k in await self._client.smembers(SUBSCRIPTIONS))
         if not keys:
             return []
         values = await self._client.mget(keys)
@@ -214,7 +215,7 @@ class EventLog:
                     continue
                 raise infos
             for info in infos:
-                if _text(info["name"]) == RECOMMENDER_GROUP:
+                if as_text(info["name"]) == RECOMMENDER_GROUP:
                     lag = info.get("lag")
                     if lag is None:
                         return None
@@ -227,12 +228,12 @@ class EventLog:
             current = await self._client.hget(PLAN_DEFINITIONS, "current")
             if current is None:
                 return None
-            version = _text(current)
+            version = as_text(current)
         raw = await self._client.hget(PLAN_DEFINITIONS, version)
         return orjson.loads(raw) if raw is not None else None
 
     async def plan_definition_versions(self) -> list[str]:
-        return sorted(_text(v) for v in await self._client.hkeys(PLAN_DEFINITIONS) if _text(v) != "current")
+        return sorted(as_text(v) for v in await self._client.hkeys(PLAN_DEFINITIONS) if as_text(v) != "current")
 
     async def ping(self) -> bool:
         try:
@@ -262,7 +263,3 @@ class LagGate:
             return False
         backlog = await self.backlog()
         return backlog is not None and backlog > self._max_lag
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,8 +1,4 @@
-"""Intake-specific settings (prefix ``BONEMET_``), on top of the shared ones.
-
-``BONEMET_INTAKE_MAX_BODY_BYTES``, ``BONEMET_INTAKE_HOST`` and ``BONEMET_INTAKE_PORT`` live in
-``bonemet_shared.settings`` (the CLI reads them too); everything only the intake reads is here.
-"""
+"""Intake settings (prefix ``BONEMET_``), on top of the shared ones: everything only the intake reads."""
 
 from __future__ import annotations
 
@@ -15,6 +11,11 @@ from bonemet_shared.settings import Settings
 
 
 class IntakeSettings(Settings):
+    intake_host: str = "127.0.0.1"
+    intake_port: int = 8080
+    intake_max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, description="Largest request body accepted (413 above)."
+    )
     intake_tokens: SecretStr | None = Field(
         default=None,
         description="Development form of the client table: 'client-id:token[,client-id:token]'. "

@@ -18,33 +18,39 @@ import sys
 from pathlib import Path
 
 import uvloop
-from pydantic import ValidationError
 
 from bonemet_notifier.bootstrap import build
 from bonemet_notifier.config import RoutingError, load_routing
 from bonemet_notifier.metrics import DecisionCollector
 from bonemet_notifier.settings import NotifierSettings
-from bonemet_shared.embedded import resolve_redis_url
+from bonemet_shared.connecting import server_url
 from bonemet_shared.logging import configure_logging, get_logger
 from bonemet_shared.observability import REGISTRY, ObservabilityServer, broker_check
+from bonemet_shared.server_watch import ServerWatch, watching
+from bonemet_shared.startup import run_process
 
 
-async def run(settings: NotifierSettings) -> None:
-    app = await build(settings)
-    observability = ObservabilityServer(
-        "notifier",
-        settings,
-        checks=[lambda: "stopping" if app.stop.is_set() else None, broker_check(app.broker)],
-    )
-    decisions = DecisionCollector(resolve_redis_url(settings))
+async def run(settings: NotifierSettings) -> int:
+    url = server_url(settings)
+    watch = ServerWatch(url)
+    # /readyz first, so that a notifier waiting for the server says so (503 server-unreachable)
+    observability = ObservabilityServer("notifier", settings, url=url, checks=[watch.check])
+    decisions = DecisionCollector(url)
     REGISTRY.register(decisions)
     await observability.start()
     try:
-        await app.run()
+        if not await watch.connect():
+            return 0
+        app = await watch.retrying(lambda: build(settings, url=url))
+        observability.checks[:0] = [lambda: "stopping" if app.stop.is_set() else None]
+        observability.checks.append(broker_check(app.broker))
+        async with watching(watch):
+            await app.run()
     finally:
         await observability.stop()
         REGISTRY.unregister(decisions)
         decisions.close()
+    return watch.exit_status()
 
 
 def check_routes(path: Path) -> int:
@@ -72,18 +78,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv if argv is not None else [])
     if args.check_routes:
         sys.exit(check_routes(args.check_routes))
-    try:
-        settings = NotifierSettings()
-    except ValidationError as exc:
-        print(f"notifier settings are invalid:\n{exc}", file=sys.stderr)
-        sys.exit(2)
+    run_process("notifier", serve)
+
+
+def serve() -> None:
+    settings = NotifierSettings()
     configure_logging("notifier", settings.hash_key(), settings.log_level)
     try:
-        uvloop.run(run(settings))  # as uvicorn runs the intake and the archiver (docs/performance.md)
+        status = uvloop.run(run(settings))  # as uvicorn runs the intake and the archiver (docs/performance.md)
     except RoutingError as exc:
         print(exc.report(), file=sys.stderr)
         get_logger().error("routing-invalid", reason="routing-file")
         sys.exit(2)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -47,9 +47,8 @@ from bonemet_notifier.service import Notifier
 from bonemet_notifier.settings import NotifierSettings
 from bonemet_notifier.suggestions import SuggestionStore
 from bonemet_notifier.web import PageContext, create_app
-from bonemet_shared import observability
+from bonemet_shared.connecting import make_broker, make_client, server_url
 from bonemet_shared.consuming import ensure_groups, subscribe_partitions
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
 from bonemet_shared.serving import server_options
@@ -168,11 +167,12 @@ async def build(
     clock: Clock = utc_now,
     env: Mapping[str, str] | None = None,
     serve_page: bool = True,
+    url: str | None = None,
 ) -> NotifierApp:
     env = secrets_env(settings, os.environ if env is None else env)
     config = load_config(settings, env)
-    url = resolve_redis_url(settings)
-    client = aredis.Redis.from_url(url)
+    url = url or server_url(settings)
+    client = make_client(url)
     await ensure_groups(client, partitions=settings.partitions)
     retention_s = settings.retention_days * 24 * 3600
     jobs = JobStore(client, retention_s)
@@ -207,11 +207,7 @@ async def build(
     ]
     await _warn_orphans(client, {w.destination for w in destinations})
 
-    broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
-        url,
-        logger=None,  # type: ignore[arg-type]
-        middlewares=observability.broker_middlewares(),
-    )
+    broker = make_broker(url)
     # Replica i/N reads the suggestions partitions p with p % N == i (one reader + claimer each). The
     # delivery and escalation workers run on every replica: their claims are atomic, leased Lua moves.
     subscribe_partitions(

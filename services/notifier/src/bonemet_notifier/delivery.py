@@ -28,6 +28,7 @@ from bonemet_notifier.records import JobRecord
 from bonemet_notifier.retry import RetryPolicy, SendFailed
 from bonemet_notifier.signing import make_link_token
 from bonemet_shared.logging import get_logger
+from bonemet_shared.server_watch import SERVER_AWAY
 
 log = get_logger()
 
@@ -271,7 +272,9 @@ async def _loop(
                 nudged.clear()  # before the step: a job queued while it runs is looked for right after
             try:
                 busy = await step()
-            except Exception as exc:  # Redis down, a bug: log by type, wait, go on
+            except SERVER_AWAY:  # the server away: the process's server watch says so, once per backoff step
+                busy = False
+            except Exception as exc:  # a bug: log by type, wait, go on
                 log.error(error, error_type=type(exc).__name__, channel=channel)
                 busy = False
             if busy:

@@ -9,11 +9,12 @@ import redis
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
 from bonemet_notifier.keys import DECISIONS
+from bonemet_shared.connecting import make_sync_client
 
 
 class DecisionCollector:
     def __init__(self, url: str) -> None:
-        self._client = redis.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        self._client = make_sync_client(url, timeout_s=2.0)
 
     def close(self) -> None:
         self._client.close()

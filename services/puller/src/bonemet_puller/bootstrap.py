@@ -20,8 +20,8 @@ from bonemet_puller.runs import Runs
 from bonemet_puller.settings import PullerSettings
 from bonemet_shared.acceptance.store import AcceptanceStore
 from bonemet_shared.acceptance.validation import SUPPORTED_TYPES
+from bonemet_shared.connecting import make_client, server_url
 from bonemet_shared.consuming import ensure_groups
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -46,6 +46,8 @@ class Puller:
     store: AcceptanceStore
     runs: Runs
     types: tuple[str, ...]
+    url: str
+    """The server's URL (``bonemet_shared.connecting.server_url``), for the process's other clients."""
 
     def exporter(self, observe: Observer = lambda what, n: None) -> Exporter:
         return Exporter(
@@ -86,7 +88,8 @@ async def build(settings: PullerSettings, types: Sequence[str] | None = None) ->
         scopes = settings.ehr_scopes or scopes_for(chosen)
         auth = BackendServicesAuth(http, settings.ehr_fhir_url, settings.ehr_client_id, signing, scopes)
         ehr = Ehr(http, settings.ehr_fhir_url, auth, backoff_cap_s=min(60.0, settings.pull_retry_after_max_s))
-        client = aredis.Redis.from_url(resolve_redis_url(settings), socket_timeout=10, socket_connect_timeout=10)
+        url = server_url(settings)
+        client = make_client(url, timeout_s=10)
     except BaseException:
         await http.aclose()
         raise
@@ -94,7 +97,7 @@ async def build(settings: PullerSettings, types: Sequence[str] | None = None) ->
     store = AcceptanceStore(client, settings.partitions)
     await store.require(settings.durability)
     runs = Runs(client, source_of(settings.ehr_fhir_url))
-    return Puller(settings, client, http, ehr, store, runs, chosen)
+    return Puller(settings, client, http, ehr, store, runs, chosen, url)
 
 
 async def _offered_types(http: httpx.AsyncClient, fhir_url: str) -> list[str]:

@@ -20,6 +20,7 @@ import redis.asyncio as aredis
 
 from bonemet_puller.handlers import COUNTED
 from bonemet_shared.exchange import Command
+from bonemet_shared.text import as_text
 
 RUN_PREFIX = "bonemet:pull:run:"
 FILE_PREFIX = "bonemet:pull:file:"
@@ -60,7 +61,7 @@ class Runs:
         self.key = run_key(source)
 
     async def load(self) -> RunState:
-        raw = {_text(k): _text(v) for k, v in (await self._client.hgetall(self.key)).items()}
+        raw = {as_text(k): as_text(v) for k, v in (await self._client.hgetall(self.key)).items()}
         return RunState(
             since=raw.get("since") or None,
             status_url=raw.get("status_url") or None,
@@ -119,7 +120,3 @@ class Runs:
 
 def counts_of(state: RunState) -> dict[str, int]:
     return {name: state.counts.get(name, 0) for name in COUNTED}
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import orjson
 import redis.asyncio as aredis
 from faststream import FastStream
-from faststream.redis import RedisBroker
 
 from bonemet_recommender.engine import evaluate
 from bonemet_recommender.engine.plandefinition import plan_definition
 from bonemet_recommender.service import Recommender
-from bonemet_shared import observability
+from bonemet_shared.connecting import make_broker, make_client
 from bonemet_shared.consuming import ensure_groups, subscribe_partitions
-from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.logging import get_logger
 from bonemet_shared.settings import Settings
 from bonemet_shared.streams import PLAN_DEFINITIONS, RECOMMENDER_GROUP, intake_stream
@@ -25,19 +23,14 @@ async def publish_plan_definition(client: aredis.Redis) -> None:
     await client.hset(PLAN_DEFINITIONS, "current", definition["version"])
 
 
-async def build(settings: Settings) -> FastStream:
+async def build(settings: Settings, url: str) -> FastStream:
     """The recommender replica ``BONEMET_REPLICA`` = i/N: one reader (+ claimer) per intake partition
     p with p % N == i, so each partition has one active consumer and a patient's events keep their order."""
-    url = resolve_redis_url(settings)
-    client = aredis.Redis.from_url(url)  # the handlers' connection; closed after the broker stops
+    client = make_client(url)  # the handlers' connection; closed after the broker stops
     # before any consumer starts: K checked, groups at 0, nothing missed
     await ensure_groups(client, partitions=settings.partitions)
     await publish_plan_definition(client)
-    broker = RedisBroker(  # logger None silences per-message logs; the middleware counts and times them
-        url,
-        logger=None,  # type: ignore[arg-type]
-        middlewares=observability.broker_middlewares(),
-    )
+    broker = make_broker(url)
     recommender = Recommender(evaluate, settings.partitions)
     owned = subscribe_partitions(
         broker,

@@ -53,6 +53,7 @@ from bonemet_shared.patient_state import (
     suggestion_key,
 )
 from bonemet_shared.streams import intake_stream, suggestions_stream
+from bonemet_shared.text import as_text
 
 log = get_logger()
 
@@ -90,7 +91,7 @@ class _Stored(NamedTuple):
 
     def state(self) -> _PatientState:
         return _PatientState(
-            {_text(k): decode_held(v) for k, v in hash_pairs(self.picture)},
+            {as_text(k): decode_held(v) for k, v in hash_pairs(self.picture)},
             decode_last(self.last_suggestion) if self.last_suggestion else None,
         )
 
@@ -197,10 +198,6 @@ def _log_emitted(suggestion: SuggestionIssued, correlation_id: str) -> None:
         priority=suggestion.priority,
         correlation_id=correlation_id,
     )
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 DECODED_HELD_CACHE = 8_192

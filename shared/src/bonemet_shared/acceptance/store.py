@@ -36,6 +36,7 @@ from bonemet_shared.exchange import Command, Commands, exchange, hash_pairs, poo
 from bonemet_shared.frames import DATA_KEY, Frames
 from bonemet_shared.partitions import DEFAULT_PARTITIONS, partition_of
 from bonemet_shared.streams import intake_stream
+from bonemet_shared.text import as_text
 
 SEEN_TTL_S = 30 * 24 * 3600
 """How long an idempotency key is remembered; senders retry for minutes to days, not months."""
@@ -141,7 +142,7 @@ class AcceptanceStore:
                 server = server_of(connection)
             if results is not None:
                 await self._durable.confirm(server)
-                return Committed(decided, tuple(_text(results[i]) for i in xadd_positions))
+                return Committed(decided, tuple(as_text(results[i]) for i in xadd_positions))
             # EXEC answered nil: a concurrent writer touched a WATCHed key; read again and re-decide
         raise Contention
 
@@ -208,7 +209,3 @@ def _state_from_hash(raw: Mapping[bytes, bytes]) -> VersionState:
         return value.decode() if value else None
 
     return VersionState(field(b"v"), field(b"u"), field(b"d") == "1", field(b"p"), field(b"o"))
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
