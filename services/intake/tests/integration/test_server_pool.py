@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import httpx
 import orjson
 
-from bonemet_intake.bootstrap import redis_client
 from bonemet_intake.event_log import EventLog
 from bonemet_intake.http import Dependencies, Limits, create_app
 from bonemet_intake.settings import IntakeSettings
+from bonemet_shared.connecting import make_client
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
 from bonemet_shared.streams import intake_streams
@@ -32,7 +32,8 @@ def condition(index: int) -> bytes:
 
 
 async def test_more_concurrent_clients_than_server_connections_all_get_their_answer(redis_url: str) -> None:
-    client = redis_client(IntakeSettings(redis_url=redis_url, intake_redis_connections=CONNECTIONS))
+    timeout = IntakeSettings().intake_redis_timeout_s
+    client = make_client(redis_url, timeout_s=timeout, max_connections=CONNECTIONS)  # as the intake's bootstrap
     await ensure_groups(client)
     deps = Dependencies(EventLog(client), clock=lambda: datetime(2025, 6, 1, tzinfo=UTC), limits=Limits(64 * 1024))
     transport = httpx.ASGITransport(app=create_app(deps))
