@@ -13,6 +13,7 @@ from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import Limits, create_app
 from bonemet_intake.metrics import Metrics
 from bonemet_intake.settings import IntakeSettings
+from bonemet_shared.acceptance.validation import prepare_screens
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.embedded import resolve_redis_url
 from bonemet_shared.events import utc_now
@@ -49,6 +50,7 @@ def build_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         await ensure_groups(client, partitions=settings.partitions)
+        prepare_screens()  # compiled once here, not on the first request of each type
         try:
             yield
         finally:
