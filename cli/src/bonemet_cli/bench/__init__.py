@@ -1,4 +1,4 @@
-"""``bonemet bench [--quick] [--json FILE]``: the figures of docs/performance.md, measured in one run.
+"""``bonemet bench [--quick] [--only LETTERS] [--json FILE]``: the figures of docs/performance.md, measured in one run.
 
 (a) the yardstick (raw redis-py pipelined XADD + XREADGROUP/XACK + R4B validation, in one process);
 (b) intake throughput over HTTP with the recommender, notifier and audit archiver running (single
@@ -57,43 +57,74 @@ E2E_RATE = 500.0
 STATE_PATIENTS = 10_000
 
 
+FIGURES = "abcdefg"
+
+
+def _figures(text: str) -> frozenset[str]:
+    chosen = frozenset(part.strip() for part in text.replace(",", " ").split())
+    unknown = chosen - set(FIGURES)
+    if not chosen or unknown:
+        raise argparse.ArgumentTypeError(f"letters among {', '.join(FIGURES)}; not {', '.join(sorted(unknown))}")
+    return chosen
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bonemet bench", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--quick", action="store_true", help="shorter runs (under two minutes; about one on a quiet two-core machine)"
     )
+    parser.add_argument(
+        "--only",
+        type=_figures,
+        default=frozenset(FIGURES),
+        metavar="LETTERS",
+        help="measure only these figures, e.g. 'b' or 'c,d' (default: all); the yardstick (a) runs whenever "
+        "a ratio to it is measured (b, d, f)",
+    )
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
+    only: frozenset[str] = args.only
     started = time.monotonic()
     run = f"b{int(time.time())}"
     today = datetime.now(UTC).date()
+    command = "bonemet bench" + (" --quick" if args.quick else "")
+    if only != frozenset(FIGURES):
+        command += f" --only {','.join(sorted(only))}"
     results: dict[str, Any] = {
         "machine": _machine(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": "bonemet bench" + (" --quick" if args.quick else ""),
+        "command": command,
         "quick": args.quick,
+        "figures": "".join(sorted(only)),
         "load_average_at_start": _load_average(),
     }
-    with console.status("(d) engine ..."):
-        patients = inprocess.engine_patients(Traffic(run + "e", today, seed=4), plan.synthetic)
-        results.update(inprocess.engine(patients, plan.engine_s))
-    with console.status(f"(e) state of {STATE_PATIENTS:,} patients ..."):
-        results.update(inprocess.state(Traffic(run + "s", today, seed=5), STATE_PATIENTS))
-    with console.status(f"(f) bulk import of {bulk.BULK_RESOURCES:,} resources ..."):
-        exported = Traffic(run + "f", today, seed=10).mixed()
-        results.update(bulk.bulk_import([next(exported) for _ in range(bulk.BULK_RESOURCES)]))
-    with console.status("(g) CDS Hooks patient-view ..."):
-        results.update(cds.patient_view(Traffic(run + "g", today, seed=11), CDS_PATIENTS, plan.cds_s))
+    if "d" in only:
+        with console.status("(d) engine ..."):
+            patients = inprocess.engine_patients(Traffic(run + "e", today, seed=4), plan.synthetic)
+            results.update(inprocess.engine(patients, plan.engine_s))
+    if "e" in only:
+        with console.status(f"(e) state of {STATE_PATIENTS:,} patients ..."):
+            results.update(inprocess.state(Traffic(run + "s", today, seed=5), STATE_PATIENTS))
+    if "f" in only:
+        with console.status(f"(f) bulk import of {bulk.BULK_RESOURCES:,} resources ..."):
+            exported = Traffic(run + "f", today, seed=10).mixed()
+            results.update(bulk.bulk_import([next(exported) for _ in range(bulk.BULK_RESOURCES)]))
+    if "g" in only:
+        with console.status("(g) CDS Hooks patient-view ..."):
+            results.update(cds.patient_view(Traffic(run + "g", today, seed=11), CDS_PATIENTS, plan.cds_s))
     mixed = Traffic(run + "y", today, seed=6).mixed()
     yardstick_items = [next(mixed) for _ in range(plan.yardstick)]
 
     def yardstick(when: str) -> dict[str, float]:
-        with console.status(f"(a) yardstick, {when} (b) ..."):
+        with console.status(f"(a) yardstick, {when} ..."):
             return inprocess.yardstick(yardstick_items)
 
-    with console.status("starting intake, recommender, notifier ..."):
-        results.update(asyncio.run(_pipeline(plan, run, today, yardstick)))
+    if only & set("bc"):
+        with console.status("starting intake, recommender, notifier ..."):
+            results.update(asyncio.run(_pipeline(plan, run, today, yardstick, only)))
+    if "b" not in only and only & set("adf"):
+        results.update(yardstick("alone"))
     results["ratio"] = ratio(results.get("intake_batch_resources_per_s"), results.get("yardstick_resources_per_s"))
     results["bulk_ratio"] = ratio(results.get("bulk_import_resources_per_s"), results.get("yardstick_resources_per_s"))
     for key, rate in (
@@ -110,16 +141,21 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-async def _pipeline(plan: Plan, run: str, today: date, yardstick: Callable[[str], dict[str, float]]) -> dict[str, Any]:
+async def _pipeline(
+    plan: Plan, run: str, today: date, yardstick: Callable[[str], dict[str, float]], only: frozenset[str]
+) -> dict[str, Any]:
     """Each pipeline figure on fresh services and a fresh server, so none inherits another's backlog.
 
     The yardstick (a) is measured right before and right after the batch figure (b) and averaged: this
     machine's speed drifts by tens of percent within a minute (a shared host), so a yardstick measured
     earlier in the run can be far from the speed the batch figure ran at. Both are reported."""
     out: dict[str, Any] = {}
-    with pipeline.running_pipeline() as running:
-        console.print(f"services up; (c) end to end at {E2E_RATE:g} resources/s for {plan.e2e_s:g} s ...")
-        out.update(await pipeline.end_to_end(running, Traffic(run + "c", today, seed=7), E2E_RATE, plan.e2e_s))
+    if "c" in only:
+        with pipeline.running_pipeline() as running:
+            console.print(f"services up; (c) end to end at {E2E_RATE:g} resources/s for {plan.e2e_s:g} s ...")
+            out.update(await pipeline.end_to_end(running, Traffic(run + "c", today, seed=7), E2E_RATE, plan.e2e_s))
+    if "b" not in only:
+        return out
     for name, batch, connections, seed in (("batch", 100, 3, 9), ("single", None, 8, 8)):
         if batch:
             before = yardstick("before")

@@ -39,7 +39,8 @@ class Target:
 
 
 TARGETS = (
-    Target("ratio", "batch ingest / yardstick", 0.5, at_least=True),
+    # Issue 19: 0.7 once the intake validates through the compiled screen (the yardstick keeps the models).
+    Target("ratio", "batch ingest / yardstick", 0.7, at_least=True),
     # Stat alerts are never held: the 250 ms target applies to them as measured. Settled alerts are
     # reported net of the notifier's settle window (docs/decisions/0010), against the same limit.
     Target("e2e_stat_p99_ms", "p99 end to end of stat alerts at 500 resources/s (ms)", 250.0, at_least=False),

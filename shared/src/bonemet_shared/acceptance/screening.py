@@ -38,10 +38,9 @@ class _NotCompilable(Exception):
 class _Rules:
     """What the two Python validators check on one model, by JSON key."""
 
-    children: dict[str, _Rules]
-    """Keys whose values the compiled validator checks with a compiled nested model (filled once all exist)."""
-    complex_lists: tuple[str, ...]
-    """List keys of complex type: a null item is an error (``reject_null_complex_elements``)."""
+    elements: dict[str, tuple[_Rules | None, bool]]
+    """JSON key -> (the rules of its compiled nested model, if any; whether it is a list of a complex type,
+    where a null item is an error: ``reject_null_complex_elements``). Nested rules are filled in once all exist."""
     required: tuple[str, ...]
     """Primitive keys with minimum cardinality 1 (the screen wants the value itself, not an extension)."""
     choices: tuple[tuple[tuple[str, ...], bool], ...]
@@ -81,7 +80,8 @@ def screen_for(resource_type: str) -> Screen | None:
     except (_NotCompilable, KeyError, ValueError, AttributeError, ImportError):
         return None
     for each, children in nesting.items():
-        rules[each].children.update({key: rules[child] for key, child in children.items()})
+        elements = rules[each].elements
+        elements.update({key: (rules[child], elements.get(key, (None, False))[1]) for key, child in children.items()})
     schema = {"type": "definitions", "schema": root, "definitions": list(compiled.values())}
     return Screen(resource_type, SchemaValidator(schema), rules[model])
 
@@ -197,17 +197,12 @@ def _rules_of(model: Any) -> _Rules:
     by_name = frozenset(name for name, key in key_of.items() if key != name)
     if {"resourceType", "resource_type"} & (set(key_of) | set(key_of.values())):
         raise _NotCompilable(model)  # the models' __init__ treats these keys apart
-    return _Rules({}, complex_lists, required, choices, by_name)
+    elements: dict[str, tuple[_Rules | None, bool]] = {key: (None, True) for key in complex_lists}
+    return _Rules(elements, required, choices, by_name)
 
 
 def _obeys(node: dict[str, Any], rules: _Rules) -> bool:
     """What the two reference validators would find on ``node`` and every element the screen compiled in it."""
-    if rules.by_name and not rules.by_name.isdisjoint(node):
-        return False
-    for key in rules.complex_lists:
-        value = node.get(key)
-        if type(value) is list and any(item is None for item in value):
-            return False
     for key in rules.required:
         if node.get(key) is None:
             return False  # absent value: the reference may accept an extension instead; it decides
@@ -215,13 +210,22 @@ def _obeys(node: dict[str, Any], rules: _Rules) -> bool:
         given = sum(node.get(key) is not None for key in keys)
         if given > 1 or (required and given == 0):
             return False
-    for key, nested in rules.children.items():
-        value = node.get(key)
+    if rules.by_name and not rules.by_name.isdisjoint(node):
+        return False
+    elements = rules.elements
+    for key, value in node.items():
+        element = elements.get(key)
+        if element is None:
+            continue
+        nested, complex_list = element
         if type(value) is dict:
-            if not _obeys(value, nested):
+            if nested is not None and not _obeys(value, nested):
                 return False
         elif type(value) is list:
             for item in value:
-                if type(item) is dict and not _obeys(item, nested):
+                if item is None:
+                    if complex_list:
+                        return False
+                elif nested is not None and type(item) is dict and not _obeys(item, nested):
                     return False
     return True
