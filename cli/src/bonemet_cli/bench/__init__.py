@@ -8,7 +8,9 @@ notifier's settle window) apart; (d) engine evaluations/s, in one process and in
 once; (e) state bytes per patient for 10,000 synthetic patients; (f) bulk import of a local NDJSON export of
 50,000 resources through the shared acceptance path (the puller's code), as a ratio to (a); (g) CDS Hooks
 patient-view latency with a stored suggestion (the CDS service as its own process, tokens checked), with
-discovery as the same run's baseline.
+discovery as the same run's baseline; (h) the intake's accepted rate, answer p99 and stat-alert p99 at offered
+loads from 100 to 2,000 resources/s; (i) scale-out: the same backlog worked off by one and by two replicas of
+the recommender and the notifier.
 
 (d), (e), (f) and (g) are measured first, with the machine to themselves; then the services start as
 separate processes (as ``bonemet demo`` starts them) for (c) and (b); the yardstick (a) runs right
@@ -48,16 +50,24 @@ class Plan:
     throughput_s: float
     synthetic: int
     cds_s: float
+    sweep_s: float
+    scale_resources: int
 
 
-FULL = Plan(yardstick=20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200, cds_s=10.0)
-QUICK = Plan(yardstick=5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60, cds_s=3.0)
+FULL = Plan(
+    20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200, cds_s=10.0, sweep_s=6.0, scale_resources=10_000
+)
+QUICK = Plan(
+    5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60, cds_s=3.0, sweep_s=3.0, scale_resources=4_000
+)
+SWEEP_RATES = [100.0, 250.0, 500.0, 1_000.0, 1_500.0, 2_000.0]
+"""(h) offered loads, resources/s."""
 CDS_PATIENTS = 200
 E2E_RATE = 500.0
 STATE_PATIENTS = 10_000
 
 
-FIGURES = "abcdefg"
+FIGURES = "abcdefghi"
 
 
 def _figures(text: str) -> frozenset[str]:
@@ -82,6 +92,14 @@ def main(argv: list[str]) -> int:
         "a ratio to it is measured (b, d, f)",
     )
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--plots",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also draw PNGs there (matplotlib): latency CDF of (c), throughput and p99 against offered load "
+        "(h), CPU share per process during (b) batch",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     only: frozenset[str] = args.only
@@ -120,9 +138,21 @@ def main(argv: list[str]) -> int:
         with console.status(f"(a) yardstick, {when} ..."):
             return inprocess.yardstick(yardstick_items)
 
-    if only & set("bc"):
+    if only & set("bch"):
         with console.status("starting intake, recommender, notifier ..."):
             results.update(asyncio.run(_pipeline(plan, run, today, yardstick, only)))
+    if "i" in only:
+        for replicas in (1, 2):
+            with console.status(f"(i) scale-out, {replicas} recommender and notifier replicas ..."):
+                traffic = Traffic(f"{run}i{replicas}", today, seed=12)
+                measured = asyncio.run(pipeline.scale_out(traffic, plan.scale_resources, replicas))
+                results.update({f"scale_out_{replicas}_{key}": value for key, value in measured.items()})
+        for figure in ("recommender", "pipeline"):
+            results[f"scale_out_{figure}_ratio"] = ratio(
+                results.get(f"scale_out_2_{figure}_resources_per_s"),
+                results.get(f"scale_out_1_{figure}_resources_per_s"),
+            )
+    samples = results.pop(pipeline.SAMPLES, {})
     if "b" not in only and only & set("adf"):
         results.update(yardstick("alone"))
     results["ratio"] = ratio(results.get("intake_batch_resources_per_s"), results.get("yardstick_resources_per_s"))
@@ -138,6 +168,11 @@ def main(argv: list[str]) -> int:
     if args.json is not None:
         args.json.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         console.print(f"written to {args.json}")
+    if args.plots is not None:
+        from bonemet_cli.bench import plots as drawing  # matplotlib is a development dependency: imported only here
+
+        for path in drawing.draw(document, samples, args.plots):
+            console.print(f"drawn {path}")
     return 0
 
 
@@ -154,6 +189,11 @@ async def _pipeline(
         with pipeline.running_pipeline() as running:
             console.print(f"services up; (c) end to end at {E2E_RATE:g} resources/s for {plan.e2e_s:g} s ...")
             out.update(await pipeline.end_to_end(running, Traffic(run + "c", today, seed=7), E2E_RATE, plan.e2e_s))
+    if "h" in only:
+        with pipeline.running_pipeline() as running:
+            console.print(f"services up; (h) offered load {SWEEP_RATES[0]:g}-{SWEEP_RATES[-1]:g} resources/s ...")
+            sweep = Traffic(run + "h", today, seed=13)
+            out["load_sweep"] = await pipeline.offered_load_sweep(running, sweep, SWEEP_RATES, plan.sweep_s)
     if "b" not in only:
         return out
     for name, batch, connections, seed in (("batch", 100, 3, 9), ("single", None, 8, 8)):
@@ -257,6 +297,14 @@ def _print(doc: dict[str, Any]) -> None:
         ("(g) CDS patient-view p99", "cds_patient_view_p99_ms", " ms"),
         ("    discovery p99 (baseline: HTTP + token check)", "cds_discovery_p99_ms", " ms"),
         ("    patient-view p99 / discovery p99", "cds_patient_view_p99_over_discovery", ""),
+        (
+            "(i) scale-out: 1 recommender + 1 notifier, until drained",
+            "scale_out_1_recommender_resources_per_s",
+            " res/s",
+        ),
+        ("    2 recommenders + 2 notifiers, same load", "scale_out_2_recommender_resources_per_s", " res/s"),
+        ("    2 replicas / 1 replica (recommender drained)", "scale_out_recommender_ratio", ""),
+        ("    2 replicas / 1 replica (notifier drained too)", "scale_out_pipeline_ratio", ""),
     ]
     for label, key, unit in rows:
         target = targets.get(key)
@@ -274,6 +322,12 @@ def _print(doc: dict[str, Any]) -> None:
             value = f"{_fmt(doc.get('e2e_offered_resources_per_s'))} / {_fmt(doc.get(key))}"
         table.add_row(label, value, verdict)
     console.print(table)
+    for point in doc.get("load_sweep") or []:
+        console.print(
+            f"(h) offered {_fmt(point['offered_resources_per_s'])} res/s: accepted "
+            f"{_fmt(point['accepted_resources_per_s'])} res/s, answer p99 {_fmt(point['request_p99_ms'])} ms, "
+            f"stat alert p99 {_fmt(point['stat_p99_ms'])} ms ({point['stat_notifications']} alerts)"
+        )
     spent = [
         f"{name} {doc[key]:,.0f}"
         for name in ("intake", "recommender", "notifier", "audit", "server", "client")

@@ -33,7 +33,7 @@ from bonemet_recommender.engine.output import careplan_id
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.inspection import group_states
 from bonemet_shared.settings import get_settings
-from bonemet_shared.streams import RECOMMENDER_GROUP, intake_streams
+from bonemet_shared.streams import NOTIFIER_GROUP, RECOMMENDER_GROUP, intake_streams, suggestions_streams
 
 
 @dataclass
@@ -47,8 +47,9 @@ class Pipeline:
 
 
 @contextlib.contextmanager
-def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
-    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for CPU)."""
+def running_pipeline(startup_timeout: float = 60.0, replicas: dict[str, int] | None = None) -> Iterator[Pipeline]:
+    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for CPU),
+    the consuming services with ``replicas`` each when given."""
     with tempfile.TemporaryDirectory(prefix="bonemet-bench-") as folder:
         data_dir = Path(folder)
         with embedded_server(data_dir) as url:
@@ -70,7 +71,7 @@ def running_pipeline(startup_timeout: float = 60.0) -> Iterator[Pipeline]:
             }
             env.pop("BONEMET_INTAKE_TOKENS", None)  # loopback host, no token table: auth is off
             (data_dir / "logs").mkdir()
-            supervisor = Supervisor(ALL, env, log_dir=str(data_dir / "logs"))
+            supervisor = Supervisor(ALL, env, log_dir=str(data_dir / "logs"), replicas=replicas)
             supervisor.start()
             try:
                 deadline = time.monotonic() + startup_timeout
@@ -167,6 +168,9 @@ class _Load:
     """alert id -> wall time ns of the 2xx of the request that created its lesion."""
     statuses: dict[int, int] = field(default_factory=dict)
     late_s: list[float] = field(default_factory=list)
+    answer_ms: list[float] = field(default_factory=list)
+    """Request to 2xx, per accepted request."""
+    last_answer: float = 0.0
 
 
 async def end_to_end(
@@ -187,6 +191,7 @@ async def end_to_end(
         free.put_nowait(Connection(pipeline.host, pipeline.port))
 
     async def send(index: int, connection: Connection) -> None:
+        asked = time.time_ns()
         try:
             status, _ = await connection.post(*bodies[index])
         except (ConnectionError, asyncio.IncompleteReadError, OSError):
@@ -194,6 +199,9 @@ async def end_to_end(
         answered = time.time_ns()
         free.put_nowait(connection)
         load.statuses[status] = load.statuses.get(status, 0) + 1
+        if 200 <= status < 300:
+            load.answer_ms.append((answered - asked) / 1e6)
+            load.last_answer = loop.time()
         if items[index].creates_lesion and 200 <= status < 300:
             load.sent_2xx[alert_of(items[index].patient)] = answered
 
@@ -234,9 +242,12 @@ async def end_to_end(
             (stat if priority == "stat" else settled).append(latency)
             seen.append((seen_at - answered) / 1e6 - held_ms)
     ok = sum(count for status, count in load.statuses.items() if 200 <= status < 300)
+    answered_for_s = load.last_answer - start
     return {
         "e2e_offered_resources_per_s": rate,
         "e2e_achieved_resources_per_s": len(times) / sent_for_s if sent_for_s else None,
+        "e2e_accepted_resources_per_s": ok / answered_for_s if answered_for_s > 0 else None,
+        "e2e_request_p99_ms": percentile(load.answer_ms, 99),
         "e2e_duration_s": duration,
         "e2e_resources": len(times),
         "e2e_2xx": ok,
@@ -258,7 +269,33 @@ async def end_to_end(
         "e2e_seen_p50_ms": percentile(seen, 50),
         "e2e_seen_p99_ms": percentile(seen, 99),
         "e2e_send_lateness_p99_ms": (percentile(load.late_s, 99) or 0.0) * 1000,
+        SAMPLES: {"stat_ms": stat, "settled_ms": settled},
     }
+
+
+SAMPLES = "_samples"
+"""The key of a figure's raw latencies: kept for the plots, left out of the JSON."""
+
+
+async def offered_load_sweep(
+    pipeline: Pipeline, traffic: Traffic, rates: list[float], duration: float
+) -> list[dict[str, Any]]:
+    """(h) The same mixed traffic offered at each rate in turn (lowest first), on one running pipeline:
+    what the intake accepted per second, its answer time and the stat alerts' latency at each."""
+    points = []
+    for rate in rates:
+        result = await end_to_end(pipeline, traffic, rate, duration, drain_s=10.0)
+        points.append(
+            {
+                "offered_resources_per_s": rate,
+                "accepted_resources_per_s": result["e2e_accepted_resources_per_s"],
+                "request_p99_ms": result["e2e_request_p99_ms"],
+                "stat_p99_ms": result["e2e_stat_p99_ms"],
+                "stat_notifications": result["e2e_stat_notifications"],
+                "non_2xx": result["e2e_non_2xx"],
+            }
+        )
+    return points
 
 
 async def throughput(
@@ -332,3 +369,51 @@ async def drain_rate(url: str, seconds: float) -> float | None:
         return None
     await asyncio.sleep(seconds)
     return (before - recommender_backlog(url)) / seconds
+
+
+def consumers_backlog(url: str) -> tuple[int, int]:
+    """What the recommender and the notifier have still to do: lag and pending of their groups, all partitions."""
+    partitions = get_settings().partitions
+    streams: dict[str, tuple[str, ...]] = {stream: (RECOMMENDER_GROUP,) for stream in intake_streams(partitions)}
+    streams.update({stream: (NOTIFIER_GROUP,) for stream in suggestions_streams(partitions)})
+    left = {RECOMMENDER_GROUP: 0, NOTIFIER_GROUP: 0}
+    with redis.Redis.from_url(url) as client:
+        for state in group_states(client, streams):
+            left[state.group] += (state.lag or 0) + state.pending
+    return left[RECOMMENDER_GROUP], left[NOTIFIER_GROUP]
+
+
+async def scale_out(traffic: Traffic, resources: int, replicas: int, wait_s: float = 300.0) -> dict[str, float]:
+    """(i) ``resources`` of mixed traffic in 100-entry batch Bundles, sent as fast as the intake takes them
+    (past one recommender's capacity: a backlog builds), with ``replicas`` recommenders and notifiers:
+    resources/s from the first request until the recommender group has nothing left, and until the
+    notifier's has nothing left either (that one includes the settle window of the last alerts)."""
+    mixed = traffic.mixed()
+    queue = [orjson.dumps(batch_bundle([next(mixed) for _ in range(100)])) for _ in range(resources // 100)]
+    sent = len(queue) * 100
+    out: dict[str, float] = {}
+    with running_pipeline(replicas={"recommender": replicas, "notifier": replicas}) as running:
+        await warm_up(running, traffic)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+
+        async def sender() -> None:
+            connection = Connection(running.host, running.port)
+            while queue:
+                status, _ = await connection.post("/fhir", queue.pop())
+                if status != 200:
+                    raise RuntimeError(f"scale-out batch answered {status}")
+            await connection.close()
+
+        await asyncio.gather(*(sender() for _ in range(3)))
+        out["ingest_resources_per_s"] = sent / (loop.time() - started)
+        deadline = started + wait_s
+        while loop.time() < deadline:
+            recommender, notifier = consumers_backlog(running.url)
+            if recommender == 0 and "recommender_resources_per_s" not in out:
+                out["recommender_resources_per_s"] = sent / (loop.time() - started)
+            if recommender == 0 and notifier == 0:
+                out["pipeline_resources_per_s"] = sent / (loop.time() - started)
+                break
+            await asyncio.sleep(0.05)
+    return out
