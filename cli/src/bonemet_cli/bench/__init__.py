@@ -55,10 +55,10 @@ class Plan:
 
 
 FULL = Plan(
-    20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200, cds_s=10.0, sweep_s=6.0, scale_resources=10_000
+    20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200, cds_s=10.0, sweep_s=6.0, scale_resources=30_000
 )
 QUICK = Plan(
-    5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60, cds_s=3.0, sweep_s=3.0, scale_resources=4_000
+    5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60, cds_s=3.0, sweep_s=3.0, scale_resources=12_000
 )
 SWEEP_RATES = [100.0, 250.0, 500.0, 1_000.0, 1_500.0, 2_000.0]
 """(h) offered loads, resources/s."""
@@ -305,6 +305,7 @@ def _print(doc: dict[str, Any]) -> None:
         ("    2 recommenders + 2 notifiers, same load", "scale_out_2_recommender_resources_per_s", " res/s"),
         ("    2 replicas / 1 replica (recommender drained)", "scale_out_recommender_ratio", ""),
         ("    2 replicas / 1 replica (notifier drained too)", "scale_out_pipeline_ratio", ""),
+        ("    recommender consumers seen with 2 replicas", "scale_out_2_recommender_consumers", ""),
     ]
     for label, key, unit in rows:
         target = targets.get(key)

@@ -44,12 +44,13 @@ class Pipeline:
     data_dir: Path
     outbox: Path
     supervisor: Supervisor
+    env: dict[str, str]
 
 
 @contextlib.contextmanager
-def running_pipeline(startup_timeout: float = 60.0, replicas: dict[str, int] | None = None) -> Iterator[Pipeline]:
-    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for CPU),
-    the consuming services with ``replicas`` each when given."""
+def running_pipeline(startup_timeout: float = 60.0, services: list[str] = ALL) -> Iterator[Pipeline]:
+    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for
+    CPU) or only ``services``."""
     with tempfile.TemporaryDirectory(prefix="bonemet-bench-") as folder:
         data_dir = Path(folder)
         with embedded_server(data_dir) as url:
@@ -71,7 +72,7 @@ def running_pipeline(startup_timeout: float = 60.0, replicas: dict[str, int] | N
             }
             env.pop("BONEMET_INTAKE_TOKENS", None)  # loopback host, no token table: auth is off
             (data_dir / "logs").mkdir()
-            supervisor = Supervisor(ALL, env, log_dir=str(data_dir / "logs"), replicas=replicas)
+            supervisor = Supervisor(services, env, log_dir=str(data_dir / "logs"))
             supervisor.start()
             try:
                 deadline = time.monotonic() + startup_timeout
@@ -84,7 +85,7 @@ def running_pipeline(startup_timeout: float = 60.0, replicas: dict[str, int] | N
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"the intake did not become ready; logs in {data_dir / 'logs'}")
                     time.sleep(0.1)
-                yield Pipeline(url, "127.0.0.1", port, data_dir, data_dir / "outbox", supervisor)
+                yield Pipeline(url, "127.0.0.1", port, data_dir, data_dir / "outbox", supervisor, env)
             finally:
                 supervisor.stop()
 
@@ -371,31 +372,31 @@ async def drain_rate(url: str, seconds: float) -> float | None:
     return (before - recommender_backlog(url)) / seconds
 
 
-def consumers_backlog(url: str) -> tuple[int, int]:
-    """What the recommender and the notifier have still to do: lag and pending of their groups, all partitions."""
+def consumers_backlog(url: str) -> tuple[dict[str, int], int]:
+    """What the recommender (per intake partition) and the notifier (in all) have still to do: lag + pending."""
     partitions = get_settings().partitions
     streams: dict[str, tuple[str, ...]] = {stream: (RECOMMENDER_GROUP,) for stream in intake_streams(partitions)}
     streams.update({stream: (NOTIFIER_GROUP,) for stream in suggestions_streams(partitions)})
-    left = {RECOMMENDER_GROUP: 0, NOTIFIER_GROUP: 0}
+    recommender: dict[str, int] = {}
+    notifier = 0
     with redis.Redis.from_url(url) as client:
         for state in group_states(client, streams):
-            left[state.group] += (state.lag or 0) + state.pending
-    return left[RECOMMENDER_GROUP], left[NOTIFIER_GROUP]
+            if state.group == RECOMMENDER_GROUP:
+                recommender[state.stream] = state.backlog or 0
+            else:
+                notifier += state.backlog or 0
+    return recommender, notifier
 
 
 async def scale_out(traffic: Traffic, resources: int, replicas: int, wait_s: float = 300.0) -> dict[str, float]:
-    """(i) ``resources`` of mixed traffic in 100-entry batch Bundles, sent as fast as the intake takes them
-    (past one recommender's capacity: a backlog builds), with ``replicas`` recommenders and notifiers:
-    resources/s from the first request until the recommender group has nothing left, and until the
-    notifier's has nothing left either (that one includes the settle window of the last alerts)."""
+    """(i) ``resources`` of mixed traffic in 100-entry batch Bundles accepted by the intake while no recommender
+    or notifier runs (a backlog: an offered load past any replica count's capacity); then ``replicas`` of each
+    start and work it off. Resources/s from the moment every replica is consuming until the recommender
+    group has nothing left, and until the notifier's has nothing left either (that includes the settle window)."""
     mixed = traffic.mixed()
     queue = [orjson.dumps(batch_bundle([next(mixed) for _ in range(100)])) for _ in range(resources // 100)]
-    sent = len(queue) * 100
     out: dict[str, float] = {}
-    with running_pipeline(replicas={"recommender": replicas, "notifier": replicas}) as running:
-        await warm_up(running, traffic)
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+    with running_pipeline(services=["intake", "audit"]) as running:
 
         async def sender() -> None:
             connection = Connection(running.host, running.port)
@@ -406,14 +407,51 @@ async def scale_out(traffic: Traffic, resources: int, replicas: int, wait_s: flo
             await connection.close()
 
         await asyncio.gather(*(sender() for _ in range(3)))
-        out["ingest_resources_per_s"] = sent / (loop.time() - started)
-        deadline = started + wait_s
-        while loop.time() < deadline:
-            recommender, notifier = consumers_backlog(running.url)
-            if recommender == 0 and "recommender_resources_per_s" not in out:
-                out["recommender_resources_per_s"] = sent / (loop.time() - started)
-            if recommender == 0 and notifier == 0:
-                out["pipeline_resources_per_s"] = sent / (loop.time() - started)
+        backlog, _ = consumers_backlog(running.url)
+        out["backlog"] = sum(backlog.values())
+        consumers = Supervisor(
+            ["recommender", "notifier"],
+            running.env,
+            log_dir=str(running.data_dir / "logs"),
+            replicas={"recommender": replicas, "notifier": replicas},
+        )
+        consumers.start()
+        try:
+            out.update(await _drained(running.url, backlog, wait_s))
+            out["recommender_consumers"] = len(_recommender_consumers(running.url))
+        finally:
+            consumers.stop()
+    return out
+
+
+def _recommender_consumers(url: str) -> set[str]:
+    """The consumer names that read the intake partitions: one per replica when the partitions are shared out."""
+    names: set[str] = set()
+    with redis.Redis.from_url(url, decode_responses=True) as client:
+        for stream in intake_streams(get_settings().partitions):
+            names.update(str(c["name"]) for c in client.xinfo_consumers(stream, RECOMMENDER_GROUP))
+    return names
+
+
+async def _drained(url: str, backlog: dict[str, int], wait_s: float) -> dict[str, float]:
+    """Rates at which the recommender, then also the notifier, worked off the backlog, timed from the moment
+    every partition's backlog has begun to shrink (every replica is up: their start-up is left out)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    started: float | None = None
+    left_at_start = 0
+    out: dict[str, float] = {}
+    while loop.time() < deadline:
+        recommender, notifier = consumers_backlog(url)
+        now, left = loop.time(), sum(recommender.values())
+        if started is None:
+            if all(recommender.get(stream, 0) < count for stream, count in backlog.items() if count):
+                started, left_at_start = now, left
+        elif now > started and left == 0:
+            out.setdefault("recommender_resources_per_s", left_at_start / (now - started))
+            if notifier == 0:
+                out["pipeline_resources_per_s"] = left_at_start / (now - started)
                 break
-            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.02)
+    out["timed_backlog"] = left_at_start
     return out
