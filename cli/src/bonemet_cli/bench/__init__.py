@@ -305,7 +305,11 @@ def _print(doc: dict[str, Any]) -> None:
         ("    2 recommenders + 2 notifiers, same load", "scale_out_2_recommender_resources_per_s", " res/s"),
         ("    2 replicas / 1 replica (recommender drained)", "scale_out_recommender_ratio", ""),
         ("    2 replicas / 1 replica (notifier drained too)", "scale_out_pipeline_ratio", ""),
-        ("    recommender consumers seen with 2 replicas", "scale_out_2_recommender_consumers", ""),
+        (
+            "    busiest of the 2 recommenders' share of their CPU",
+            "scale_out_2_recommender_busiest_replica_cpu_share",
+            "",
+        ),
     ]
     for label, key, unit in rows:
         target = targets.get(key)

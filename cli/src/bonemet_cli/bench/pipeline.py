@@ -418,19 +418,14 @@ async def scale_out(traffic: Traffic, resources: int, replicas: int, wait_s: flo
         consumers.start()
         try:
             out.update(await _drained(running.url, backlog, wait_s))
-            out["recommender_consumers"] = len(_recommender_consumers(running.url))
+            # Each replica's CPU: the partitions are shared out when every replica worked, not just one.
+            spent = [
+                cpu.cpu_s(c.process.pid) or 0.0 for c in consumers.children if c.process and "recommender" in c.module
+            ]
+            out["recommender_busiest_replica_cpu_share"] = max(spent) / sum(spent) if sum(spent) else 1.0
         finally:
             consumers.stop()
     return out
-
-
-def _recommender_consumers(url: str) -> set[str]:
-    """The consumer names that read the intake partitions: one per replica when the partitions are shared out."""
-    names: set[str] = set()
-    with redis.Redis.from_url(url, decode_responses=True) as client:
-        for stream in intake_streams(get_settings().partitions):
-            names.update(str(c["name"]) for c in client.xinfo_consumers(stream, RECOMMENDER_GROUP))
-    return names
 
 
 async def _drained(url: str, backlog: dict[str, int], wait_s: float) -> dict[str, float]:

@@ -15,6 +15,8 @@ matplotlib.use("Agg")  # no display: files only
 
 import matplotlib.pyplot as plt
 
+from bonemet_cli.bench.stats import TARGETS
+
 PROCESSES = ("intake", "recommender", "notifier", "audit", "server", "client")
 
 
@@ -43,7 +45,8 @@ def _latency_cdf(samples: Mapping[str, Sequence[float]], caption: str, path: Pat
         if ordered:
             fractions = [(i + 1) / len(ordered) for i in range(len(ordered))]
             axes.step(ordered, fractions, where="post", label=f"{label}, n={len(ordered)}")
-    axes.axvline(100, color="grey", linestyle=":", label="stat p99 target 100 ms")
+    limit = next(t.limit for t in TARGETS if t.key == "e2e_stat_p99_ms")
+    axes.axvline(limit, color="grey", linestyle=":", label=f"p99 target {limit:g} ms")
     axes.axhline(0.99, color="grey", linestyle="--", linewidth=0.8)
     axes.set_xscale("log")
     axes.set_xlabel("end-to-end latency, 2xx to notification file (ms, log scale)")
