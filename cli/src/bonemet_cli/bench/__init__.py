@@ -13,9 +13,9 @@ loads from 100 to 2,000 resources/s; (i) scale-out: the same backlog worked off 
 the recommender and the notifier.
 
 (d), (e), (f) and (g) are measured first, with the machine to themselves; then the services start as
-separate processes (as ``bonemet demo`` starts them) for (c) and (b); the yardstick (a) runs right
-before and right after the batch figure of (b). A command, not a test: the targets are reported, never
-asserted.
+separate processes (as ``bonemet demo`` starts them) for (c), (h) and (b), and again for (i); the yardstick
+(a) runs right before and right after the batch figure of (b). A command, not a test: the targets are
+reported, never asserted.
 """
 
 from __future__ import annotations
