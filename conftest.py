@@ -70,7 +70,7 @@ def redis_server_url() -> Iterator[str]:
         from testcontainers.core.container import DockerContainer
         from testcontainers.core.waiting_utils import wait_for_logs
 
-        # appendonly: the services' default durability (fsync, docs/decisions/0012) needs it
+        # appendonly: the services' default durability (fsync, docs/decisions/0014) needs it
         command = "valkey-server --appendonly yes --appendfsync everysec --hz 100"
         with DockerContainer("valkey/valkey:9").with_command(command).with_exposed_ports(6379) as container:
             wait_for_logs(container, "Ready to accept connections")
@@ -80,7 +80,7 @@ def redis_server_url() -> Iterator[str]:
 
     from bonemet_shared.embedded import PERSISTENCE
 
-    # the embedded server's persistence: the services' default durability (fsync, docs/decisions/0012) needs it
+    # the embedded server's persistence: the services' default durability (fsync, docs/decisions/0014) needs it
     with ValkeyServer(**PERSISTENCE) as server:
         yield server.connection_url
 

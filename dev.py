@@ -136,7 +136,7 @@ def checked_tests(extra: list[str]) -> int:
         # The same server-facing tests once more on the machine's own Redis, so both server
         # families (Valkey and Redis) stay covered.
         print(f"again against Redis at {LOCAL_REDIS[0]}:{LOCAL_REDIS[1]}:", flush=True)
-        # durability none: the machine's Redis 7.0 has no WAITAOF, so it cannot confirm fsync (docs/decisions/0012)
+        # durability none: the machine's Redis 7.0 has no WAITAOF, so it cannot confirm fsync (docs/decisions/0014)
         env = {
             **os.environ,
             "BONEMET_REDIS_URL": f"redis://{LOCAL_REDIS[0]}:{LOCAL_REDIS[1]}",

@@ -1,6 +1,6 @@
 """Durable acknowledgement: a 2xx (or an XACK) only once the committed writes survive a host crash.
 
-``BONEMET_DURABILITY`` (docs/decisions/0012):
+``BONEMET_DURABILITY`` (docs/decisions/0014):
 
 - ``fsync`` (default): ``WAITAOF 1 0``: the server's append-only file is fsynced past the commit.
   Needs WAITAOF (Redis 7.2+, Valkey) and ``appendonly yes``; a server with ``appendfsync always``

@@ -1,6 +1,6 @@
 """High availability: ``redis+sentinel://`` URLs, followed through a failover by redis-py's Sentinel support.
 
-The URL form (docs/operations.md, docs/decisions/0012)::
+The URL form (docs/operations.md, docs/decisions/0014)::
 
     redis+sentinel://[[username]:password@]host[:port][,host[:port]...]/service[/db][?sentinel_password=...]
 

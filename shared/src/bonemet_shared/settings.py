@@ -36,7 +36,7 @@ class Settings(BaseSettings):
         default=Durability.FSYNC,
         description="When a write is acknowledged: 'fsync' once the server's append-only file is fsynced "
         "(WAITAOF; Redis 7.2+ or Valkey with appendonly yes), 'replica' once one replica has it, 'none' right "
-        "after the transaction (a host crash can lose the last second). docs/decisions/0012.",
+        "after the transaction (a host crash can lose the last second). docs/decisions/0014.",
     )
     embedded_maxmemory: str = Field(
         default=EMBEDDED_MAXMEMORY,

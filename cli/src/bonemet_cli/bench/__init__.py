@@ -1,4 +1,4 @@
-"""``bonemet bench [--quick] [--json FILE]``: the figures of docs/performance.md, measured in one run.
+"""``bonemet bench [--quick] [--only LETTERS] [--json FILE]``: the figures of docs/performance.md, measured in one run.
 
 (a) the yardstick (raw redis-py pipelined XADD + XREADGROUP/XACK + R4B validation, in one process);
 (b) intake throughput over HTTP with the recommender, notifier and audit archiver running (single
@@ -9,12 +9,14 @@ notifier's settle window) apart; (d) engine evaluations/s, in one process and in
 once; (e) state bytes per patient for 10,000 synthetic patients; (f) bulk import of a local NDJSON export of
 50,000 resources through the shared acceptance path (the puller's code), as a ratio to (a); (g) CDS Hooks
 patient-view latency with a stored suggestion (the CDS service as its own process, tokens checked), with
-discovery as the same run's baseline.
+discovery as the same run's baseline; (h) the intake's accepted rate, answer p99 and stat-alert p99 at offered
+loads from 100 to 2,000 resources/s; (i) scale-out: the same backlog worked off by one and by two replicas of
+the recommender and the notifier.
 
 (d), (e), (f) and (g) are measured first, with the machine to themselves; then the services start as
-separate processes (as ``bonemet demo`` starts them) for (c) and (b); the yardstick (a) runs right
-before and right after the batch figure of (b). A command, not a test: the targets are reported, never
-asserted.
+separate processes (as ``bonemet demo`` starts them) for (c), (h) and (b), and again for (i); the yardstick
+(a) runs right before and right after the batch figure of (b). A command, not a test: the targets are
+reported, never asserted.
 """
 
 from __future__ import annotations
@@ -49,13 +51,32 @@ class Plan:
     throughput_s: float
     synthetic: int
     cds_s: float
+    sweep_s: float
+    scale_resources: int
 
 
-FULL = Plan(yardstick=20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200, cds_s=10.0)
-QUICK = Plan(yardstick=5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60, cds_s=3.0)
+FULL = Plan(
+    20_000, engine_s=3.0, e2e_s=20.0, throughput_s=10.0, synthetic=200, cds_s=10.0, sweep_s=6.0, scale_resources=30_000
+)
+QUICK = Plan(
+    5_000, engine_s=1.0, e2e_s=8.0, throughput_s=5.0, synthetic=60, cds_s=3.0, sweep_s=3.0, scale_resources=12_000
+)
+SWEEP_RATES = [100.0, 250.0, 500.0, 1_000.0, 1_500.0, 2_000.0]
+"""(h) offered loads, resources/s."""
 CDS_PATIENTS = 200
 E2E_RATE = 500.0
 STATE_PATIENTS = 10_000
+
+
+FIGURES = "abcdefghi"
+
+
+def _figures(text: str) -> frozenset[str]:
+    chosen = frozenset(part.strip() for part in text.replace(",", " ").split())
+    unknown = chosen - set(FIGURES)
+    if not chosen or unknown:
+        raise argparse.ArgumentTypeError(f"letters among {', '.join(FIGURES)}; not {', '.join(sorted(unknown))}")
+    return chosen
 
 
 def main(argv: list[str]) -> int:
@@ -63,38 +84,78 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="shorter runs (under two minutes; about one on a quiet two-core machine)"
     )
+    parser.add_argument(
+        "--only",
+        type=_figures,
+        default=frozenset(FIGURES),
+        metavar="LETTERS",
+        help="measure only these figures, e.g. 'b' or 'c,d' (default: all); the yardstick (a) runs whenever "
+        "a ratio to it is measured (b, d, f)",
+    )
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--plots",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also draw PNGs there (matplotlib): latency CDF of (c), throughput and p99 against offered load "
+        "(h), CPU share per process during (b) batch",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
+    only: frozenset[str] = args.only
     started = time.monotonic()
     run = f"b{int(time.time())}"
     today = datetime.now(UTC).date()
+    command = "bonemet bench" + (" --quick" if args.quick else "")
+    if only != frozenset(FIGURES):
+        command += f" --only {','.join(sorted(only))}"
     results: dict[str, Any] = {
         "machine": _machine(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": "bonemet bench" + (" --quick" if args.quick else ""),
+        "command": command,
         "quick": args.quick,
+        "figures": "".join(sorted(only)),
         "load_average_at_start": _load_average(),
     }
-    with console.status("(d) engine ..."):
-        patients = inprocess.engine_patients(Traffic(run + "e", today, seed=4), plan.synthetic)
-        results.update(inprocess.engine(patients, plan.engine_s))
-    with console.status(f"(e) state of {STATE_PATIENTS:,} patients ..."):
-        results.update(inprocess.state(Traffic(run + "s", today, seed=5), STATE_PATIENTS))
-    with console.status(f"(f) bulk import of {bulk.BULK_RESOURCES:,} resources ..."):
-        exported = Traffic(run + "f", today, seed=10).mixed()
-        results.update(bulk.bulk_import([next(exported) for _ in range(bulk.BULK_RESOURCES)]))
-    with console.status("(g) CDS Hooks patient-view ..."):
-        results.update(cds.patient_view(Traffic(run + "g", today, seed=11), CDS_PATIENTS, plan.cds_s))
+    if "d" in only:
+        with console.status("(d) engine ..."):
+            patients = inprocess.engine_patients(Traffic(run + "e", today, seed=4), plan.synthetic)
+            results.update(inprocess.engine(patients, plan.engine_s))
+    if "e" in only:
+        with console.status(f"(e) state of {STATE_PATIENTS:,} patients ..."):
+            results.update(inprocess.state(Traffic(run + "s", today, seed=5), STATE_PATIENTS))
+    if "f" in only:
+        with console.status(f"(f) bulk import of {bulk.BULK_RESOURCES:,} resources ..."):
+            exported = Traffic(run + "f", today, seed=10).mixed()
+            results.update(bulk.bulk_import([next(exported) for _ in range(bulk.BULK_RESOURCES)]))
+    if "g" in only:
+        with console.status("(g) CDS Hooks patient-view ..."):
+            results.update(cds.patient_view(Traffic(run + "g", today, seed=11), CDS_PATIENTS, plan.cds_s))
     mixed = Traffic(run + "y", today, seed=6).mixed()
     yardstick_items = [next(mixed) for _ in range(plan.yardstick)]
 
     def yardstick(when: str) -> dict[str, float]:
-        with console.status(f"(a) yardstick, {when} (b) ..."):
+        with console.status(f"(a) yardstick, {when} ..."):
             return inprocess.yardstick(yardstick_items)
 
-    with console.status("starting intake, recommender, notifier ..."):
-        results.update(asyncio.run(_pipeline(plan, run, today, yardstick)))
+    if only & set("bch"):
+        with console.status("starting intake, recommender, notifier ..."):
+            results.update(asyncio.run(_pipeline(plan, run, today, yardstick, only)))
+    if "i" in only:
+        for replicas in (1, 2):
+            with console.status(f"(i) scale-out, {replicas} recommender and notifier replicas ..."):
+                traffic = Traffic(f"{run}i{replicas}", today, seed=12)
+                measured = asyncio.run(pipeline.scale_out(traffic, plan.scale_resources, replicas))
+                results.update({f"scale_out_{replicas}_{key}": value for key, value in measured.items()})
+        for figure in ("recommender", "pipeline"):
+            results[f"scale_out_{figure}_ratio"] = ratio(
+                results.get(f"scale_out_2_{figure}_resources_per_s"),
+                results.get(f"scale_out_1_{figure}_resources_per_s"),
+            )
+    samples = results.pop(pipeline.SAMPLES, {})
+    if "b" not in only and only & set("adf"):
+        results.update(yardstick("alone"))
     results["ratio"] = ratio(results.get("intake_batch_resources_per_s"), results.get("yardstick_resources_per_s"))
     results["ratio_durability_none"] = ratio(
         results.get("intake_batch_durability_none_resources_per_s"), results.get("yardstick_resources_per_s")
@@ -114,21 +175,36 @@ def main(argv: list[str]) -> int:
     if args.json is not None:
         args.json.write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         console.print(f"written to {args.json}")
+    if args.plots is not None:
+        from bonemet_cli.bench import plots as drawing  # matplotlib is a development dependency: imported only here
+
+        for path in drawing.draw(document, samples, args.plots):
+            console.print(f"drawn {path}")
     return 0
 
 
-async def _pipeline(plan: Plan, run: str, today: date, yardstick: Callable[[str], dict[str, float]]) -> dict[str, Any]:
+async def _pipeline(
+    plan: Plan, run: str, today: date, yardstick: Callable[[str], dict[str, float]], only: frozenset[str]
+) -> dict[str, Any]:
     """Each pipeline figure on fresh services and a fresh server, so none inherits another's backlog.
 
     The yardstick (a) is measured right before and right after the batch figure (b) and averaged: this
     machine's speed drifts by tens of percent within a minute (a shared host), so a yardstick measured
     earlier in the run can be far from the speed the batch figure ran at. Both are reported."""
     out: dict[str, Any] = {}
-    with pipeline.running_pipeline() as running:
-        console.print(f"services up; (c) end to end at {E2E_RATE:g} resources/s for {plan.e2e_s:g} s ...")
-        out.update(await pipeline.end_to_end(running, Traffic(run + "c", today, seed=7), E2E_RATE, plan.e2e_s))
+    if "c" in only:
+        with pipeline.running_pipeline() as running:
+            console.print(f"services up; (c) end to end at {E2E_RATE:g} resources/s for {plan.e2e_s:g} s ...")
+            out.update(await pipeline.end_to_end(running, Traffic(run + "c", today, seed=7), E2E_RATE, plan.e2e_s))
+    if "h" in only:
+        with pipeline.running_pipeline() as running:
+            console.print(f"services up; (h) offered load {SWEEP_RATES[0]:g}-{SWEEP_RATES[-1]:g} resources/s ...")
+            sweep = Traffic(run + "h", today, seed=13)
+            out["load_sweep"] = await pipeline.offered_load_sweep(running, sweep, SWEEP_RATES, plan.sweep_s)
+    if "b" not in only:
+        return out
     # The batch figure twice in a row, with the default durability (fsync before 2xx) and without it
-    # (none), inside one yardstick bracket: what durable acknowledgement costs (docs/decisions/0012).
+    # (none), inside one yardstick bracket: what durable acknowledgement costs (docs/decisions/0014).
     runs = (("batch", 100, 3, 9, None), ("batch_durability_none", 100, 3, 9, "none"), ("single", None, 8, 8, None))
     for name, batch, connections, seed, durability in runs:
         if name == "batch":
@@ -238,6 +314,19 @@ def _print(doc: dict[str, Any]) -> None:
         ("(g) CDS patient-view p99", "cds_patient_view_p99_ms", " ms"),
         ("    discovery p99 (baseline: HTTP + token check)", "cds_discovery_p99_ms", " ms"),
         ("    patient-view p99 / discovery p99", "cds_patient_view_p99_over_discovery", ""),
+        (
+            "(i) scale-out: 1 recommender + 1 notifier, until drained",
+            "scale_out_1_recommender_resources_per_s",
+            " res/s",
+        ),
+        ("    2 recommenders + 2 notifiers, same load", "scale_out_2_recommender_resources_per_s", " res/s"),
+        ("    2 replicas / 1 replica (recommender drained)", "scale_out_recommender_ratio", ""),
+        ("    2 replicas / 1 replica (notifier drained too)", "scale_out_pipeline_ratio", ""),
+        (
+            "    busiest of the 2 recommenders' share of their CPU",
+            "scale_out_2_recommender_busiest_replica_cpu_share",
+            "",
+        ),
     ]
     for label, key, unit in rows:
         target = targets.get(key)
@@ -255,6 +344,12 @@ def _print(doc: dict[str, Any]) -> None:
             value = f"{_fmt(doc.get('e2e_offered_resources_per_s'))} / {_fmt(doc.get(key))}"
         table.add_row(label, value, verdict)
     console.print(table)
+    for point in doc.get("load_sweep") or []:
+        console.print(
+            f"(h) offered {_fmt(point['offered_resources_per_s'])} res/s: accepted "
+            f"{_fmt(point['accepted_resources_per_s'])} res/s, answer p99 {_fmt(point['request_p99_ms'])} ms, "
+            f"stat alert p99 {_fmt(point['stat_p99_ms'])} ms ({point['stat_notifications']} alerts)"
+        )
     spent = [
         f"{name} {doc[key]:,.0f}"
         for name in ("intake", "recommender", "notifier", "audit", "server", "client")

@@ -15,7 +15,7 @@ from bonemet_cli.supervisor import Supervisor
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _cpu_s(pid: int) -> float | None:
+def cpu_s(pid: int) -> float | None:
     """User + system CPU seconds of ``pid`` (its threads included), or None when it cannot be read."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -49,8 +49,8 @@ def snapshot(supervisor: Supervisor) -> dict[str, float]:
     for child in supervisor.children:
         if child.process is not None:
             service = child.module.removeprefix("bonemet_")
-            taken[service] = taken.get(service, 0.0) + (_cpu_s(child.process.pid) or 0.0)
-    taken["server"] = sum(_cpu_s(pid) or 0.0 for pid in _server_pids())
+            taken[service] = taken.get(service, 0.0) + (cpu_s(child.process.pid) or 0.0)
+    taken["server"] = sum(cpu_s(pid) or 0.0 for pid in _server_pids())
     return taken
 
 

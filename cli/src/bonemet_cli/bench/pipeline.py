@@ -33,7 +33,7 @@ from bonemet_recommender.engine.output import careplan_id
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.inspection import group_states
 from bonemet_shared.settings import get_settings
-from bonemet_shared.streams import RECOMMENDER_GROUP, intake_streams
+from bonemet_shared.streams import NOTIFIER_GROUP, RECOMMENDER_GROUP, intake_streams, suggestions_streams
 
 
 @dataclass
@@ -44,11 +44,15 @@ class Pipeline:
     data_dir: Path
     outbox: Path
     supervisor: Supervisor
+    env: dict[str, str]
 
 
 @contextlib.contextmanager
-def running_pipeline(startup_timeout: float = 60.0, durability: str | None = None) -> Iterator[Pipeline]:
-    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for CPU).
+def running_pipeline(
+    startup_timeout: float = 60.0, durability: str | None = None, services: list[str] = ALL
+) -> Iterator[Pipeline]:
+    """Embedded server in a temporary data dir, free ports, every service (the archiver too: it competes for
+    CPU) or only ``services``.
 
     ``durability``: the services' ``BONEMET_DURABILITY`` (None: the environment's, by default ``fsync``)."""
     with tempfile.TemporaryDirectory(prefix="bonemet-bench-") as folder:
@@ -74,7 +78,7 @@ def running_pipeline(startup_timeout: float = 60.0, durability: str | None = Non
             if durability is not None:
                 env["BONEMET_DURABILITY"] = durability
             (data_dir / "logs").mkdir()
-            supervisor = Supervisor(ALL, env, log_dir=str(data_dir / "logs"))
+            supervisor = Supervisor(services, env, log_dir=str(data_dir / "logs"))
             supervisor.start()
             try:
                 deadline = time.monotonic() + startup_timeout
@@ -87,7 +91,7 @@ def running_pipeline(startup_timeout: float = 60.0, durability: str | None = Non
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"the intake did not become ready; logs in {data_dir / 'logs'}")
                     time.sleep(0.1)
-                yield Pipeline(url, "127.0.0.1", port, data_dir, data_dir / "outbox", supervisor)
+                yield Pipeline(url, "127.0.0.1", port, data_dir, data_dir / "outbox", supervisor, env)
             finally:
                 supervisor.stop()
 
@@ -171,6 +175,9 @@ class _Load:
     """alert id -> wall time ns of the 2xx of the request that created its lesion."""
     statuses: dict[int, int] = field(default_factory=dict)
     late_s: list[float] = field(default_factory=list)
+    answer_ms: list[float] = field(default_factory=list)
+    """Request to 2xx, per accepted request."""
+    last_answer: float = 0.0
 
 
 async def end_to_end(
@@ -191,6 +198,7 @@ async def end_to_end(
         free.put_nowait(Connection(pipeline.host, pipeline.port))
 
     async def send(index: int, connection: Connection) -> None:
+        asked = time.time_ns()
         try:
             status, _ = await connection.post(*bodies[index])
         except (ConnectionError, asyncio.IncompleteReadError, OSError):
@@ -198,6 +206,9 @@ async def end_to_end(
         answered = time.time_ns()
         free.put_nowait(connection)
         load.statuses[status] = load.statuses.get(status, 0) + 1
+        if 200 <= status < 300:
+            load.answer_ms.append((answered - asked) / 1e6)
+            load.last_answer = loop.time()
         if items[index].creates_lesion and 200 <= status < 300:
             load.sent_2xx[alert_of(items[index].patient)] = answered
 
@@ -238,9 +249,12 @@ async def end_to_end(
             (stat if priority == "stat" else settled).append(latency)
             seen.append((seen_at - answered) / 1e6 - held_ms)
     ok = sum(count for status, count in load.statuses.items() if 200 <= status < 300)
+    answered_for_s = load.last_answer - start
     return {
         "e2e_offered_resources_per_s": rate,
         "e2e_achieved_resources_per_s": len(times) / sent_for_s if sent_for_s else None,
+        "e2e_accepted_resources_per_s": ok / answered_for_s if answered_for_s > 0 else None,
+        "e2e_request_p99_ms": percentile(load.answer_ms, 99),
         "e2e_duration_s": duration,
         "e2e_resources": len(times),
         "e2e_2xx": ok,
@@ -262,7 +276,33 @@ async def end_to_end(
         "e2e_seen_p50_ms": percentile(seen, 50),
         "e2e_seen_p99_ms": percentile(seen, 99),
         "e2e_send_lateness_p99_ms": (percentile(load.late_s, 99) or 0.0) * 1000,
+        SAMPLES: {"stat_ms": stat, "settled_ms": settled},
     }
+
+
+SAMPLES = "_samples"
+"""The key of a figure's raw latencies: kept for the plots, left out of the JSON."""
+
+
+async def offered_load_sweep(
+    pipeline: Pipeline, traffic: Traffic, rates: list[float], duration: float
+) -> list[dict[str, Any]]:
+    """(h) The same mixed traffic offered at each rate in turn (lowest first), on one running pipeline:
+    what the intake accepted per second, its answer time and the stat alerts' latency at each."""
+    points = []
+    for rate in rates:
+        result = await end_to_end(pipeline, traffic, rate, duration, drain_s=10.0)
+        points.append(
+            {
+                "offered_resources_per_s": rate,
+                "accepted_resources_per_s": result["e2e_accepted_resources_per_s"],
+                "request_p99_ms": result["e2e_request_p99_ms"],
+                "stat_p99_ms": result["e2e_stat_p99_ms"],
+                "stat_notifications": result["e2e_stat_notifications"],
+                "non_2xx": result["e2e_non_2xx"],
+            }
+        )
+    return points
 
 
 async def throughput(
@@ -270,7 +310,7 @@ async def throughput(
 ) -> dict[str, Any]:
     """Closed loop: ``connections`` clients send as fast as answered for ``duration`` s. Single resources
     (``batch`` None) or batch Bundles of ``batch`` entries; resources answered 2xx per second, and the
-    requests' latency p99 (what durable acknowledgement costs a sender, docs/decisions/0012)."""
+    requests' latency p99 (what durable acknowledgement costs a sender, docs/decisions/0014)."""
     mixed = traffic.mixed()
     accepted = rejected = 0
     latencies: list[float] = []
@@ -345,3 +385,83 @@ async def drain_rate(url: str, seconds: float) -> float | None:
         return None
     await asyncio.sleep(seconds)
     return (before - recommender_backlog(url)) / seconds
+
+
+def consumers_backlog(url: str) -> tuple[dict[str, int], int]:
+    """What the recommender (per intake partition) and the notifier (in all) have still to do: lag + pending."""
+    partitions = get_settings().partitions
+    streams: dict[str, tuple[str, ...]] = {stream: (RECOMMENDER_GROUP,) for stream in intake_streams(partitions)}
+    streams.update({stream: (NOTIFIER_GROUP,) for stream in suggestions_streams(partitions)})
+    recommender: dict[str, int] = {}
+    notifier = 0
+    with redis.Redis.from_url(url) as client:
+        for state in group_states(client, streams):
+            if state.group == RECOMMENDER_GROUP:
+                recommender[state.stream] = state.backlog or 0
+            else:
+                notifier += state.backlog or 0
+    return recommender, notifier
+
+
+async def scale_out(traffic: Traffic, resources: int, replicas: int, wait_s: float = 300.0) -> dict[str, float]:
+    """(i) ``resources`` of mixed traffic in 100-entry batch Bundles accepted by the intake while no recommender
+    or notifier runs (a backlog: an offered load past any replica count's capacity); then ``replicas`` of each
+    start and work it off. Resources/s from the moment every replica is consuming until the recommender
+    group has nothing left, and until the notifier's has nothing left either (that includes the settle window)."""
+    mixed = traffic.mixed()
+    queue = [orjson.dumps(batch_bundle([next(mixed) for _ in range(100)])) for _ in range(resources // 100)]
+    out: dict[str, float] = {}
+    with running_pipeline(services=["intake", "audit"]) as running:
+
+        async def sender() -> None:
+            connection = Connection(running.host, running.port)
+            while queue:
+                status, _ = await connection.post("/fhir", queue.pop())
+                if status != 200:
+                    raise RuntimeError(f"scale-out batch answered {status}")
+            await connection.close()
+
+        await asyncio.gather(*(sender() for _ in range(3)))
+        backlog, _ = consumers_backlog(running.url)
+        out["backlog"] = sum(backlog.values())
+        consumers = Supervisor(
+            ["recommender", "notifier"],
+            running.env,
+            log_dir=str(running.data_dir / "logs"),
+            replicas={"recommender": replicas, "notifier": replicas},
+        )
+        consumers.start()
+        try:
+            out.update(await _drained(running.url, backlog, wait_s))
+            # Each replica's CPU: the partitions are shared out when every replica worked, not just one.
+            spent = [
+                cpu.cpu_s(c.process.pid) or 0.0 for c in consumers.children if c.process and "recommender" in c.module
+            ]
+            out["recommender_busiest_replica_cpu_share"] = max(spent) / sum(spent) if sum(spent) else 1.0
+        finally:
+            consumers.stop()
+    return out
+
+
+async def _drained(url: str, backlog: dict[str, int], wait_s: float) -> dict[str, float]:
+    """Rates at which the recommender, then also the notifier, worked off the backlog, timed from the moment
+    every partition's backlog has begun to shrink (every replica is up: their start-up is left out)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    started: float | None = None
+    left_at_start = 0
+    out: dict[str, float] = {}
+    while loop.time() < deadline:
+        recommender, notifier = consumers_backlog(url)
+        now, left = loop.time(), sum(recommender.values())
+        if started is None:
+            if all(recommender.get(stream, 0) < count for stream, count in backlog.items() if count):
+                started, left_at_start = now, left
+        elif now > started and left == 0:
+            out.setdefault("recommender_resources_per_s", left_at_start / (now - started))
+            if notifier == 0:
+                out["pipeline_resources_per_s"] = left_at_start / (now - started)
+                break
+        await asyncio.sleep(0.02)
+    out["timed_backlog"] = left_at_start
+    return out

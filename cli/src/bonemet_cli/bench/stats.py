@@ -39,7 +39,8 @@ class Target:
 
 
 TARGETS = (
-    Target("ratio", "batch ingest / yardstick", 0.5, at_least=True),
+    # Issue 19: 0.7 once the intake validates through the compiled screen (the yardstick keeps the models).
+    Target("ratio", "batch ingest / yardstick", 0.7, at_least=True),
     # Stat alerts are never held: the 250 ms target applies to them as measured. Settled alerts are
     # reported net of the notifier's settle window (docs/decisions/0010), against the same limit.
     Target("e2e_stat_p99_ms", "p99 end to end of stat alerts at 500 resources/s (ms)", 250.0, at_least=False),
@@ -51,6 +52,9 @@ TARGETS = (
     Target("state_bytes_per_patient", "state bytes per patient", 4_096.0, at_least=False),
     Target("cds_patient_view_p99_ms", "CDS patient-view p99 with a stored suggestion (ms)", 50.0, at_least=False),
     Target("bulk_ratio", "bulk NDJSON import / yardstick", 0.5, at_least=True),
+    # Issue 19 item 6 sets no number: ours. On two cores a second replica can at best double the consumers'
+    # share; 1.3 says the partitions are really split between the replicas (an idle second replica gives ~1).
+    Target("scale_out_recommender_ratio", "recommender, 2 replicas / 1 replica, same backlog", 1.3, at_least=True),
 )
 
 

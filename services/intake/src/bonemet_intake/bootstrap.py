@@ -15,6 +15,7 @@ from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import create_app
 from bonemet_intake.metrics import IntakeMetrics
 from bonemet_intake.settings import IntakeSettings, public_base_url
+from bonemet_shared.acceptance.validation import prepare_screens
 from bonemet_shared.connecting import make_client
 from bonemet_shared.consuming import ensure_groups
 from bonemet_shared.events import utc_now
@@ -61,6 +62,7 @@ def build_app(settings: Settings, url: str, watch: ServerWatch) -> Starlette:
             await client.aclose()
             return
         await watch.retrying(lambda: ensure_groups(client, partitions=settings.partitions))
+        prepare_screens()  # compiled once here, not on the first request of each type
         await deps.event_log.store.require(settings.durability)  # refuses to start if the server cannot give it
         flusher = asyncio.create_task(refusals.flush_periodically())
         try:

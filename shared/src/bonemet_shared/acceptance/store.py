@@ -88,7 +88,7 @@ class AcceptanceStore:
         self._client = client
         self.partitions = partitions
         self._durable = GroupCommit(client, Durability.NONE)
-        """Waited on after each EXEC, before the caller answers; set by ``require`` (docs/decisions/0012)."""
+        """Waited on after each EXEC, before the caller answers; set by ``require`` (docs/decisions/0014)."""
 
     async def require(self, durability: Durability) -> None:
         """Check the server can give ``durability`` (``DurabilityUnsupported`` if not); confirm each commit so."""
