@@ -41,9 +41,9 @@ class Target:
 TARGETS = (
     # Issue 19: 0.7 once the intake validates through the compiled screen (the yardstick keeps the models).
     Target("ratio", "batch ingest / yardstick", 0.7, at_least=True),
-    # Stat alerts are never held: the 250 ms target applies to them as measured. Settled alerts are
-    # reported net of the notifier's settle window (docs/decisions/0010), against the same limit.
-    Target("e2e_stat_p99_ms", "p99 end to end of stat alerts at 500 resources/s (ms)", 250.0, at_least=False),
+    # Stat alerts are never held: issue 19 sets 100 ms for them as measured. Settled alerts are reported
+    # net of the notifier's settle window (docs/decisions/0010), against the earlier 250 ms.
+    Target("e2e_stat_p99_ms", "p99 end to end of stat alerts at 500 resources/s (ms)", 100.0, at_least=False),
     Target("e2e_settled_p99_ms", "p99 end to end of settled alerts, net of the window (ms)", 250.0, at_least=False),
     # (d) as ratios to the yardstick of the same run (issue 19: absolute rates move with the host): one
     # process at least 0.75x, one process per core (as recommender replicas run) at least 1.5x.
