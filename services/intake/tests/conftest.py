@@ -17,6 +17,7 @@ from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import create_app
 from bonemet_intake.metrics import IntakeMetrics
+from bonemet_intake.rate import RequestRate
 from bonemet_shared.consuming import ensure_groups, entry_body
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted, decode_intake
 from bonemet_shared.partitions import DEFAULT_PARTITIONS
@@ -107,6 +108,7 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
         token: str | None = TOKEN,
         max_lag: int = 0,
         other_types: Any = "ignore",
+        request_rate: RequestRate | None = None,
         **limits: Any,
     ) -> Intake:
         event_log = EventLog(store)
@@ -119,6 +121,7 @@ async def make_intake(redis_url: str) -> AsyncIterator[MakeIntake]:
             lag_gate=LagGate(event_log, max_lag, ttl_s=0.0),
             metrics=metrics,
             other_types=other_types,
+            request_rate=request_rate,
             public_base_url="http://intake.test",
         )
         app = create_app(deps)

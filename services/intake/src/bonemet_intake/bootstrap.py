@@ -14,6 +14,7 @@ from bonemet_intake.dependencies import Dependencies, Limits
 from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.http import create_app
 from bonemet_intake.metrics import IntakeMetrics
+from bonemet_intake.rate import RequestRate
 from bonemet_intake.settings import IntakeSettings, public_base_url
 from bonemet_shared.acceptance.validation import prepare_screens
 from bonemet_shared.connecting import make_client
@@ -95,6 +96,9 @@ def build_dependencies(settings: IntakeSettings, client: aredis.Redis, clients: 
         clients=clients,
         lag_gate=LagGate(event_log, settings.intake_max_lag, settings.intake_lag_cache_s),
         metrics=IntakeMetrics(REGISTRY),
+        request_rate=RequestRate(settings.intake_client_rate, settings.intake_client_burst)
+        if settings.intake_client_rate > 0
+        else None,
         other_types=settings.intake_other_types,
         public_base_url=public_base_url(settings),
     )

@@ -10,6 +10,7 @@ from bonemet_intake.auth import Clients
 from bonemet_intake.bundles import OtherTypes
 from bonemet_intake.event_log import EventLog, LagGate
 from bonemet_intake.metrics import IntakeMetrics
+from bonemet_intake.rate import RequestRate
 from bonemet_shared.acceptance.validation import MAX_JSON_DEPTH
 
 
@@ -36,5 +37,7 @@ class Dependencies:
     public_base_url: str = "http://127.0.0.1:8080"
     """Where clients reach the intake (``BONEMET_INTAKE_PUBLIC_BASE_URL``): ``Location`` and the
     CapabilityStatement's URL are built from it, never from the request's Host header."""
+    request_rate: RequestRate | None = None
+    """Per authenticated client; None: not limited (``BONEMET_INTAKE_CLIENT_RATE`` 0, or tests of other concerns)."""
     other_types: OtherTypes = "ignore"
     """Bundle entries of FHIR types bonemet does not read: not kept (``ignore``) or refused (``reject``)."""

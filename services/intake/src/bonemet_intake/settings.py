@@ -66,6 +66,13 @@ class IntakeSettings(Settings):
         description="A request body must arrive whole within this many seconds of its headers; else 408 and "
         "nothing is recorded (a half-sent request cannot hold a connection and a task).",
     )
+    intake_client_rate: float = Field(
+        default=200.0,
+        ge=0,
+        description="Requests a second each authenticated client may send to one intake process (bursts up to "
+        "BONEMET_INTAKE_CLIENT_BURST); past it 429 with Retry-After. 0: no limit.",
+    )
+    intake_client_burst: int = Field(default=400, ge=1, description="Requests a client may send at once.")
     intake_max_connections: int | None = Field(
         default=None,
         description="Connections held at once; beyond, a new one closes the oldest that has no request in "

@@ -95,6 +95,7 @@ async def _answer(
         client = None if open_read and not authorization else authenticate(deps.clients, authorization)
         if client is not None:  # the source owns what it writes; the client is who the audit names
             context = replace(context, source=client.source, client=client.client_id)
+            _admit(deps, client)
         return await handler(deps, request, context, client)
     except ClientDisconnect:
         # The client's doing, not a server error: counted apart, and nothing was recorded.
@@ -115,6 +116,14 @@ async def _answer(
         log.error("unexpected-error", request_id=request_id, interaction=interaction, error_type=type(exc).__name__)
         issue = Issue("exception", "Internal error; nothing was recorded. Retry later.")
         return fhir_response(500, operation_outcome(issue))
+
+
+def _admit(deps: Dependencies, client: Client) -> None:
+    """429 past the client's request rate (``BONEMET_INTAKE_CLIENT_RATE``): one client cannot crowd out the rest."""
+    retry_after = deps.request_rate.retry_after(client.client_id) if deps.request_rate else None
+    if retry_after is not None:
+        issue = Issue("throttled", f"Too many requests from this client; retry after {retry_after} s.")
+        raise IntakeError(429, issue, headers={"Retry-After": retry_after})
 
 
 def no_route(deps: Dependencies) -> Callable[[Request, Exception], Awaitable[Response]]:
