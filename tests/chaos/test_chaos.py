@@ -495,7 +495,7 @@ def test_services_started_one_by_one_ride_out_server_outages(
     valkey.server.stop()  # gracefully (the tap's groups are on disk): the first service meets no server
     fleet = fleet_factory(env)
     fleet.start("recommender")
-    kit.wait_for(lambda: readiness(fleet, "recommender") == 503, 30, "the recommender up, waiting for the server")
+    kit.poll(lambda: readiness(fleet, "recommender") == 503, 30, what="the recommender up, waiting for the server")
     valkey.start()
     tap.start()
     for name in SERVICES_ONE_BY_ONE:
@@ -523,8 +523,8 @@ def test_services_started_one_by_one_ride_out_server_outages(
         fleet.wait_ready(name)
 
     client = valkey.client()
-    kit.wait_for(lambda: all_drained(client, consumed(PARTITIONS)), 120, "every consumer group drained", 0.25)
-    kit.wait_for(lambda: tap.caught_up(client), 30, "the tap caught up", 0.1)
+    kit.poll(lambda: all_drained(client, consumed(PARTITIONS)), 120, 0.25, what="every consumer group drained")
+    kit.poll(lambda: tap.caught_up(client), 30, 0.1, what="the tap caught up")
     tap.stop.set()
     tap.join(5)
 
@@ -547,7 +547,7 @@ def test_services_started_one_by_one_ride_out_server_outages(
         assert evaluation is not None
         assert last.get(evaluation.careplan_id) == evaluation.content_hash
     assert not any(client.xlen(name) for name in dead_letter_streams(PARTITIONS))
-    kit.wait_for(lambda: not any(j["state"] == "pending" for j in notify_jobs(client)), 60, "every delivery job done")
+    kit.poll(lambda: not any(j["state"] == "pending" for j in notify_jobs(client)), 60, what="every delivery job done")
     assert {job["state"] for job in notify_jobs(client)} <= {"sent", "cancelled"}
 
     codes = fleet.terminate_all()

@@ -94,7 +94,7 @@ def test_serve_all_restarts_the_server_and_children_and_filters_secrets(tmp_path
     out.start()
     err.start()
     try:
-        kit.wait_for(lambda: out.count("serving on"), 120, '"serving" reported')
+        kit.poll(lambda: out.count("serving on"), 120, what='"serving" reported')
         children = children_of(process.pid)
         services = {pid: service_of(cmd) for pid, cmd in children.items() if service_of(cmd)}
         assert sorted(services.values()) == sorted(READERS)
@@ -111,8 +111,8 @@ def test_serve_all_restarts_the_server_and_children_and_filters_secrets(tmp_path
         # the embedded server dies: restarted on the same port and data, reported, "serving" again
         (server_pid,) = [pid for pid, cmd in children.items() if "valkey" in cmd]
         os.kill(server_pid, signal.SIGKILL)
-        kit.wait_for(lambda: err.count("embedded server exited"), 30, "the server restart reported")
-        kit.wait_for(lambda: out.count("serving on") >= 2, 120, '"serving" again after the server restart')
+        kit.poll(lambda: err.count("embedded server exited"), 30, what="the server restart reported")
+        kit.poll(lambda: out.count("serving on") >= 2, 120, what='"serving" again after the server restart')
         condition = {
             "resourceType": "Condition",
             "id": "serve-all-1",
@@ -134,13 +134,13 @@ def test_serve_all_restarts_the_server_and_children_and_filters_secrets(tmp_path
             assert answer.is_success or answer.status_code == 503, answer.text
             return answer.is_success
 
-        kit.wait_for(accepted, 30, "the intake accepts after the server restart", 0.5)
+        kit.poll(accepted, 30, 0.5, what="the intake accepts after the server restart")
 
         # a child dies: restarted, reported, "serving" again
         (recommender,) = [pid for pid, name in services.items() if name == "recommender"]
         os.kill(recommender, signal.SIGKILL)
-        kit.wait_for(lambda: err.count("recommender exited with status -9"), 30, "the child restart reported")
-        kit.wait_for(lambda: out.count("serving on") >= 3, 120, '"serving" again after the child restart')
+        kit.poll(lambda: err.count("recommender exited with status -9"), 30, what="the child restart reported")
+        kit.poll(lambda: out.count("serving on") >= 3, 120, what='"serving" again after the child restart')
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(60)

@@ -73,7 +73,7 @@ def test_an_unreachable_server_is_a_warning_per_step_naming_host_and_port(name: 
             assert line, f"{name} ended: {''.join(lines)}"
             lines.append(line)
         assert process.poll() is None
-        kit.wait_for(lambda: _status(metrics) == 503, 30, "/readyz 503")
+        kit.poll(lambda: _status(metrics) == 503, 30, what="/readyz 503")
     finally:
         process.send_signal(signal.SIGTERM)
         rest = process.communicate(timeout=30)[1]

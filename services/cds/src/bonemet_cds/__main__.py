@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import signal
 import sys
-
-import uvicorn
 
 from bonemet_cds.bootstrap import build_app
 from bonemet_cds.metrics import FeedbackCollector
 from bonemet_cds.settings import get_cds_settings
 from bonemet_cds.trust import ConfigError
 from bonemet_shared.connecting import server_url
-from bonemet_shared.logging import configure_logging, get_logger
-from bonemet_shared.observability import REGISTRY, ObservabilityServer, instrument
+from bonemet_shared.http_service import serve_app
+from bonemet_shared.logging import configure_logging
+from bonemet_shared.observability import REGISTRY
 from bonemet_shared.server_watch import ServerWatch
-from bonemet_shared.serving import server_options
 from bonemet_shared.startup import run_process
 
 
@@ -33,22 +30,10 @@ def serve() -> None:
     except ConfigError as exc:
         # The message names variables only, never a key or a token.
         sys.exit(f"bonemet cds: {exc}")
-    # /metrics (request latency per route template, the acceptance figure), /healthz and /readyz on
-    # BONEMET_METRICS_PORT (default 9104), started and stopped with the app's lifespan.
+    # /metrics: request latency per route template, the acceptance figure (default port 9104).
     REGISTRY.register(FeedbackCollector(url))
-    served = instrument(app, ObservabilityServer("cds", settings, url=url, checks=[watch.check]))
-    get_logger().info("listening", url=f"http://{settings.cds_host}:{settings.cds_port}/cds-services")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(watch.exit_status()))
-    # No access log: request lines carry URLs.
-    # Header deadline, keep-alive and connection cap: bonemet_shared.serving (docs/operations.md).
-    uvicorn.run(
-        served,
-        host=settings.cds_host,
-        port=settings.cds_port,
-        access_log=False,
-        log_level="warning",
-        **server_options(),
-    )
+    listen = (settings.cds_host, settings.cds_port, "/cds-services")
+    serve_app(app, "cds", settings, url=url, watch=watch, listen=listen)
 
 
 if __name__ == "__main__":
