@@ -13,9 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from bonemet_audit.auth import Identity, authenticate
 from bonemet_audit.balp import read_record
-from bonemet_audit.query import AuditQuery
 from bonemet_audit.routes.dependencies import Dependencies, Record
-from bonemet_audit.store import Page
 from bonemet_shared.audit import AuditRecord
 from bonemet_shared.events import utc_now
 from bonemet_shared.logging import get_logger
@@ -41,20 +39,6 @@ async def identify(deps: Dependencies, request: Request, interface: str) -> Iden
         await record_read(deps.record, read_record(reviewer="unauthenticated", recorded=utc_now(),
                                                    interface=interface, outcome="4"))  # fmt: skip
     return identity
-
-
-def read_of(reviewer: str, interface: str, query: AuditQuery, page: Page) -> AuditRecord:
-    return read_record(
-        reviewer=reviewer,
-        recorded=utc_now(),
-        interface=interface,
-        patients=query.patients,
-        agents=query.agents,
-        types=query.types,
-        since=query.since,
-        until=query.until,
-        result_count=len(page.events),
-    )
 
 
 async def record_read(record: Record, audit: AuditRecord) -> None:

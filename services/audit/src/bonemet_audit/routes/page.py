@@ -10,11 +10,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from bonemet_audit.balp import EVENT_CODES, summarize
+from bonemet_audit.balp import EVENT_CODES, search_read, summarize
 from bonemet_audit.query import AuditQuery, SearchError, decode_cursor, encode_cursor, from_options
 from bonemet_audit.routes.dependencies import Dependencies
-from bonemet_audit.routes.frame import PAGE_HEADERS, identify, read_of, record_read, safely
+from bonemet_audit.routes.frame import PAGE_HEADERS, identify, record_read, safely
 from bonemet_audit.store import Page
+from bonemet_shared.events import utc_now
 
 FORM_FIELDS = ("patient", "agent", "type", "since", "until")
 _TEMPLATES = Environment(loader=PackageLoader("bonemet_audit", "templates"), autoescape=select_autoescape(default=True))
@@ -35,7 +36,9 @@ async def review_page(deps: Dependencies, request: Request) -> Response:
     query, error = _query(form, request.query_params.get("cursor"), deps.page_size)
     if query is not None:
         page = await asyncio.to_thread(deps.store.search, query)
-        recorded = await safely(record_read(deps.record, read_of(identity.principal, "review-page", query, page)))
+        recorded = await safely(
+            record_read(deps.record, search_read(identity.principal, "review-page", query, len(page.events), utc_now()))
+        )
         if isinstance(recorded, Response):
             return recorded
     chain = await deps.verify_chain()

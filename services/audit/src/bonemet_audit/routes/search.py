@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bonemet_audit.balp import search_read
 from bonemet_audit.query import AuditQuery, SearchError, encode_cursor, from_fhir
 from bonemet_audit.routes.dependencies import Dependencies
-from bonemet_audit.routes.frame import FHIR_JSON, NO_STORE, identify, outcome, read_of, record_read, safely
+from bonemet_audit.routes.frame import FHIR_JSON, NO_STORE, identify, outcome, record_read, safely
 from bonemet_audit.store import Page
+from bonemet_shared.events import utc_now
 
 
 async def search_api(deps: Dependencies, request: Request) -> Response:
@@ -26,7 +28,9 @@ async def search_api(deps: Dependencies, request: Request) -> Response:
     except SearchError as exc:
         return outcome(400, "invalid", str(exc))
     page = await asyncio.to_thread(deps.store.search, query)
-    recorded = await safely(record_read(deps.record, read_of(identity.principal, "fhir-api", query, page)))
+    recorded = await safely(
+        record_read(deps.record, search_read(identity.principal, "fhir-api", query, len(page.events), utc_now()))
+    )
     if isinstance(recorded, Response):
         return recorded
     return JSONResponse(_bundle(request, query, page), media_type=FHIR_JSON, headers=NO_STORE)
