@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import orjson
 
 from bonemet_shared.audit import AUDIT_EVENT_SYSTEM, AuditEventCode, AuditRecord, Outcome
+
+if TYPE_CHECKING:  # query imports this module's EVENT_CODES
+    from bonemet_audit.query import AuditQuery
 
 EVENT_CODES: tuple[str, ...] = get_args(AuditEventCode)
 OBSERVER = "bonemet-audit"
@@ -188,6 +191,21 @@ def read_record(
         agent=reviewer,
         patient=patients[0] if len(patients) == 1 else None,
         details=tuple(details),
+    )
+
+
+def search_read(reviewer: str, interface: str, query: AuditQuery, result_count: int, recorded: datetime) -> AuditRecord:
+    """The ``audit-read`` record of one search of the trail, naming its filters and how many events it found."""
+    return read_record(
+        reviewer=reviewer,
+        recorded=recorded,
+        interface=interface,
+        patients=query.patients,
+        agents=query.agents,
+        types=query.types,
+        since=query.since,
+        until=query.until,
+        result_count=result_count,
     )
 
 

@@ -20,7 +20,7 @@ from typing import IO, Any
 import orjson
 import redis.asyncio as aredis
 
-from bonemet_audit.balp import read_record, summarize
+from bonemet_audit.balp import read_record, search_read, summarize
 from bonemet_audit.chain import GENESIS, Verification, verify
 from bonemet_audit.checkpoints import CheckpointFile, CheckpointFileDamaged, signature_problem, unsigned_before_signing
 from bonemet_audit.query import AuditQuery
@@ -120,7 +120,9 @@ def search_command(
         return 2
     with closing(store):
         page = store.search(query)
-    if not _record(settings, _read(reviewer, "cli-search", query, len(page.events))):
+    if not _record(
+        settings, search_read(reviewer or default_reviewer(), "cli-search", query, len(page.events), utc_now())
+    ):
         return 3
     if output_format == "ndjson":
         for event in page.events:
@@ -159,7 +161,7 @@ def export_command(settings: AuditSettings, query: AuditQuery, output: Path | No
         return 2
     try:
         total = store.search(replace(query, count=1)).total
-        if not _record(settings, _read(reviewer, "cli-export", query, total)):
+        if not _record(settings, search_read(reviewer or default_reviewer(), "cli-export", query, total, utc_now())):
             return 3
         handle: IO[str] = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
@@ -196,20 +198,6 @@ def _open(settings: AuditSettings) -> AuditStore | None:
         store.close()
         return None
     return store
-
-
-def _read(reviewer: str | None, interface: str, query: AuditQuery, count: int) -> AuditRecord:
-    return read_record(
-        reviewer=reviewer or default_reviewer(),
-        recorded=utc_now(),
-        interface=interface,
-        patients=query.patients,
-        agents=query.agents,
-        types=query.types,
-        since=query.since,
-        until=query.until,
-        result_count=count,
-    )
 
 
 def _record(settings: AuditSettings, record: AuditRecord) -> bool:
