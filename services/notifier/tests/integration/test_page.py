@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from bonemet_notifier.config import ON_CALL_ID
+from bonemet_notifier.review import ReviewStore
 
 TOKEN = "page-test-token-0123456789"
 BASE = "https://bonemet.example"
@@ -120,3 +121,33 @@ async def test_a_sign_out_from_another_origin_is_refused(page: tuple[Any, httpx.
     own = await http.post("/signout", headers={"Origin": BASE}, data={"csrf": csrf})
     assert own.status_code == 303
     assert (await http.get("/worklist")).status_code == 401
+
+
+async def test_a_version_superseded_while_the_action_is_recorded_is_answered_superseded(
+    page: tuple[Any, httpx.AsyncClient],
+    tmp_path: Path,
+    suggestion_factory: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The newer version arrives after the page's version was checked and before the action is recorded."""
+    notifier, http = page
+    await notifier.handle(suggestion_factory(content_hash="h1", priority="urgent"))
+    await notifier.drain()
+    (first,) = sent_links(tmp_path / "outbox").values()
+    shown = await http.get(first.removeprefix(BASE), headers=BEARER)
+    action = form_action(shown.text)
+    csrf = shown.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    read_version = ReviewStore.show
+
+    async def newer_arrives_meanwhile(self: ReviewStore, *args: Any) -> Any:
+        version = await read_version(self, *args)
+        monkeypatch.setattr(ReviewStore, "show", read_version)
+        await notifier.handle(suggestion_factory(content_hash="h2", priority="stat"))
+        return version
+
+    monkeypatch.setattr(ReviewStore, "show", newer_arrives_meanwhile)
+    late = await http.post(action, headers=BEARER, data={"csrf": csrf, "action": "acknowledge"})
+    assert late.status_code == 409, late.text
+    assert "Superseded" in late.text
+    assert "already acknowledged" not in late.text
+    assert "notification-acknowledged" not in await notifier.audit()

@@ -71,10 +71,7 @@ async def act(deps: Dependencies, request: Request, clinician: str) -> Response:
     if shown is None or cp is None:
         return message(deps, clinician, "Unknown suggestion", "This suggestion is not known here.", 404)
     if deps.context.names.version(cp, shown.content_hash) != version:
-        return message(
-            deps, clinician, "Superseded", "A newer version of this suggestion is in force: nothing was recorded. "
-            "Read the current version before you act.", 409, f"/alerts/{alert_id}", "Open the current version",
-        )  # fmt: skip
+        return _superseded(deps, clinician, alert_id)
     action, reason = fields.get("action", ""), fields.get("reason", "")
     recorded = await _record(deps, cp, shown, clinician, action, reason)
     if recorded is None:
@@ -82,8 +79,17 @@ async def act(deps: Dependencies, request: Request, clinician: str) -> Response:
             deps, clinician, "Choose a reason", "Declining needs a reason.", 400, f"/alerts/{alert_id}", "Back"
         )
     fresh, done = recorded
+    if fresh is None:  # a newer version arrived between reading the page's version and recording
+        return _superseded(deps, clinician, alert_id)
     log.info("clinician-action", alert_id=alert_id, status=action, outcome="recorded" if fresh else "unchanged")
     return RedirectResponse(f"/alerts/{alert_id}?done={quote(done)}", status_code=303, headers=HEADERS)
+
+
+def _superseded(deps: Dependencies, clinician: str, alert_id: str) -> Response:
+    return message(
+        deps, clinician, "Superseded", "A newer version of this suggestion is in force: nothing was recorded. "
+        "Read the current version before you act.", 409, f"/alerts/{alert_id}", "Open the current version",
+    )  # fmt: skip
 
 
 async def _record(
