@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_recommender.engine import codes, primaries
-from bonemet_recommender.engine.attachment import Attacher, LesionDraft
+from bonemet_recommender.engine.attachment import Attacher, Entry, LesionDraft
 from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.elements import (
     ElementsRead,
@@ -22,10 +22,8 @@ from bonemet_recommender.engine.elements import (
     profiles_of,
     reference_of,
     status_code,
-    versioned_as,
 )
 from bonemet_recommender.engine.facts import Fact
-from bonemet_recommender.engine.remembered import Remembered
 
 READS: ElementsRead = {
     "Condition": frozenset(
@@ -68,15 +66,8 @@ class ConditionRead:
     """clinicalStatus absent and read as active."""
 
 
-_ConditionParts = tuple[str, str, tuple[Coding, ...], tuple[Coding, ...], frozenset[str], bool, str | None, bool, bool]
-"""What ``ConditionRead`` takes from the Condition alone, in its fields' order after ``resource``: kept by the
-Condition's content (``remembered``)."""
-
-
-def _condition_parts(condition: Mapping[str, Any]) -> _ConditionParts | None:
-    reference = versioned_as("Condition", condition)
-    if reference is None:
-        return None
+def read_condition(entry: Entry) -> ConditionRead:
+    condition, reference = entry
     verification = status_code(condition.get("verificationStatus"))
     if verification in codes.EXCLUDED_VERIFICATION_STATUSES:
         active, assumed = False, False
@@ -85,24 +76,18 @@ def _condition_parts(condition: Mapping[str, Any]) -> _ConditionParts | None:
         active, assumed = (True, True) if clinical is None else (clinical in codes.ACTIVE_CLINICAL_STATUSES, False)
     condition_codes, sites = codings(condition.get("code")), body_sites(condition)
     classes = codes.condition_classes(condition_codes)
-    lesion = is_lesion(classes, sites)
-    return (reference, plain(reference), condition_codes, sites, classes, lesion, verification, active, assumed)
-
-
-_PARTS = Remembered(_condition_parts)
-
-
-def read_condition(condition: Mapping[str, Any]) -> ConditionRead | None:
-    """The Condition read, or None when it has no id (it cannot be referred to)."""
-    parts = _PARTS.read(condition)
-    if parts is None:
-        return None
-    return ConditionRead(condition, *parts)
-
-
-def forget() -> None:
-    """Empties the table of Conditions read (tests, and the benchmark's worst case)."""
-    _PARTS.forget()
+    return ConditionRead(
+        resource=condition,
+        reference=reference,
+        condition=plain(reference),
+        codes=condition_codes,
+        sites=sites,
+        classes=classes,
+        lesion=is_lesion(classes, sites),
+        verification=verification,
+        active=active,
+        status_assumed=assumed,
+    )
 
 
 class OtherConditions:

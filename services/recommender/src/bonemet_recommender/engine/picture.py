@@ -71,12 +71,7 @@ from bonemet_recommender.engine.facts import (
     reading,
 )
 from bonemet_recommender.engine.medications import read_medications
-from bonemet_recommender.engine.observations import (
-    ObservationRead,
-    PatientObservations,
-    read_observation,
-    read_observations,
-)
+from bonemet_recommender.engine.observations import PatientObservations, lesion_observation, read_observations
 from bonemet_recommender.engine.procedures import ProcedureContext, read_procedures
 
 ELEMENTS_READ: ElementsRead = elements_read(
@@ -90,6 +85,7 @@ ELEMENTS_READ: ElementsRead = elements_read(
 )
 """Every top-level element the picture reads, by resource type (``projection.slim`` keeps these)."""
 
+_OBSERVATION_STATUSES_IGNORED = frozenset({"cancelled", "entered-in-error", "registered"})
 _UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
 
 
@@ -109,7 +105,7 @@ class _Input:
 
     def __init__(self) -> None:
         self.conditions: list[Entry] = []
-        self.observations: list[tuple[Mapping[str, Any], ObservationRead]] = []
+        self.observations: list[Entry] = []
         self.medications: list[Entry] = []
         self.requests: list[Entry] = []
         self.procedures: list[Entry] = []
@@ -118,9 +114,9 @@ class _Input:
         self.body_structures: dict[str, Mapping[str, Any]] = {}
 
 
-def _group(resources: Sequence[Mapping[str, Any]]) -> _Input:
-    """The resources by type, each with its versioned reference (an Observation with its
-    ``read_observation``); Conditions left out (``_conditions`` reads them)."""
+def _group(resources: Sequence[Mapping[str, Any]], conditions: bool = True) -> _Input:
+    """The resources by type, each with its versioned reference; Conditions left out when ``conditions``
+    is False (``lesion_picture`` has read them already)."""
     grouped = _Input()
     for resource in resources:
         # Parsed JSON is plain dicts: the exact type test spares them the ABC check.
@@ -131,11 +127,15 @@ def _group(resources: Sequence[Mapping[str, Any]]) -> _Input:
         kind = resource.get("resourceType")
         target: list[Entry]
         if kind == "Observation":
-            read = read_observation(resource)  # its reference, and None for an ignored status
-            if read is not None:
-                grouped.observations.append((resource, read))
-            continue
-        if kind == "MedicationStatement":
+            status = resource.get("status")  # status_of, inline (a call less per Observation)
+            if isinstance(status, str) and status in _OBSERVATION_STATUSES_IGNORED:
+                continue
+            target = grouped.observations
+        elif kind == "Condition":
+            if not conditions:
+                continue
+            target = grouped.conditions
+        elif kind == "MedicationStatement":
             target = grouped.medications
         elif kind == "MedicationRequest":
             target = grouped.requests
@@ -292,36 +292,26 @@ def lesion_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> Pat
     lesion), active or ended: then ``decide`` answers None whatever else is held, and only the Conditions
     are read. Most patients of an oncology feed have none, so the recommender builds few pictures; for a
     patient with one, the Conditions read here are the picture's (nothing is read twice)."""
-    conditions = _conditions(resources)
+    conditions: list[ConditionRead] = []
     lesion = False
-    for read in conditions:
-        if read.lesion:
-            lesion = True
-            break
+    for resource in resources:
+        if (type(resource) is dict or isinstance(resource, Mapping)) and resource.get("resourceType") == "Condition":
+            reference = versioned_as("Condition", resource)
+            if reference is not None:
+                read = read_condition((resource, reference))
+                conditions.append(read)
+                lesion = lesion or read.lesion
     if not lesion:
         return None
-    grouped = _group(resources)
+    grouped = _group(resources, conditions=False)
     grouped.conditions = [(read.resource, read.reference) for read in conditions]
     return _assemble(grouped, conditions, aware(now))
 
 
 def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture:
     """Clinical-rules §4 (A1/A2/§5.1): the typed picture of one patient's resources as of ``now``."""
-    conditions = _conditions(resources)
     grouped = _group(resources)
-    grouped.conditions = [(read.resource, read.reference) for read in conditions]
-    return _assemble(grouped, conditions, aware(now))
-
-
-def _conditions(resources: Sequence[Mapping[str, Any]]) -> list[ConditionRead]:
-    """Every Condition with an id, read, in input order."""
-    conditions: list[ConditionRead] = []
-    for resource in resources:
-        if (type(resource) is dict or isinstance(resource, Mapping)) and resource.get("resourceType") == "Condition":
-            read = read_condition(resource)
-            if read is not None:
-                conditions.append(read)
-    return conditions
+    return _assemble(grouped, [read_condition(entry) for entry in grouped.conditions], aware(now))
 
 
 def _lesions(
@@ -350,8 +340,8 @@ def _assemble(grouped: _Input, conditions: list[ConditionRead], now: datetime) -
     attacher = Attacher(drafts)
     observations = read_observations(grouped.observations, attacher, now)
     if len(drafts) == 1:
-        for fact, goes_to in observations.unattributed_lesion_obs:
-            getattr(drafts[0], goes_to).append(fact)
+        for obs, reference, when, local in observations.unattributed_lesion_obs:
+            lesion_observation(drafts[0], obs, reference, when, local)
     other = read_conditions(conditions, attacher, {d.condition for d in drafts}, now)
     for finding in observations.foreign_findings:
         apply_to_spine(finding, None, attacher)
