@@ -35,6 +35,18 @@ USER_AGENT = "bonemet-notifier/0.1"
 Clock = Callable[[], datetime]
 
 
+async def post_or_fail(http: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+    """POST ``body``; a time-out, a connection failure or a non-2xx answer becomes ``SendFailed``."""
+    try:
+        answer = await http.post(url, content=body, headers=headers)
+    except httpx.TimeoutException:
+        raise SendFailed("timeout") from None
+    except httpx.HTTPError as exc:
+        raise SendFailed(f"connection-{type(exc).__name__}") from None
+    if not answer.is_success:
+        raise http_failure(answer.status_code)
+
+
 @dataclass(frozen=True)
 class Outgoing:
     notification: Notification
@@ -75,14 +87,7 @@ class WebhookChannel:
             IDEMPOTENCY_HEADER: outgoing.notification.notification_id,
             SIGNATURE_HEADER: sign_webhook(self._secret, body, self._clock()),
         }
-        try:
-            answer = await self._http.post(self._url, content=body, headers=headers)
-        except httpx.TimeoutException:
-            raise SendFailed("timeout") from None
-        except httpx.HTTPError as exc:
-            raise SendFailed(f"connection-{type(exc).__name__}") from None
-        if not answer.is_success:
-            raise http_failure(answer.status_code)
+        await post_or_fail(self._http, self._url, body, headers)
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -248,14 +253,7 @@ class FhirChannel:
 
     async def send(self, outgoing: Outgoing) -> None:
         bundle = communication_bundle(outgoing, self._clock())
-        try:
-            answer = await self._http.post(self._url, content=orjson.dumps(bundle))
-        except httpx.TimeoutException:
-            raise SendFailed("timeout") from None
-        except httpx.HTTPError as exc:
-            raise SendFailed(f"connection-{type(exc).__name__}") from None
-        if not answer.is_success:
-            raise http_failure(answer.status_code)
+        await post_or_fail(self._http, self._url, orjson.dumps(bundle))
 
     async def close(self) -> None:
         await self._http.aclose()
