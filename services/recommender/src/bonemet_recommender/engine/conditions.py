@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_recommender.engine import codes, primaries
-from bonemet_recommender.engine.attachment import Attacher, Entry, LesionDraft
+from bonemet_recommender.engine.attachment import Attacher, LesionDraft
 from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.elements import (
     ElementsRead,
@@ -22,6 +22,7 @@ from bonemet_recommender.engine.elements import (
     profiles_of,
     reference_of,
     status_code,
+    versioned_as,
 )
 from bonemet_recommender.engine.facts import Fact
 
@@ -44,7 +45,7 @@ def _onset(condition: Mapping[str, Any]) -> datetime | None:
     )
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ConditionRead:
     """A Condition as both the lesion pass and the other-conditions pass read it: its reference, codes, body sites
     and status are read once here and shared by the readers (docs/performance.md)."""
@@ -66,8 +67,12 @@ class ConditionRead:
     """clinicalStatus absent and read as active."""
 
 
-def read_condition(entry: Entry) -> ConditionRead:
-    condition, reference = entry
+def read_condition(condition: Mapping[str, Any]) -> ConditionRead | None:
+    """The Condition read (a function of the Condition alone), or None when it has no id (it cannot be referred
+    to)."""
+    reference = versioned_as("Condition", condition)
+    if reference is None:
+        return None
     verification = status_code(condition.get("verificationStatus"))
     if verification in codes.EXCLUDED_VERIFICATION_STATUSES:
         active, assumed = False, False
