@@ -4,7 +4,6 @@ alone, evaluating reads answers what evaluating the resources answers, and the t
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +47,7 @@ def test_a_read_depends_on_the_resource_alone_and_cannot_be_changed(path: Path) 
         made = read(resource)
         assert made == read(copy.deepcopy(resource))
         if made.condition is not None:
-            with pytest.raises(dataclasses.FrozenInstanceError):
+            with pytest.raises(AttributeError):
                 made.condition.active = not made.condition.active  # type: ignore[misc]
         with pytest.raises(AttributeError):
             made.observation = None  # type: ignore[misc]

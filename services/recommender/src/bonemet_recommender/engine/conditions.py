@@ -4,9 +4,8 @@ cancer, myeloma, non-bone and liver metastases, cord compression, pathological f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bonemet_recommender.engine import codes, primaries
 from bonemet_recommender.engine.attachment import Attacher, LesionDraft
@@ -45,8 +44,7 @@ def _onset(condition: Mapping[str, Any]) -> datetime | None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionRead:
+class ConditionRead(NamedTuple):
     """A Condition as both the lesion pass and the other-conditions pass read it: its reference, codes, body sites
     and status are read once here and shared by the readers (docs/performance.md)."""
 
