@@ -6,17 +6,16 @@ The adapter (``service.py``) loads the patient's picture and last suggestion, ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from bonemet_recommender.engine import Evaluation
+from bonemet_recommender.engine import Evaluation, ResourceRead
 from bonemet_recommender.engine.codes import SNOMED
 from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.output import SITE_NAMES
 from bonemet_recommender.engine.plandefinition import RULE_SET_VERSION, scenario_entry
-from bonemet_recommender.projection import Change, Ignored, Picture, apply, resources
+from bonemet_recommender.projection import Change, Ignored, Picture, apply, reads
 from bonemet_shared.audit import AuditEventCode, AuditRecord
 from bonemet_shared.events import (
     LesionSummary,
@@ -26,7 +25,8 @@ from bonemet_shared.events import (
 )
 from bonemet_shared.patient_state import LastSuggestion
 
-Evaluate = Callable[[Sequence[Mapping[str, Any]], datetime], Evaluation | None]
+Evaluate = Callable[[Sequence[ResourceRead], datetime], Evaluation | None]
+"""``engine.evaluate``: given the held resources read (``projection.reads``)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _evaluated(
     evaluate: Evaluate,
 ) -> Outcome:
     # The event's own time is "now": replaying the stream reproduces every decision.
-    evaluation = evaluate(resources(updated), event.occurred_at)
+    evaluation = evaluate(reads(updated), event.occurred_at)
     if evaluation is None:
         if last is None or last.status == "revoked":
             return Outcome(applied, None, last)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from bonemet_recommender.engine import ResourceRead, read
 from bonemet_recommender.engine.elements import EVERY_RESOURCE
 from bonemet_recommender.engine.picture import ELEMENTS_READ
 from bonemet_shared.events import ResourceAccepted, ResourceRetracted
@@ -88,6 +89,35 @@ def apply(picture: Picture, event: ResourceAccepted | ResourceRetracted) -> Chan
 
 def resources(picture: Picture) -> list[dict[str, Any]]:
     return [held.resource for held in picture.values() if held.resource is not None and not held.retracted]
+
+
+READS_KEPT = 8_192
+"""Held resources whose engine read is kept (as ``service.DECODED_HELD_CACHE``); full, the table starts again
+empty (a bound, not a policy)."""
+
+_reads: dict[int, tuple[HeldResource, ResourceRead]] = {}
+"""The engine's read of a held resource, by the held object: ``service.decode_held`` gives one object per
+stored version and nothing changes a held resource in place (``tests/unit/test_slim.py``), so the object
+stands for its content. The entry keeps the object alive, so its id is not reused while the entry exists."""
+
+
+def reads(picture: Picture) -> list[ResourceRead]:
+    """``resources(picture)``, each with the engine's read of it (``engine.read``), read once per held object:
+    the patient's whole state is evaluated on every change of it, and all but the changed resource were read
+    before (docs/performance.md, "Engine (d), seventh pass")."""
+    found = []
+    for held in picture.values():
+        resource = held.resource
+        if resource is None or held.retracted:
+            continue
+        kept = _reads.get(id(held))
+        if kept is None or kept[0] is not held:
+            kept = (held, read(resource))
+            if len(_reads) >= READS_KEPT:
+                _reads.clear()
+            _reads[id(held)] = kept
+        found.append(kept[1])
+    return found
 
 
 def _compare(incoming: HeldResource, current: HeldResource) -> int:

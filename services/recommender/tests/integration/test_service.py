@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ import redis
 import redis.asyncio as aredis
 from faststream.redis import RedisBroker
 
-from bonemet_recommender.engine import Evaluation
+from bonemet_recommender.engine import Evaluation, ResourceRead
 from bonemet_recommender.engine.decisions import Coding, LesionDecision, PatientDecision, Prognosis, Regimen
 from bonemet_recommender.service import Recommender, decode_held, decode_last, picture_key, suggestion_key
 from bonemet_shared.consuming import Delivery, Unprocessable, ensure_groups, entry_body, subscribe
@@ -27,8 +27,8 @@ SUGGESTIONS = suggestions_stream(partition_of(PATIENT, DEFAULT_PARTITIONS))
 """The patient's partition streams: the recommender reads one and writes the other (same partition)."""
 
 
-def fake_evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
-    conditions = sorted(r["id"] for r in resources if r["resourceType"] == "Condition")
+def fake_evaluate(reads: Sequence[ResourceRead], now: datetime) -> Evaluation | None:
+    conditions = sorted(r.resource["id"] for r in reads if r.resource["resourceType"] == "Condition")
     if not conditions:
         return None
     decision = PatientDecision(
@@ -179,7 +179,7 @@ async def test_an_engine_failure_leaves_the_entry_pending_and_writes_nothing(
 ) -> None:
     delivery = await deliver(broker, client, encode(accepted()))
 
-    def broken(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
+    def broken(reads: Sequence[ResourceRead], now: datetime) -> Evaluation | None:
         raise ZeroDivisionError
 
     with pytest.raises(ZeroDivisionError):
@@ -341,14 +341,14 @@ async def test_a_concurrent_write_to_a_watched_key_makes_the_batch_start_again(
     deliveries = await deliver_all(broker, client, [encode(accepted("c1")), encode(accepted("c2"))])
     calls: list[int] = []
 
-    def racing_evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
+    def racing_evaluate(reads: Sequence[ResourceRead], now: datetime) -> Evaluation | None:
         if not calls:  # a second delivery for the patient commits while the batch is being evaluated
             resource = {"resourceType": "Condition", "id": "c0", "subject": {"reference": PATIENT}}
             held = {"version_id": "1", "last_updated": None, "retracted": False, "resource": resource}
             with redis.Redis.from_url(redis_url) as other:  # the previous version's format (plain JSON)
                 other.hset(picture_key(PATIENT), "Condition/c0", orjson.dumps(held))
-        calls.append(len(resources))
-        return fake_evaluate(resources, now)
+        calls.append(len(reads))
+        return fake_evaluate(reads, now)
 
     await Recommender(racing_evaluate).handle_batch(deliveries, client)
 

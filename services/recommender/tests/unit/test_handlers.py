@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bonemet_recommender.engine import Evaluation
+from bonemet_recommender.engine import Evaluation, ResourceRead
 from bonemet_recommender.engine.decisions import Coding, LesionDecision, PatientDecision, Priority, Prognosis, Regimen
 from bonemet_recommender.handlers import LastSuggestion, Outcome, on_intake_event, suggestion_audit
 from bonemet_recommender.projection import Change, HeldResource
@@ -60,8 +60,8 @@ class FakeEngine:
     answers: list[Evaluation | None]
     calls: list[tuple[list[Mapping[str, Any]], datetime]] = field(default_factory=list)
 
-    def __call__(self, resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
-        self.calls.append((list(resources), now))
+    def __call__(self, reads: Sequence[ResourceRead], now: datetime) -> Evaluation | None:
+        self.calls.append(([each.resource for each in reads], now))
         return self.answers.pop(0)
 
 

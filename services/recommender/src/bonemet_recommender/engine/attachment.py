@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from bonemet_recommender.engine.decisions import Coding, SiteClass
-from bonemet_recommender.engine.elements import body_sites
 from bonemet_recommender.engine.facts import Fact, PriorCourse, Surgery
 
 
@@ -117,9 +116,10 @@ class Attacher:
         matches = [d for d in self.drafts if not d.site_key.isdisjoint(key)]
         return matches if len(matches) == 1 else []
 
-    def attach(self, references: Iterable[str], resource: Mapping[str, Any]) -> list[LesionDraft] | None:
+    def attach(self, references: tuple[str, ...], sites: tuple[Coding, ...]) -> list[LesionDraft] | None:
         """An Observation's lesions: by focus, else by its bodySite. None when its focus names a Condition that
-        is no active lesion: the fact describes that Condition only and attaches nowhere (A13)."""
+        is no active lesion: the fact describes that Condition only and attaches nowhere (A13). ``references``
+        and ``sites`` are the Observation's focus and bodySite (``observations.read_observation``)."""
         if references:
             found = self.by_reference(references)
             if found:
@@ -127,7 +127,7 @@ class Attacher:
             for reference in references:
                 if reference.startswith("Condition/"):
                     return None
-        return self.by_site(body_sites(resource))
+        return self.by_site(sites)
 
     def at_sites(self, sites: Iterable[Coding]) -> list[LesionDraft]:
         """Every lesion sharing one of ``sites`` (a course or an operation treats a site, A13)."""

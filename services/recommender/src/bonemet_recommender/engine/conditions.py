@@ -4,12 +4,11 @@ cancer, myeloma, non-bone and liver metastases, cord compression, pathological f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bonemet_recommender.engine import codes, primaries
-from bonemet_recommender.engine.attachment import Attacher, Entry, LesionDraft
+from bonemet_recommender.engine.attachment import Attacher, LesionDraft
 from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.elements import (
     ElementsRead,
@@ -22,6 +21,7 @@ from bonemet_recommender.engine.elements import (
     profiles_of,
     reference_of,
     status_code,
+    versioned_as,
 )
 from bonemet_recommender.engine.facts import Fact
 
@@ -44,8 +44,7 @@ def _onset(condition: Mapping[str, Any]) -> datetime | None:
     )
 
 
-@dataclass(slots=True)
-class ConditionRead:
+class ConditionRead(NamedTuple):
     """A Condition as both the lesion pass and the other-conditions pass read it: its reference, codes, body sites
     and status are read once here and shared by the readers (docs/performance.md)."""
 
@@ -66,8 +65,12 @@ class ConditionRead:
     """clinicalStatus absent and read as active."""
 
 
-def read_condition(entry: Entry) -> ConditionRead:
-    condition, reference = entry
+def read_condition(condition: Mapping[str, Any]) -> ConditionRead | None:
+    """The Condition read (a function of the Condition alone), or None when it has no id (it cannot be referred
+    to)."""
+    reference = versioned_as("Condition", condition)
+    if reference is None:
+        return None
     verification = status_code(condition.get("verificationStatus"))
     if verification in codes.EXCLUDED_VERIFICATION_STATUSES:
         active, assumed = False, False

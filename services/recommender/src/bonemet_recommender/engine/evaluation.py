@@ -20,7 +20,8 @@ from bonemet_recommender.engine.content_hash import content_key
 from bonemet_recommender.engine.decisions import PatientDecision
 from bonemet_recommender.engine.ids import careplan_id
 from bonemet_recommender.engine.output import decision_bundle
-from bonemet_recommender.engine.picture import lesion_picture
+from bonemet_recommender.engine.picture import lesion_picture_of
+from bonemet_recommender.engine.reads import ResourceRead, read
 from bonemet_recommender.engine.rendering import render
 from bonemet_recommender.engine.rules import decide
 
@@ -88,8 +89,12 @@ class Evaluation:
         return f"Evaluation(careplan_id={self.careplan_id!r}, content_hash={self.content_hash!r})"
 
 
-def evaluate(resources: Sequence[Mapping[str, Any]], now: datetime) -> Evaluation | None:
-    picture = lesion_picture(resources, now)
+def evaluate(resources: Sequence[Mapping[str, Any] | ResourceRead], now: datetime) -> Evaluation | None:
+    """One patient's resources as of ``now``, each read (``reads.read``) unless it comes read already: the
+    recommender reads each held version once (``projection.reads``), every other caller hands resources. A
+    resource is a mapping and a ``ResourceRead`` a tuple, so the two never look alike."""
+    reads = [each if type(each) is ResourceRead else read(each) for each in resources]  # type: ignore[arg-type]
+    picture = lesion_picture_of(reads, now)
     if picture is None:
         return None  # what decide() answers for such a picture, without building it
     decision = decide(picture, now)

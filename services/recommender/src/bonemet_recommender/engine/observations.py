@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bonemet_recommender.engine import codes
-from bonemet_recommender.engine.attachment import Attacher, Entry, LesionDraft
+from bonemet_recommender.engine.attachment import Attacher
+from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.elements import (
     ElementsRead,
     as_mapping,
     as_text,
+    body_sites,
     coded,
     codings,
     dose_gy,
     effective_time,
     parse_datetime,
     reference_of,
+    versioned_as,
 )
 from bonemet_recommender.engine.facts import ONE_DAY, Fact, Quantity, SetAside
 
@@ -71,24 +74,21 @@ def _quantity_value(obs: Mapping[str, Any]) -> Quantity | None:
     return Quantity(float(number), unit or as_text(quantity.get("unit")))
 
 
-_LesionObservation = tuple[Mapping[str, Any], str, datetime | None, str]
-"""A lesion descriptor no reference or bodySite attached: (resource, reference, time, local code), kept to
-attach to the patient's only lesion. A plain tuple, not a record per Observation (docs/performance.md)."""
-
-_SCRATCH = LesionDraft("", "", (), (), frozenset(), "unknown", False, False, False)
-"""A lesion nothing is kept on: reading a descriptor against it only checks its value."""
+_LesionObservation = tuple["Fact[Any]", str]
+"""A lesion descriptor no reference or bodySite attached: its fact and the lesion's list it goes to (a
+``LesionDraft`` attribute), kept for the patient's only lesion. A plain tuple (docs/performance.md)."""
 
 
-def _focus_references(obs: Mapping[str, Any]) -> list[str]:
+def _focus_references(obs: Mapping[str, Any]) -> tuple[str, ...]:
     focus = obs.get("focus")
     if not isinstance(focus, list):
-        return []  # as_list: anything else reads as no focus
+        return ()  # as_list: anything else reads as no focus
     found = []
     for item in focus:
         reference = reference_of(item)
         if reference:
             found.append(reference)
-    return found
+    return tuple(found)
 
 
 def _obs_code(obs: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -236,173 +236,201 @@ _LAB_LISTS: dict[str, str] = {
 _LOINC_READ: frozenset[str] = frozenset({codes.PAIN_NRS, codes.ECOG, codes.KARNOFSKY, *_LAB_LISTS})
 
 
-def read_observations(observations: list[Entry], attacher: Attacher, now: datetime) -> PatientObservations:
-    patient = PatientObservations()
-    latest_allowed = now + ONE_DAY
-    for obs, reference in observations:
-        # Each Observation's time and code are read once here (a lesion descriptor may be read twice).
-        # effectiveDateTime, the usual element, is read here; effective_time reads it again only when it fails.
-        when = parse_datetime(obs.get("effectiveDateTime"))
-        if when is None:
-            when = effective_time(obs)
-        loinc, local = _obs_code(obs)
-        if loinc is not None and loinc not in _LOINC_READ:
-            loinc = None
-        code = loinc or local
-        if code is None or (loinc is None and local not in codes.LOCAL_OBSERVATION_CODES):
-            continue
-        if when is not None and when > latest_allowed:
-            # A13: a fact dated more than 24 hours after the evaluation is never the latest value.
-            patient.set_aside.append(SetAside(reference, code, "dated more than 24 hours after the evaluation"))
-            continue
-        if loinc is not None:
-            expected = _read_loinc(obs, reference, when, loinc, attacher, patient)
-        else:
-            assert local is not None
-            expected = _read_local(obs, reference, when, local, attacher, patient)
-        if expected is not None and _has_value(obs):
-            patient.set_aside.append(SetAside(reference, code, f"value is not {expected}"))
-    return patient
+class ObservationRead(NamedTuple):
+    """What ``read_observations`` takes from one Observation alone: a function of the Observation only, so read
+    once per held version (``engine.reads``)."""
+
+    reference: str
+    code: str | None
+    """The LOINC or local code read; None when the Observation's code is none the rules read."""
+    when: datetime | None
+    fact: Fact[Any] | None
+    """The value as its code's reader keeps it; None when it is unusable."""
+    set_aside: str | None
+    """Why the value is set aside (A13: present but of the wrong type or out of range), when it is."""
+    goes_to: str
+    """Where ``fact`` goes: a ``PatientObservations`` list, "pain" or "neuro" (attached to lesions, or the
+    patient's when none), or a ``LesionDraft`` list (a lesion descriptor)."""
+    attached: bool
+    """``fact`` is attached to lesions by ``focus`` or bodySite."""
+    focus: tuple[str, ...]
+    sites: tuple[Coding, ...]
 
 
-def _read_loinc(
-    obs: Mapping[str, Any],
-    reference: str,
-    when: datetime | None,
-    loinc: str,
-    attacher: Attacher,
-    patient: PatientObservations,
-) -> str | None:
-    """Reads one LOINC Observation; answers the expected value when its value could not be used."""
+_IGNORED_STATUSES = frozenset({"cancelled", "entered-in-error", "registered"})
+
+
+def read_observation(obs: Mapping[str, Any]) -> ObservationRead | None:
+    """The Observation as ``read_observations`` reads it; None when it is not read at all (an ignored status,
+    or no id)."""
+    status = obs.get("status")
+    if isinstance(status, str) and status in _IGNORED_STATUSES:
+        return None
+    reference = versioned_as("Observation", obs)
+    if reference is None:
+        return None
+    # effectiveDateTime, the usual element, is read here; effective_time reads it again only when it fails.
+    when = parse_datetime(obs.get("effectiveDateTime"))
+    if when is None:
+        when = effective_time(obs)
+    loinc, local = _obs_code(obs)
+    if loinc is not None and loinc not in _LOINC_READ:
+        loinc = None
+    code = loinc or local
+    if code is None or (loinc is None and local not in codes.LOCAL_OBSERVATION_CODES):
+        return ObservationRead(reference, None, when, None, None, "", False, (), ())
+    value, expected, goes_to, attached = _loinc_value(obs, code) if loinc is not None else _local_value(obs, code)
+    fact = None if value is None else Fact(value, reference, when)
+    reason = f"value is not {expected}" if expected is not None and _has_value(obs) else None
+    focus, sites = (_focus_references(obs), body_sites(obs)) if attached and fact is not None else ((), ())
+    return ObservationRead(reference, code, when, fact, reason, goes_to, attached, focus, sites)
+
+
+_Value = tuple[Any, str | None, str, bool]
+"""(the value to keep or None, the value expected when it is unusable, where it goes, attached to lesions)."""
+
+
+def _loinc_value(obs: Mapping[str, Any], loinc: str) -> _Value:
     if loinc == codes.PAIN_NRS:
         value = _int_value(obs)
         if value is None or not 0 <= value <= 10:
-            return _EXPECTED[loinc]
-        fact = Fact(value, reference, when)
-        targets = attacher.attach(_focus_references(obs), obs)
-        if targets is None:
-            return None  # describes another Condition only (A13)
-        for draft in targets:
-            draft.pain.append(fact)
-        if not targets:
-            patient.unattributed_pain.append(fact)
-    elif loinc == codes.ECOG or loinc == codes.KARNOFSKY:
+            return None, _EXPECTED[loinc], "pain", True
+        return value, None, "pain", True
+    if loinc == codes.ECOG or loinc == codes.KARNOFSKY:
         value = _int_value(obs)
+        goes_to = "ecog" if loinc == codes.ECOG else "kps"
         if value is None or not 0 <= value <= (5 if loinc == codes.ECOG else 100):
-            return _EXPECTED[loinc]
-        (patient.ecog if loinc == codes.ECOG else patient.kps).append(Fact(value, reference, when))
-    else:
-        quantity = _quantity_value(obs)
-        if quantity is None:
-            return _QUANTITY_EXPECTED
-        getattr(patient, _LAB_LISTS[loinc]).append(Fact(quantity, reference, when))
-    return None
+            return None, _EXPECTED[loinc], goes_to, False
+        return value, None, goes_to, False
+    quantity = _quantity_value(obs)
+    return quantity, (_QUANTITY_EXPECTED if quantity is None else None), _LAB_LISTS[loinc], False
 
 
-def _read_local(
-    obs: Mapping[str, Any],
-    reference: str,
-    when: datetime | None,
-    local: str,
-    attacher: Attacher,
-    patient: PatientObservations,
-) -> str | None:
-    """Reads one local-code Observation; answers the expected value when its value could not be used."""
+def _local_value(obs: Mapping[str, Any], local: str) -> _Value:
     if local == codes.LIFE_EXPECTANCY_CLINICIAN:
-        value = _string_value(obs)
-        if value not in codes.LIFE_EXPECTANCY_VALUES:
-            return _EXPECTED[local]
-        patient.life_expectancy.append(Fact(value, reference, when))
-    elif local == codes.METASTATIC_LESION_COUNT:
+        text = _string_value(obs)
+        if text not in codes.LIFE_EXPECTANCY_VALUES:
+            return None, _EXPECTED[local], "life_expectancy", False
+        return text, None, "life_expectancy", False
+    if local == codes.METASTATIC_LESION_COUNT:
         count = _int_value(obs)
         if count is None or count < 0:
-            return _EXPECTED[local]
-        patient.lesion_count.append(Fact(count, reference, when))
-    elif local in (codes.PRIMARY_CONTROLLED, codes.ALL_SITES_TREATABLE, codes.NEURO_DEFICIT):
+            return None, _EXPECTED[local], "lesion_count", False
+        return count, None, "lesion_count", False
+    if local in _PATIENT_FLAGS:
         flag = _answer(obs)
+        goes_to = _PATIENT_FLAGS[local]
         if flag is None:
-            return _BOOLEAN_EXPECTED
+            return None, _BOOLEAN_EXPECTED, goes_to, goes_to == "neuro"
         if flag == _UNKNOWN_ANSWER or not isinstance(flag, bool):
-            return None  # a coded "unknown" reads as unknown, without a type error (A13)
-        if local == codes.NEURO_DEFICIT:
-            _read_neuro(Fact(flag, reference, when), obs, attacher, patient)
-        else:
-            target = patient.primary_controlled if local == codes.PRIMARY_CONTROLLED else patient.all_sites_treatable
-            target.append(Fact(flag, reference, when))
-    else:
-        targets = attacher.attach(_focus_references(obs), obs)
-        if targets is None:
-            return _lesion_value_problem(obs, local)  # describes another Condition only (A13)
-        if not targets:
-            patient.unattributed_lesion_obs.append((obs, reference, when, local))
-            return _lesion_value_problem(obs, local)
-        problem = None
-        for draft in targets:
-            problem = lesion_observation(draft, obs, reference, when, local)
-        return problem
-    return None
+            return None, None, goes_to, False  # a coded "unknown" reads as unknown, without a type error (A13)
+        return flag, None, goes_to, goes_to == "neuro"
+    value, expected = lesion_value(obs, local)
+    return value, expected, _LESION_LISTS.get(local, ""), True
 
 
-def _read_neuro(fact: Fact[bool], obs: Mapping[str, Any], attacher: Attacher, patient: PatientObservations) -> None:
-    targets = attacher.attach(_focus_references(obs), obs)
-    if targets is None:
-        # Its focus is a Condition that is no active lesion. A positive finding is never dropped (A13).
-        if fact.value:
-            patient.foreign_findings.append(fact)
-        return
-    for draft in targets:
-        draft.neuro.append(fact)
-    if not targets:
-        patient.unattributed_neuro.append(fact)
+_PATIENT_FLAGS = {
+    codes.PRIMARY_CONTROLLED: "primary_controlled",
+    codes.ALL_SITES_TREATABLE: "all_sites_treatable",
+    codes.NEURO_DEFICIT: "neuro",
+}
 
 
-def _lesion_value_problem(obs: Mapping[str, Any], local: str) -> str | None:
-    """The expected value when a lesion descriptor's value is unusable (read against a scratch lesion)."""
-    return lesion_observation(_SCRATCH, obs, "", None, local)
+def read_observations(
+    observations: list[tuple[Mapping[str, Any], ObservationRead]], attacher: Attacher, now: datetime
+) -> PatientObservations:
+    """The Observations (each with its ``read_observation``) as of ``now``, attached to the lesions."""
+    patient = PatientObservations()
+    latest_allowed = now + ONE_DAY
+    for _, read in observations:
+        code = read.code
+        if code is None:
+            continue
+        when = read.when
+        if when is not None and when > latest_allowed:
+            # A13: a fact dated more than 24 hours after the evaluation is never the latest value.
+            patient.set_aside.append(SetAside(read.reference, code, "dated more than 24 hours after the evaluation"))
+            continue
+        if read.set_aside is not None:
+            patient.set_aside.append(SetAside(read.reference, code, read.set_aside))
+        fact = read.fact
+        if fact is None:
+            continue
+        if not read.attached:
+            getattr(patient, read.goes_to).append(fact)
+            continue
+        targets = attacher.attach(read.focus, read.sites)
+        goes_to = read.goes_to
+        if goes_to == "pain":
+            if targets is None:
+                continue  # describes another Condition only (A13)
+            for draft in targets:
+                draft.pain.append(fact)
+            if not targets:
+                patient.unattributed_pain.append(fact)
+        elif goes_to == "neuro":
+            if targets is None:
+                # Its focus is a Condition that is no active lesion. A positive finding is never dropped (A13).
+                if fact.value:
+                    patient.foreign_findings.append(fact)
+                continue
+            for draft in targets:
+                draft.neuro.append(fact)
+            if not targets:
+                patient.unattributed_neuro.append(fact)
+        elif targets is not None:  # a lesion descriptor; None: it describes another Condition only (A13)
+            for draft in targets:
+                getattr(draft, goes_to).append(fact)
+            if not targets:
+                patient.unattributed_lesion_obs.append((fact, goes_to))
+    return patient
 
 
-def lesion_observation(
-    draft: LesionDraft, obs: Mapping[str, Any], reference: str, when: datetime | None, local: str
-) -> str | None:
-    """Adds one lesion descriptor to ``draft``; answers the expected value when its value is unusable."""
+_LESION_LISTS: dict[str, str] = {
+    **_LESION_INT,
+    **_LESION_BOOL,
+    **_LESION_STRING,
+    codes.LESION_MAX_DIAMETER_MM: "diameter",
+    codes.PRIOR_RT_DOSE_GY: "prior_dose",
+    codes.PRIOR_RT_END_DATE: "prior_end",
+}
+"""The ``LesionDraft`` list each lesion descriptor's facts go to."""
+
+
+def lesion_value(obs: Mapping[str, Any], local: str) -> tuple[Any, str | None]:
+    """A lesion descriptor's value as its lesion keeps it, or None and the value expected when it is unusable
+    (None and None for a coded "unknown" answer)."""
     if local in _LESION_INT:
         number = _int_value(obs)
         if number is None or not _valid_int(local, number):
-            return _EXPECTED[local]
-        if draft is not _SCRATCH:
-            getattr(draft, _LESION_INT[local]).append(Fact(number, reference, when))
-    elif local in _LESION_BOOL:
+            return None, _EXPECTED[local]
+        return number, None
+    if local in _LESION_BOOL:
         flag = _answer(obs)
         if flag is None:
-            return _BOOLEAN_EXPECTED
-        if isinstance(flag, bool) and draft is not _SCRATCH:
-            getattr(draft, _LESION_BOOL[local]).append(Fact(flag, reference, when))
-    elif local in _LESION_STRING:
+            return None, _BOOLEAN_EXPECTED
+        return (flag, None) if isinstance(flag, bool) else (None, None)
+    if local in _LESION_STRING:
         text = _string_value(obs)
         if text is None or not _valid_string(local, text):
-            return _EXPECTED[local]
-        if draft is not _SCRATCH:
-            getattr(draft, _LESION_STRING[local]).append(Fact(text, reference, when))
-    elif local == codes.LESION_MAX_DIAMETER_MM:
+            return None, _EXPECTED[local]
+        return text, None
+    if local == codes.LESION_MAX_DIAMETER_MM:
         quantity = _quantity_value(obs)
         if quantity is None or quantity.value <= 0 or (quantity.unit or "mm") not in ("mm", "cm"):
-            return _EXPECTED[local]
-        size = quantity.value * 10 if quantity.unit == "cm" else quantity.value
-        if draft is not _SCRATCH:
-            draft.diameter.append(Fact(size, reference, when))
-    elif local == codes.PRIOR_RT_DOSE_GY:
+            return None, _EXPECTED[local]
+        return (quantity.value * 10 if quantity.unit == "cm" else quantity.value), None
+    if local == codes.PRIOR_RT_DOSE_GY:
         quantity = _quantity_value(obs)
         gy = None
         if quantity is not None and quantity.value > 0:
             gy = dose_gy(quantity.value, quantity.unit or "Gy")  # the code's own unit when none is given
         if gy is None:
-            return _EXPECTED[local]
-        if draft is not _SCRATCH:
-            draft.prior_dose.append(Fact(gy, reference, when))
-    elif local == codes.PRIOR_RT_END_DATE:
+            return None, _EXPECTED[local]
+        return gy, None
+    if local == codes.PRIOR_RT_END_DATE:
         ended = parse_datetime(obs.get("valueDateTime"))
         if ended is None:
-            return _EXPECTED[local]
-        if draft is not _SCRATCH:
-            draft.prior_end.append(Fact(ended, reference, when))
-    return None
+            return None, _EXPECTED[local]
+        return ended, None
+    return None, None

@@ -37,7 +37,7 @@ from typing import Any
 
 from bonemet_recommender.engine import codes, conditions, medications, observations, primaries, procedures
 from bonemet_recommender.engine.attachment import Attacher, Entry, LesionDraft, site_key
-from bonemet_recommender.engine.conditions import ConditionRead, apply_to_spine, read_condition, read_conditions
+from bonemet_recommender.engine.conditions import ConditionRead, apply_to_spine, read_conditions
 from bonemet_recommender.engine.decisions import Coding
 from bonemet_recommender.engine.elements import (
     EMPTY,
@@ -71,8 +71,9 @@ from bonemet_recommender.engine.facts import (
     reading,
 )
 from bonemet_recommender.engine.medications import read_medications
-from bonemet_recommender.engine.observations import PatientObservations, lesion_observation, read_observations
+from bonemet_recommender.engine.observations import ObservationRead, PatientObservations, read_observations
 from bonemet_recommender.engine.procedures import ProcedureContext, read_procedures
+from bonemet_recommender.engine.reads import ResourceRead, read
 
 ELEMENTS_READ: ElementsRead = elements_read(
     conditions.READS,
@@ -85,7 +86,6 @@ ELEMENTS_READ: ElementsRead = elements_read(
 )
 """Every top-level element the picture reads, by resource type (``projection.slim`` keeps these)."""
 
-_OBSERVATION_STATUSES_IGNORED = frozenset({"cancelled", "entered-in-error", "registered"})
 _UNCONFIRMED = frozenset({"provisional", "differential", "unconfirmed"})
 
 
@@ -105,7 +105,7 @@ class _Input:
 
     def __init__(self) -> None:
         self.conditions: list[Entry] = []
-        self.observations: list[Entry] = []
+        self.observations: list[tuple[Mapping[str, Any], ObservationRead]] = []
         self.medications: list[Entry] = []
         self.requests: list[Entry] = []
         self.procedures: list[Entry] = []
@@ -114,28 +114,19 @@ class _Input:
         self.body_structures: dict[str, Mapping[str, Any]] = {}
 
 
-def _group(resources: Sequence[Mapping[str, Any]], conditions: bool = True) -> _Input:
-    """The resources by type, each with its versioned reference; Conditions left out when ``conditions``
-    is False (``lesion_picture`` has read them already)."""
+def _group(reads: Sequence[ResourceRead]) -> _Input:
+    """The resources by type, each with its versioned reference (an Observation with its read); Conditions
+    left out (``_conditions`` takes them)."""
     grouped = _Input()
-    for resource in resources:
-        # Parsed JSON is plain dicts: the exact type test spares them the ABC check.
-        if type(resource) is not dict and not isinstance(resource, Mapping):
-            continue
+    for resource, kind, _, observation in reads:
         # Each type is compared exactly (Observations, the most numerous, first), so ``kind`` is also the
         # stripped resourceType that the reference names.
-        kind = resource.get("resourceType")
         target: list[Entry]
         if kind == "Observation":
-            status = resource.get("status")  # status_of, inline (a call less per Observation)
-            if isinstance(status, str) and status in _OBSERVATION_STATUSES_IGNORED:
-                continue
-            target = grouped.observations
-        elif kind == "Condition":
-            if not conditions:
-                continue
-            target = grouped.conditions
-        elif kind == "MedicationStatement":
+            if observation is not None:  # None: an ignored status, or no id
+                grouped.observations.append((resource, observation))
+            continue
+        if kind == "MedicationStatement":
             target = grouped.medications
         elif kind == "MedicationRequest":
             target = grouped.requests
@@ -288,30 +279,40 @@ def _finish_pain(
 
 
 def lesion_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture | None:
-    """``build_picture(resources, now)``, or None when no Condition is a bone metastasis (or myeloma bone
+    """``lesion_picture_of`` the resources, each read (``reads.read``)."""
+    return lesion_picture_of([read(resource) for resource in resources], now)
+
+
+def lesion_picture_of(reads: Sequence[ResourceRead], now: datetime) -> PatientPicture | None:
+    """``build_picture`` of the resources read, or None when no Condition is a bone metastasis (or myeloma bone
     lesion), active or ended: then ``decide`` answers None whatever else is held, and only the Conditions
-    are read. Most patients of an oncology feed have none, so the recommender builds few pictures; for a
-    patient with one, the Conditions read here are the picture's (nothing is read twice)."""
-    conditions: list[ConditionRead] = []
+    are looked at. Most patients of an oncology feed have none, so the recommender builds few pictures."""
+    conditions = _conditions(reads)
     lesion = False
-    for resource in resources:
-        if (type(resource) is dict or isinstance(resource, Mapping)) and resource.get("resourceType") == "Condition":
-            reference = versioned_as("Condition", resource)
-            if reference is not None:
-                read = read_condition((resource, reference))
-                conditions.append(read)
-                lesion = lesion or read.lesion
+    for condition in conditions:
+        if condition.lesion:
+            lesion = True
+            break
     if not lesion:
         return None
-    grouped = _group(resources, conditions=False)
-    grouped.conditions = [(read.resource, read.reference) for read in conditions]
-    return _assemble(grouped, conditions, aware(now))
+    return _picture(reads, conditions, now)
 
 
 def build_picture(resources: Sequence[Mapping[str, Any]], now: datetime) -> PatientPicture:
     """Clinical-rules §4 (A1/A2/§5.1): the typed picture of one patient's resources as of ``now``."""
-    grouped = _group(resources)
-    return _assemble(grouped, [read_condition(entry) for entry in grouped.conditions], aware(now))
+    reads = [read(resource) for resource in resources]
+    return _picture(reads, _conditions(reads), now)
+
+
+def _picture(reads: Sequence[ResourceRead], conditions: list[ConditionRead], now: datetime) -> PatientPicture:
+    grouped = _group(reads)
+    grouped.conditions = [(condition.resource, condition.reference) for condition in conditions]
+    return _assemble(grouped, conditions, aware(now))
+
+
+def _conditions(reads: Sequence[ResourceRead]) -> list[ConditionRead]:
+    """Every Condition with an id, read, in input order."""
+    return [each.condition for each in reads if each.condition is not None]
 
 
 def _lesions(
@@ -340,8 +341,8 @@ def _assemble(grouped: _Input, conditions: list[ConditionRead], now: datetime) -
     attacher = Attacher(drafts)
     observations = read_observations(grouped.observations, attacher, now)
     if len(drafts) == 1:
-        for obs, reference, when, local in observations.unattributed_lesion_obs:
-            lesion_observation(drafts[0], obs, reference, when, local)
+        for fact, goes_to in observations.unattributed_lesion_obs:
+            getattr(drafts[0], goes_to).append(fact)
     other = read_conditions(conditions, attacher, {d.condition for d in drafts}, now)
     for finding in observations.foreign_findings:
         apply_to_spine(finding, None, attacher)
@@ -455,5 +456,6 @@ __all__ = [
     "Surgery",
     "build_picture",
     "lesion_picture",
+    "lesion_picture_of",
     "parse_datetime",
 ]
