@@ -356,7 +356,7 @@ def _print(doc: dict[str, Any]) -> None:
         if isinstance(doc.get(key := f"batch_cpu_us_per_resource_{name}"), float)
     ]
     if spent:
-        cores = doc.get("engine_processes") or 1  # the usable cores, as (d) counted them
+        cores = inprocess.usable_cores()
         console.print(
             f"CPU per accepted resource during (b) batch, µs: {', '.join(spent)}; "
             f"total {doc.get('batch_cpu_us_per_resource_total', 0):,.0f} ({cores} cores: at most "

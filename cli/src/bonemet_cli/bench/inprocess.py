@@ -138,11 +138,15 @@ def _evaluations_per_s(
     return done / (time.perf_counter() - started)
 
 
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def engine_on_every_core(
     patients: Sequence[tuple[list[Mapping[str, Any]], datetime]], seconds: float
 ) -> dict[str, float]:
     """The engine in one process per usable core at once (the same patients, the same window), summed."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = usable_cores()
     # spawn: the bench's status spinner is a thread, which fork would copy mid-flight.
     context = multiprocessing.get_context("spawn")
     start_together = context.Barrier(cores)
