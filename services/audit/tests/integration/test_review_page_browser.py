@@ -107,9 +107,12 @@ def test_a_reviewer_answers_who_was_told_what_about_a_patient(
             assert page.get_attribute("#chain-status", "data-ok") == "true"
             assert page.inner_text("#reviewer") == "alice"
             assert page.locator("#events tbody tr[data-id]").count() == 4  # newest first, a page of 4
+            # a click starts a navigation and returns: wait for the new page before reading it
             page.click("#older")
+            page.wait_for_url("**cursor=**")
             assert page.locator("#events tbody tr[data-id]").count() == 4
             page.click("#newest")
+            page.wait_for_url(lambda url: "cursor=" not in url)
             assert page.locator("#events tbody tr[data-id]").count() == 4
 
             page.fill("input[name=patient]", "Patient/a")
@@ -126,6 +129,7 @@ def test_a_reviewer_answers_who_was_told_what_about_a_patient(
 
             page.select_option("select[name=type]", "notification-acknowledged")
             page.click("#filters button[type=submit]")
+            page.wait_for_url("**type=notification-acknowledged**")
             assert page.locator("#events td.agent").all_inner_texts() == ["PractitionerRole/onc-1"]
 
             # every view above was itself recorded and archived

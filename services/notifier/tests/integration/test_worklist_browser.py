@@ -110,7 +110,7 @@ def links(outbox: Path) -> dict[str, str]:
 
 
 def test_a_clinician_works_the_worklist_in_a_browser(notifier: tuple[str, str, Path], redis_url: str) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     base, metrics, outbox = notifier
     client = redis.Redis.from_url(redis_url)
@@ -153,7 +153,7 @@ def test_a_clinician_works_the_worklist_in_a_browser(notifier: tuple[str, str, P
             page.fill("input[name=clinician]", CLINICIAN)
             page.fill("input[name=token]", "wrong-token-0123456789")
             page.click("#signin button[type=submit]")
-            assert "Not signed in" in page.inner_text("#message")
+            expect(page.locator("#message")).to_contain_text("Not signed in")
             page.fill("input[name=clinician]", CLINICIAN)
             page.fill("input[name=token]", TOKEN)
             page.click("#signin button[type=submit]")
@@ -175,12 +175,13 @@ def test_a_clinician_works_the_worklist_in_a_browser(notifier: tuple[str, str, P
             assert page.get_attribute("#open-in-ehr", "href") == "https://ehr.hospital.example/patients/pa"
             assert "SINS 9 (2026-02-27)" in page.inner_text("#rendering")  # the recommender's rendering, whole
             assert "Metastatic spinal cord compression" in page.inner_text("#lesions")
+            # a click starts a navigation and returns: the assertions that retry wait for the new page
             page.click("#acknowledge")
-            assert page.get_attribute("#state", "data-state") == "acknowledged"
+            expect(page.locator("#state")).to_have_attribute("data-state", "acknowledged")
             assert page.locator("#acknowledge").count() == 0  # no Acknowledge after acknowledgement
             page.screenshot(path=str(SHOTS / "3-acknowledged.png"), full_page=True)
             page.click("#accept")
-            assert page.get_attribute("#state", "data-state") == "accepted"
+            expect(page.locator("#state")).to_have_attribute("data-state", "accepted")
             assert page.locator("#actions").count() == 0
 
             page.goto(f"{base}/worklist")
@@ -188,14 +189,14 @@ def test_a_clinician_works_the_worklist_in_a_browser(notifier: tuple[str, str, P
             assert page.inner_text("#patient-name") == "Carl Gamma"
             page.select_option("#reason", "not-clinically-indicated")
             page.click("#decline")
-            assert page.get_attribute("#state", "data-state") == "declined"
+            expect(page.locator("#state")).to_have_attribute("data-state", "declined")
 
             page.goto(first_b)  # the link of a version since replaced
             assert page.get_attribute("#state", "data-state") == "superseded"
             assert page.locator("#actions").count() == 0  # cannot be acknowledged without seeing the current one
             page.screenshot(path=str(SHOTS / "4-superseded.png"), full_page=True)
             page.click("#current-link")
-            assert page.get_attribute("#state", "data-state") == "open"
+            expect(page.locator("#state")).to_have_attribute("data-state", "open")
             assert "20 Gy in 5 fractions" in page.inner_text("#lesions")
 
             page.goto(withdrawal)
