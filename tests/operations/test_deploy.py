@@ -136,6 +136,8 @@ def test_the_server_persists_to_a_volume(compose: dict[str, Any]) -> None:
     command = " ".join(valkey["command"])
     assert "--appendonly yes" in command
     assert "--appendfsync everysec" in command
+    assert "--hz 100" in command  # fsync durability waits for the cron tick
+    assert "--maxmemory-policy noeviction" in command  # refused writes, never evicted data
     assert valkey["volumes"] == ["valkey-data:/data"]
     assert "valkey-data" in compose["volumes"]
     for spec in ours(compose).values():
