@@ -83,8 +83,8 @@ class Settings(BaseSettings):
     batch_size: int = Field(
         default=100,
         ge=0,
-        description="Entries the recommender and the archiver read and commit at once (docs/decisions/0007); "
-        "0 reads and commits one entry at a time.",
+        description="Entries the recommender, the notifier and the archiver read at once (docs/decisions/0007); "
+        "0 reads one entry at a time.",
     )
     batch_linger_ms: int = Field(
         default=10,

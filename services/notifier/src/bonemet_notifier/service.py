@@ -8,7 +8,7 @@ folded by ``settle_next`` when it falls due (the settle worker). A redelivered e
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -83,6 +83,13 @@ class Notifier:
             log.info("already-routed", alert_id=alert_id, correlation_id=delivery.correlation_id)
             return
         self._report(suggestion, outcome, alert_id, delivery.correlation_id)
+
+    async def handle_batch(self, deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+        """The reader's batch (docs/decisions/0007): each entry handled as ``handle`` does, in stream order, each
+        committed with its own acknowledgement. When one raises, the consuming layer handles the batch again
+        entry by entry, and an entry already committed is only acknowledged again (``already-routed``)."""
+        for delivery in deliveries:
+            await self.handle(delivery, client)
 
     async def settle_next(self) -> bool:
         """Send or fold one held version whose settle window ended; False when none is due."""

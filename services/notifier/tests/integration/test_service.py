@@ -148,6 +148,32 @@ async def test_the_running_notifier_consumes_delivers_and_dead_letters(
     assert fields[b"reason"] == b"schema"
 
 
+async def test_a_batch_with_an_undecodable_entry_between_good_ones_routes_each_good_one_once(
+    broker: RedisBroker,
+    client: aredis.Redis,
+    rig: Any,
+    tmp_path: Path,
+    poll: Callable[..., Awaitable[Any]],
+    suggestion_factory: Callable[..., SuggestionIssued],
+) -> None:
+    # Written before the notifier starts, so its reader gets them in one batch (docs/decisions/0007): the
+    # batch stops at the garbage, and the entry-by-entry retry dead-letters it and routes the rest once.
+    for careplan, patient in (("cp-a", "Patient/a"), ("cp-b", "Patient/b")):
+        await broker.publish(encode(suggestion_factory(careplan, patient=patient)), stream=SUGGESTIONS)
+    await broker.publish(b"garbage", stream=SUGGESTIONS)
+    await broker.publish(encode(suggestion_factory("cp-c", patient="Patient/c")), stream=SUGGESTIONS)
+    notifier = await rig()
+    async with running(notifier):
+        await poll(lambda: client.xlen(dead_letters(SUGGESTIONS)))
+
+        async def delivered() -> bool:
+            return len(names(tmp_path / "outbox")) == 3 and await pending(client) == 0
+
+        await poll(delivered)
+    assert await notifier.audit() == ["notification-sent"] * 3
+    assert await client.xlen(dead_letters(SUGGESTIONS)) == 1
+
+
 async def test_a_reclaimed_older_version_handled_after_a_newer_one_never_undoes_it(
     broker: RedisBroker,
     client: aredis.Redis,
