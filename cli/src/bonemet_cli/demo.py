@@ -24,6 +24,7 @@ from bonemet_audit.review import verify_command
 from bonemet_audit.settings import AuditSettings
 from bonemet_cli.demo_events import PATIENTS_WITH_LESIONS, demo_resources
 from bonemet_cli.supervisor import ALL, Supervisor, free_port
+from bonemet_shared.connecting import server_address
 from bonemet_shared.consuming import entry_body
 from bonemet_shared.embedded import embedded_server
 from bonemet_shared.events import decode_suggestion
@@ -48,7 +49,8 @@ def run_demo(timeout: float) -> int:
     )
     with server as url:
         console.print(
-            f"[bold]bonemet demo[/] server {url} ({'embedded Valkey' if not settings.redis_url else 'given'}),"
+            f"[bold]bonemet demo[/] server {server_address(url)} "
+            f"({'embedded Valkey' if not settings.redis_url else 'given'}),"
             f" intake {base}/fhir, data {demo_dir}"
         )
         env = {
