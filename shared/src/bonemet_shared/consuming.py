@@ -179,7 +179,8 @@ def subscribe(
     """Register the reader and the claimer of ``stream`` for ``group``.
 
     The claimer always runs ``handler`` per entry. The reader runs ``handler`` per entry too, or, with
-    a ``batch_handler``, reads up to ``batch_size`` entries at once and runs ``batch_handler`` on them
+    a ``batch_handler`` and a ``batch_size`` above 0 (``BONEMET_BATCH_SIZE=0`` turns batches off), reads up to
+    ``batch_size`` entries at once and runs ``batch_handler`` on them
     (falling back to ``handler`` one by one when it raises). ``batch_linger_s``: after a batch smaller
     than ``batch_size`` (committed), wait that long before the next read, so that at a steady rate
     entries gather into larger batches; it delays each entry by up to that much (for consumers off the
@@ -253,7 +254,7 @@ def subscribe(
         if batch_linger_s and len(deliveries) < batch_size:
             await asyncio.sleep(batch_linger_s)  # rate shaping, not synchronisation: the next read gets more
 
-    if batch_handler is None:
+    if batch_handler is None or batch_size == 0:
         broker.subscriber(
             stream=StreamSub(stream, group=group, consumer=consumer),
             ack_policy=AckPolicy.MANUAL,

@@ -288,6 +288,28 @@ async def test_a_batch_reader_hands_over_the_entries_in_stream_order_and_acknowl
     assert {d.delivery_count for d in handed} == {1}
 
 
+async def test_batch_size_0_reads_entry_by_entry_even_with_a_batch_handler(
+    client: aredis.Redis, producer: RedisBroker, start_consumer: StartConsumer, poll: Poll
+) -> None:
+    await ensure_groups(client, CONSUMED)
+    for n in range(3):
+        await producer.publish(f"e{n}".encode(), stream=STREAM)
+    handled: list[bytes] = []
+
+    async def per_entry(delivery: Delivery, client: aredis.Redis) -> None:
+        handled.append(delivery.body)
+        await acknowledge(delivery, client)
+
+    async def batch(deliveries: Sequence[Delivery], client: aredis.Redis) -> None:
+        raise AssertionError("BONEMET_BATCH_SIZE=0: no batch is read")
+
+    await start_consumer(per_entry, batch_handler=batch, batch_size=0)
+
+    await poll(lambda: len(handled) == 3)
+    await poll(lambda: nothing_pending(client))
+    assert handled == [b"e0", b"e1", b"e2"]
+
+
 async def test_a_poison_entry_in_a_batch_is_dead_lettered_and_the_others_commit(
     client: aredis.Redis, producer: RedisBroker, start_consumer: StartConsumer, poll: Poll
 ) -> None:

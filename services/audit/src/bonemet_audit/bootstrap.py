@@ -45,8 +45,8 @@ def build_app(settings: AuditSettings, url: str, watch: ServerWatch) -> Starlett
         consumer=f"{settings.instance}-archiver",
         handler=archiver.handle,  # the claimer's, and the fallback of a batch that failed
         # one transaction and one XACK per batch (docs/decisions/0007)
-        batch_handler=archiver.handle_batch if settings.batch_size else None,
-        batch_size=settings.batch_size or 1,
+        batch_handler=archiver.handle_batch,
+        batch_size=settings.batch_size,
         batch_linger_s=settings.audit_batch_linger_ms / 1000,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,

@@ -220,8 +220,8 @@ async def build(
         instance=settings.instance,
         service="notifier",
         handler=notifier.handle,
-        batch_handler=notifier.handle_batch if settings.batch_size else None,  # docs/decisions/0007; no linger:
-        batch_size=settings.batch_size or 1,  # a stat alert is on this path
+        batch_handler=notifier.handle_batch,  # docs/decisions/0007; no linger: a stat alert is on this path
+        batch_size=settings.batch_size,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
         trim_every=settings.trim_every,

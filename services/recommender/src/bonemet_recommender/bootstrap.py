@@ -42,8 +42,8 @@ async def build(settings: Settings, url: str) -> FastStream:
         instance=settings.instance,
         service="recommender",
         handler=recommender.handle,  # the claimer's, and the fallback of a batch that failed
-        batch_handler=recommender.handle_batch if settings.batch_size else None,  # docs/decisions/0007
-        batch_size=settings.batch_size or 1,
+        batch_handler=recommender.handle_batch,  # docs/decisions/0007
+        batch_size=settings.batch_size,
         batch_linger_s=settings.batch_linger_ms / 1000,
         max_deliveries=settings.max_deliveries,
         claim_idle_ms=settings.claim_idle_ms,
