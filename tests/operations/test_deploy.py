@@ -16,6 +16,7 @@ from bonemet_cds.settings import CdsSettings
 from bonemet_intake.settings import IntakeSettings
 from bonemet_notifier.settings import NotifierSettings
 from bonemet_puller.settings import PullerSettings
+from bonemet_shared.embedded import EVICTION, PERSISTENCE
 from bonemet_shared.observability import DEFAULT_PORTS, ObservabilitySettings
 from bonemet_shared.partitions import Replica
 from bonemet_shared.settings import Settings
@@ -136,8 +137,9 @@ def test_the_server_persists_to_a_volume(compose: dict[str, Any]) -> None:
     command = " ".join(valkey["command"])
     assert "--appendonly yes" in command
     assert "--appendfsync everysec" in command
-    assert "--hz 100" in command  # fsync durability waits for the cron tick
-    assert "--maxmemory-policy noeviction" in command  # refused writes, never evicted data
+    # as the embedded server runs: fsync durability waits for the cron tick; refused writes, never evicted data
+    assert f"--hz {PERSISTENCE['hz']}" in command
+    assert f"--maxmemory-policy {EVICTION}" in command
     assert valkey["volumes"] == ["valkey-data:/data"]
     assert "valkey-data" in compose["volumes"]
     for spec in ours(compose).values():
